@@ -1,0 +1,121 @@
+"""A read-only view of one audit in the store, as check kinds see it.
+
+Check kinds never speak SQL and never write: they read sites, pages, links, columns, list items,
+documents and probes through this view (JSON columns decoded, ISO dates parsed) and yield results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from gongkai import store as st
+from gongkai.workdays import Period, parse_period
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    site: str
+    name: str
+    home: str
+    kind: str
+    region: str | None
+    dialect: str | None
+    origins: tuple[str, ...]
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+class AuditView:
+    """Everything one audit collected, read-only, cached per query."""
+
+    def __init__(self, store: st.Store, audit_id: int) -> None:
+        row = store.audit(audit_id)
+        if row is None:
+            raise LookupError(f"no audit {audit_id} in {store.url}")
+        self._store, self.audit_id, self._row = store, audit_id, row
+        self._cache: dict[tuple[Any, ...], Any] = {}
+
+    # -- audit ---------------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._row["name"]
+
+    @cached_property
+    def period(self) -> Period:
+        return parse_period(self._row["period"])
+
+    @cached_property
+    def as_of(self) -> date:
+        return date.fromisoformat(self._row["as_of"])
+
+    @cached_property
+    def targets(self) -> dict[str, Any]:
+        return st.from_json(self._row["targets_json"], {})
+
+    def _rows(self, table: Any, **where: Any) -> list[dict[str, Any]]:
+        key = (table.name, tuple(sorted(where.items())))
+        if key not in self._cache:
+            self._cache[key] = self._store.rows(table, self.audit_id, **where)
+        return self._cache[key]
+
+    # -- sites ---------------------------------------------------------------------------------
+    def sites(self) -> list[SiteInfo]:
+        return [SiteInfo(site=r["site"], name=r["name"], home=r["home"], kind=r["kind"], region=r["region"],
+                         dialect=r["dialect"], origins=tuple(st.from_json(r["origins_json"], [])))
+                for r in self._rows(st.sites)]
+
+    # -- crawl data ------------------------------------------------------------------------------
+    def pages(self, site: str, kind: str | None = None, variant: str = "normal") -> list[dict[str, Any]]:
+        """Pages of a site; ``meta`` and ``identity`` decoded from JSON."""
+        out = []
+        for r in self._rows(st.pages, site=site):
+            if r["variant"] != variant or (kind and r["kind"] != kind):
+                continue
+            out.append({**r, "meta": st.from_json(r["meta_json"], {}), "identity": st.from_json(r["identity_json"], {})})
+        return out
+
+    def page(self, site: str, url: str, variant: str = "normal") -> dict[str, Any] | None:
+        return next((p for p in self.pages(site, variant=variant) if p["url"] == url or p["final_url"] == url), None)
+
+    def home_page(self, site: SiteInfo) -> dict[str, Any] | None:
+        return self.page(site.site, site.home) or next(iter(self.pages(site.site, kind="home")), None)
+
+    def links(self, site: str) -> list[dict[str, Any]]:
+        return self._rows(st.links, site=site)
+
+    def columns(self, site: str) -> list[dict[str, Any]]:
+        return self._rows(st.columns, site=site)
+
+    def list_items(self, site: str, column_url: str | None = None) -> list[dict[str, Any]]:
+        rows = self._rows(st.list_items, site=site)
+        if column_url is not None:
+            rows = [r for r in rows if r["column_url"] == column_url]
+        return [{**r, "date": _date(r["date"])} for r in rows]
+
+    def documents(self, site: str, column_type: str | None = None) -> list[dict[str, Any]]:
+        """Documents of a site (a repost counts once; ``also_in`` lists its other columns)."""
+        out = []
+        for r in self._rows(st.documents, site=site):
+            also = st.from_json(r["also_in_json"], [])
+            types = {r["column_type"], *(a.get("column_type") for a in also)}
+            if column_type and column_type not in types:
+                continue
+            out.append({**r, "publish_date": _date(r["publish_date"]), "written_date": _date(r["written_date"]),
+                        "related": st.from_json(r["related_json"], []),
+                        "attachments": st.from_json(r["attachments_json"], []), "also_in": also,
+                        "column_types": sorted(t for t in types if t)})
+        return out
+
+    def probes(self, site: str, kind: str | None = None) -> list[dict[str, Any]]:
+        rows = self._rows(st.probes, site=site)
+        rows = [r for r in rows if not kind or r["kind"] == kind]
+        return [{**r, "detail": st.from_json(r["detail_json"], {})} for r in rows]
+
+    def errors(self, site: str | None = None) -> list[dict[str, Any]]:
+        rows = self._rows(st.errors)
+        return [r for r in rows if site is None or r["site"] == site]

@@ -1,0 +1,1 @@
+"""Data files: rules, indicators and vocabularies."""

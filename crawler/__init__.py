@@ -1,0 +1,1 @@
+"""Crawler stage: the Scrapy project that fills the store."""

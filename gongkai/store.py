@@ -1,0 +1,332 @@
+"""The one place that speaks SQL.
+
+SQLAlchemy Core over SQLite by default (WAL, one writer, a transaction per crawled page so a crash
+loses at most the page in flight); any SQLAlchemy URL (PostgreSQL) works the same way.  One run of
+``gongkai crawl`` is one audit id; ``check`` and ``report`` read an audit back without crawling.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+SCHEMA_VERSION = 1
+MAX_SNAPSHOT = 2_000_000   # characters of HTML kept per page
+MAX_PAGE_TEXT = 200_000    # characters of visible text kept per page
+
+meta = sa.MetaData()
+
+schema_info = sa.Table("schema_info", meta, sa.Column("version", sa.Integer, nullable=False))
+
+audits = sa.Table(
+    "audits", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text), sa.Column("period", sa.Text), sa.Column("as_of", sa.Text),
+    sa.Column("targets_json", sa.Text), sa.Column("started_at", sa.Text),
+    sa.Column("crawled_at", sa.Text), sa.Column("checked_at", sa.Text),
+)
+
+sites = sa.Table(
+    "sites", meta,
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
+    sa.Column("name", sa.Text), sa.Column("home", sa.Text), sa.Column("kind", sa.Text),
+    sa.Column("region", sa.Text), sa.Column("origins_json", sa.Text),
+    sa.Column("dialect", sa.Text),
+    sa.PrimaryKeyConstraint("audit_id", "site"),
+)
+
+pages = sa.Table(
+    "pages", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False), sa.Column("variant", sa.Text, nullable=False, default="normal"),
+    sa.Column("final_url", sa.Text), sa.Column("status", sa.Integer), sa.Column("content_type", sa.Text),
+    sa.Column("encoding", sa.Text), sa.Column("size", sa.Integer), sa.Column("sha256", sa.Text),
+    sa.Column("fetched_at", sa.Text), sa.Column("dialect", sa.Text),
+    sa.Column("kind", sa.Text),               # home | list | article | not_found_probe | other
+    sa.Column("column_type", sa.Text), sa.Column("column_url", sa.Text),
+    sa.Column("title", sa.Text), sa.Column("text", sa.Text), sa.Column("snapshot", sa.Text),
+    sa.Column("meta_json", sa.Text),          # <meta name=…> tags
+    sa.Column("identity_json", sa.Text),      # footer identity: 网站标识码, ICP, 公安备案, 党政机关标识
+    sa.Column("outcome", sa.Text),            # ok | broken | blocked | error
+    sa.Column("reason", sa.Text),
+    sa.UniqueConstraint("audit_id", "url", "variant"),
+)
+
+links = sa.Table(
+    "links", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
+    sa.Column("page_url", sa.Text, nullable=False), sa.Column("target", sa.Text, nullable=False),
+    sa.Column("text", sa.Text), sa.Column("hidden", sa.Boolean, default=False),
+    sa.Column("hidden_how", sa.Text), sa.Column("internal", sa.Boolean, default=True),
+)
+sa.Index("ix_links_target", links.c.audit_id, links.c.target)
+
+columns = sa.Table(
+    "columns", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
+    sa.Column("type", sa.Text, nullable=False), sa.Column("name", sa.Text),
+    sa.Column("url", sa.Text, nullable=False), sa.Column("how_found", sa.Text),
+    sa.Column("outcome", sa.Text), sa.Column("reason", sa.Text),
+    sa.UniqueConstraint("audit_id", "site", "url"),
+)
+
+list_items = sa.Table(
+    "list_items", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
+    sa.Column("column_url", sa.Text, nullable=False), sa.Column("page_url", sa.Text),
+    sa.Column("title", sa.Text), sa.Column("url", sa.Text), sa.Column("date", sa.Text),
+)
+
+documents = sa.Table(
+    "documents", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("column_type", sa.Text), sa.Column("column_url", sa.Text),
+    sa.Column("also_in_json", sa.Text),       # other columns/URLs where the same document appears
+    sa.Column("title", sa.Text), sa.Column("publish_date", sa.Text), sa.Column("written_date", sa.Text),
+    sa.Column("doc_number", sa.Text), sa.Column("index_number", sa.Text), sa.Column("publisher", sa.Text),
+    sa.Column("validity", sa.Text), sa.Column("label", sa.Text), sa.Column("label_slot", sa.Text),
+    sa.Column("related_json", sa.Text), sa.Column("attachments_json", sa.Text),
+    sa.Column("body_text", sa.Text), sa.Column("dedup_key", sa.Text),
+    sa.UniqueConstraint("audit_id", "url"),
+)
+
+probes = sa.Table(
+    "probes", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),   # home | link | not_found
+    sa.Column("url", sa.Text, nullable=False), sa.Column("method", sa.Text),
+    sa.Column("final_url", sa.Text), sa.Column("status", sa.Integer),
+    sa.Column("outcome", sa.Text),                # ok | broken | soft404 | blocked | unknown
+    sa.Column("reason", sa.Text), sa.Column("detail_json", sa.Text), sa.Column("at", sa.Text),
+)
+sa.Index("ix_probes_url", probes.c.audit_id, probes.c.url)
+
+results = sa.Table(
+    "results", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
+    sa.Column("rule", sa.Text, nullable=False), sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("period", sa.Text), sa.Column("status", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text), sa.Column("message", sa.Text), sa.Column("evidence_json", sa.Text),
+)
+
+errors = sa.Table(
+    "errors", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text),
+    sa.Column("stage", sa.Text), sa.Column("subject", sa.Text), sa.Column("message", sa.Text),
+    sa.Column("at", sa.Text),
+)
+
+PAGE_TABLES = (pages, links, list_items, documents)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def to_json(value: Any) -> str:
+    """JSON for the store: dates become ISO strings, non-ASCII stays readable."""
+    def default(obj: Any) -> Any:
+        if isinstance(obj, date | datetime):
+            return obj.isoformat()
+        if hasattr(obj, "__dataclass_fields__"):
+            from dataclasses import asdict
+            return asdict(obj)
+        raise TypeError(type(obj).__name__)
+    return json.dumps(value, ensure_ascii=False, default=default)
+
+
+def from_json(text: str | None, fallback: Any = None) -> Any:
+    if not text:
+        return fallback
+    return json.loads(text)
+
+
+def _engine_url(target: str | Path) -> str:
+    text = str(target)
+    return text if "://" in text else f"sqlite:///{Path(text).resolve()}"
+
+
+class Store:
+    """Open (and create or migrate) a store, then write and read audits through it."""
+
+    def __init__(self, target: str | Path) -> None:
+        self.url = _engine_url(target)
+        self.engine = sa.create_engine(self.url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._migrate()
+
+    # -- schema ---------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        meta.create_all(self.engine)
+        with self.engine.begin() as conn:
+            version = conn.execute(sa.select(schema_info.c.version)).scalar()
+            if version is None:
+                conn.execute(schema_info.insert().values(version=SCHEMA_VERSION))
+            elif version > SCHEMA_VERSION:
+                raise StoreError(f"{self.url}: store schema v{version} is newer than this gongkai (v{SCHEMA_VERSION})")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- audits and sites -------------------------------------------------------------------
+    def create_audit(self, name: str, period: str, as_of: date, targets: dict[str, Any]) -> int:
+        with self.engine.begin() as conn:
+            res = conn.execute(audits.insert().values(
+                name=name, period=period, as_of=as_of.isoformat(), targets_json=to_json(targets),
+                started_at=now_iso()))
+            return int(res.inserted_primary_key[0])
+
+    def latest_audit_id(self) -> int | None:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.max(audits.c.id))).scalar()
+
+    def audit(self, audit_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(audits).where(audits.c.id == audit_id)).mappings().first()
+        return dict(row) if row else None
+
+    def mark_audit(self, audit_id: int, **stamps: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(audits.update().where(audits.c.id == audit_id).values(**stamps))
+
+    def upsert_site(self, audit_id: int, row: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sites.delete().where(sites.c.audit_id == audit_id, sites.c.site == row["site"]))
+            conn.execute(sites.insert().values(audit_id=audit_id, **row))
+
+    def set_site_dialect(self, audit_id: int, site: str, dialect: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sites.update().where(sites.c.audit_id == audit_id, sites.c.site == site)
+                         .values(dialect=dialect))
+
+    # -- crawl writes (one transaction per page) ---------------------------------------------
+    def save_page(self, audit_id: int, bundle: dict[str, Any]) -> None:
+        """Write a crawled page with its links, list items and document in one transaction.
+
+        Re-saving a URL (a resumed or repeated crawl) replaces what the earlier attempt wrote.
+        """
+        page = dict(bundle["page"])
+        page["snapshot"] = (page.get("snapshot") or "")[:MAX_SNAPSHOT]
+        page["text"] = (page.get("text") or "")[:MAX_PAGE_TEXT]
+        variant = page.setdefault("variant", "normal")
+        with self.engine.begin() as conn:
+            conn.execute(pages.delete().where(pages.c.audit_id == audit_id, pages.c.url == page["url"],
+                                              pages.c.variant == variant))
+            conn.execute(pages.insert().values(audit_id=audit_id, **page))
+            if variant != "normal":
+                return
+            url = page["url"]
+            conn.execute(links.delete().where(links.c.audit_id == audit_id, links.c.page_url == url))
+            conn.execute(list_items.delete().where(list_items.c.audit_id == audit_id,
+                                                   list_items.c.page_url == url))
+            if bundle.get("links"):
+                conn.execute(links.insert(), [dict(audit_id=audit_id, site=page["site"], page_url=url, **lk)
+                                              for lk in bundle["links"]])
+            if bundle.get("list_items"):
+                conn.execute(list_items.insert(), [dict(audit_id=audit_id, site=page["site"], page_url=url, **it)
+                                                   for it in bundle["list_items"]])
+            if bundle.get("document"):
+                self._save_document(conn, audit_id, bundle["document"])
+
+    def _save_document(self, conn: sa.Connection, audit_id: int, doc: dict[str, Any]) -> None:
+        """Store a document once: a repost (same dedup key) is recorded on the first copy."""
+        key = doc.get("dedup_key")
+        if key:
+            first = conn.execute(sa.select(documents.c.id, documents.c.url, documents.c.also_in_json).where(
+                documents.c.audit_id == audit_id, documents.c.site == doc["site"],
+                documents.c.dedup_key == key, documents.c.url != doc["url"])).first()
+            if first:
+                also = from_json(first.also_in_json, [])
+                entry = {"url": doc["url"], "column_type": doc.get("column_type"), "column_url": doc.get("column_url")}
+                if entry not in also:
+                    also.append(entry)
+                conn.execute(documents.update().where(documents.c.id == first.id).values(also_in_json=to_json(also)))
+                return
+        conn.execute(documents.delete().where(documents.c.audit_id == audit_id, documents.c.url == doc["url"]))
+        conn.execute(documents.insert().values(audit_id=audit_id, **doc))
+
+    def save_column(self, audit_id: int, row: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            existing = conn.execute(sa.select(columns.c.id).where(
+                columns.c.audit_id == audit_id, columns.c.site == row["site"], columns.c.url == row["url"])).first()
+            if existing:
+                conn.execute(columns.update().where(columns.c.id == existing.id).values(**row))
+            else:
+                conn.execute(columns.insert().values(audit_id=audit_id, **row))
+
+    def save_probe(self, audit_id: int, row: dict[str, Any]) -> None:
+        row = {"at": now_iso(), **row}
+        with self.engine.begin() as conn:
+            conn.execute(probes.insert().values(audit_id=audit_id, **row))
+
+    def record_error(self, audit_id: int, site: str | None, stage: str, subject: str, message: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(errors.insert().values(audit_id=audit_id, site=site, stage=stage, subject=subject,
+                                                message=message[:2000], at=now_iso()))
+
+    def clear_errors(self, audit_id: int, stage: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(errors.delete().where(errors.c.audit_id == audit_id, errors.c.stage == stage))
+
+    def update_rows(self, table: sa.Table, audit_id: int, values: dict[str, Any], **where: Any) -> int:
+        """Update rows of one audit matching ``where`` (used to reclassify soft 404s after a crawl)."""
+        query = table.update().where(table.c.audit_id == audit_id)
+        for key, value in where.items():
+            query = query.where(table.c[key] == value)
+        with self.engine.begin() as conn:
+            return conn.execute(query.values(**values)).rowcount
+
+    def delete_rows(self, table: sa.Table, audit_id: int, **where: Any) -> int:
+        query = table.delete().where(table.c.audit_id == audit_id)
+        for key, value in where.items():
+            query = query.where(table.c[key] == value)
+        with self.engine.begin() as conn:
+            return conn.execute(query).rowcount
+
+    # -- check writes -------------------------------------------------------------------------
+    def replace_results(self, audit_id: int, site: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Replace one site's results atomically: re-running checks never mixes two runs."""
+        rows = [dict(audit_id=audit_id, site=site, **r) for r in rows]
+        with self.engine.begin() as conn:
+            conn.execute(results.delete().where(results.c.audit_id == audit_id, results.c.site == site))
+            if rows:
+                conn.execute(results.insert(), rows)
+
+    # -- reads ---------------------------------------------------------------------------------
+    def rows(self, table: sa.Table, audit_id: int, **where: Any) -> list[dict[str, Any]]:
+        query = sa.select(table).where(table.c.audit_id == audit_id)
+        for key, value in where.items():
+            query = query.where(table.c[key] == value)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query.order_by(*table.primary_key.columns)).mappings()]
+
+    def iter_rows(self, table: sa.Table, audit_id: int, **where: Any) -> Iterator[dict[str, Any]]:
+        yield from self.rows(table, audit_id, **where)
+
+
+class StoreError(Exception):
+    """The store cannot be opened or is of an unknown version."""
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()

@@ -1,0 +1,27 @@
+"""Access to the bundled data files of ``config/`` (rules, indicators, vocabularies)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def config_path(name: str) -> Path:
+    """Path of a bundled config file such as ``rules.yaml``."""
+    return Path(str(resources.files("gongkai.config").joinpath(name)))
+
+
+@lru_cache(maxsize=32)
+def load_config(name: str) -> Any:
+    """Parsed YAML of a bundled config file (cached: these files are read-only data)."""
+    with config_path(name).open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def column_types() -> dict[str, list[str]]:
+    """Column type → navigation words, from ``config/columns.yaml``."""
+    return {name: list(spec.get("words", [])) for name, spec in load_config("columns.yaml")["types"].items()}

@@ -1,0 +1,1 @@
+"""Report stage: scoring and the HTML, Excel and JSON outputs."""

@@ -1,0 +1,47 @@
+from datetime import date
+
+from gongkai import store as st
+
+
+def test_page_bundle_is_one_transaction_and_replaces_on_resave(tmp_path):
+    store = st.Store(tmp_path / "s.sqlite")
+    audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
+    bundle = {"page": {"site": "s", "url": "http://h/a.html", "status": 200, "kind": "article"},
+              "links": [{"target": "http://h/b.html", "text": "b", "hidden": False, "internal": True}],
+              "document": {"site": "s", "url": "http://h/a.html", "title": "关于印发X的通知", "dedup_key": "k1"}}
+    store.save_page(audit, bundle)
+    store.save_page(audit, bundle)
+    assert len(store.rows(st.pages, audit)) == 1
+    assert len(store.rows(st.links, audit)) == 1
+    assert len(store.rows(st.documents, audit)) == 1
+
+
+def test_repost_in_another_column_is_one_document(tmp_path):
+    store = st.Store(tmp_path / "s.sqlite")
+    audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
+    for url, column in (("http://h/zcwj/1.html", "policy_docs"), ("http://h/tzgg/1.html", "notices")):
+        store.save_page(audit, {"page": {"site": "s", "url": url, "status": 200, "kind": "article"},
+                                "document": {"site": "s", "url": url, "title": "t", "column_type": column,
+                                             "dedup_key": "same"}})
+    docs = store.rows(st.documents, audit)
+    assert len(docs) == 1
+    assert st.from_json(docs[0]["also_in_json"])[0]["column_type"] == "notices"
+
+
+def test_store_uses_wal_and_reopens(tmp_path):
+    path = tmp_path / "s.sqlite"
+    store = st.Store(path)
+    audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {"x": 1})
+    store.close()
+    again = st.Store(path)
+    assert again.latest_audit_id() == audit
+    with again.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_results_of_a_site_are_replaced_atomically(tmp_path):
+    store = st.Store(tmp_path / "s.sqlite")
+    audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
+    store.replace_results(audit, "s", [{"rule": "r", "subject": "u", "status": "fail"}])
+    store.replace_results(audit, "s", [{"rule": "r", "subject": "u", "status": "pass"}])
+    assert [r["status"] for r in store.rows(st.results, audit)] == ["pass"]
