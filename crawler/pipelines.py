@@ -1,0 +1,71 @@
+"""Item pipeline: every item the spider yields goes to the store as it arrives.
+
+One crawled page (with its links, list items and document) is one transaction, so a crash loses
+at most the page in flight.  At the end, each site's soft 404s are reclassified against the
+not-found page learnt during the crawl.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gongkai.crawler import soft404
+
+from gongkai.store import Store, now_iso
+
+
+class StorePipeline:
+    """Write spider items into the audit named by the GONGKAI_STORE / GONGKAI_AUDIT_ID settings."""
+
+    def __init__(self, store_url: str, audit_id: int) -> None:
+        self.store_url, self.audit_id = store_url, audit_id
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        return cls(crawler.settings.get("GONGKAI_STORE"), crawler.settings.getint("GONGKAI_AUDIT_ID"))
+
+    def open_spider(self, spider: Any = None) -> None:
+        self.store = Store(self.store_url)
+
+    def close_spider(self, spider: Any = None) -> None:
+        assert self.store is not None
+        for site in getattr(spider, "sites", {}) or {}:
+            try:
+                soft404.reclassify_site(self.store, self.audit_id, site)
+            except Exception as exc:  # noqa: BLE001 - one site's post-processing must not lose the others
+                self.store.record_error(self.audit_id, site, "crawl", "soft404", f"{type(exc).__name__}: {exc}")
+        self.store.mark_audit(self.audit_id, crawled_at=now_iso())
+        self.store.close()
+
+    def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
+        assert self.store is not None
+        handler = getattr(self, f"_on_{item.get('type')}", None)
+        if handler is None:
+            return item
+        try:
+            handler(item)
+        except Exception as exc:  # noqa: BLE001 - a bad row is recorded as that site's error, the crawl goes on
+            subject = (item.get("page") or item.get("row") or item).get("url", "") if isinstance(item, dict) else ""
+            self.store.record_error(self.audit_id, item.get("site") or (item.get("page") or {}).get("site"),
+                                    "crawl", str(subject), f"{type(exc).__name__}: {exc}")
+        return item
+
+    def _on_page(self, item: dict[str, Any]) -> None:
+        self.store.save_page(self.audit_id, item)
+
+    def _on_probe(self, item: dict[str, Any]) -> None:
+        self.store.save_probe(self.audit_id, item["row"])
+
+    def _on_column(self, item: dict[str, Any]) -> None:
+        self.store.save_column(self.audit_id, item["row"])
+
+    def _on_column_outcome(self, item: dict[str, Any]) -> None:
+        self.store.save_column(self.audit_id, {"site": item["site"], "url": item["url"], "outcome": item["outcome"],
+                                               "reason": item["reason"]})
+
+    def _on_dialect(self, item: dict[str, Any]) -> None:
+        self.store.set_site_dialect(self.audit_id, item["site"], item["dialect"])
+
+    def _on_error(self, item: dict[str, Any]) -> None:
+        self.store.record_error(self.audit_id, item["site"], item["stage"], item["subject"], item["message"])

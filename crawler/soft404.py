@@ -1,0 +1,70 @@
+"""Soft-404 detection: a 200 answer that is really the site's "page not found".
+
+Each site's not-found page is learnt by fetching a surely-missing URL; a page is a soft 404 when its
+visible text is very similar to that page, or when it is short and says the usual not-found words.
+No per-site list of phrases: the similarity to the site's own not-found page does the work.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+NOT_FOUND_WORDS = re.compile(r"(页面不存在|页面未找到|找不到(该|此)?页面|您(所)?访问的页面(不存在|已删除|找不到)|"
+                             r"信息不存在|该信息已(删除|撤销|过期)|404\s*(not\s*found|错误)|page not found|"
+                             r"文章不存在|内容不存在|栏目不存在)", re.IGNORECASE)
+SIMILARITY_THRESHOLD = 0.85
+SAMPLE = 20000
+
+
+def _shingles(text: str, size: int = 3) -> set[str]:
+    text = re.sub(r"\s+", "", text[:SAMPLE])
+    return {text[i:i + size] for i in range(max(len(text) - size + 1, 1))}
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of character 3-grams of two texts (0..1)."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def is_soft404(text: str, title: str, not_found_text: str | None) -> str | None:
+    """Why ``text`` is a soft 404, or None.  ``not_found_text`` is the site's learnt page."""
+    if not_found_text and len(not_found_text) > 20 and similarity(text, not_found_text) >= SIMILARITY_THRESHOLD:
+        return "与本站“页面不存在”页面高度相似（软 404）"
+    if len(text) < 600 and (NOT_FOUND_WORDS.search(title or "") or NOT_FOUND_WORDS.search(text)):
+        return "页面内容为“页面不存在”提示（软 404）"
+    return None
+
+
+def reclassify_site(store: Any, audit_id: int, site: str) -> int:
+    """After a site's crawl: turn 200 pages and link probes that are the not-found page into soft 404s.
+
+    Done once at the end, because the not-found probe and the pages arrive in any order.  A soft-404
+    page loses its document (there is no document there, only the site's error page).
+    """
+    from gongkai import store as st
+
+    pages = store.rows(st.pages, audit_id, site=site)
+    probe_page = next((p for p in pages if p["kind"] == "not_found_probe" and p["status"] == 200), None)
+    learnt = probe_page["text"] if probe_page else None
+    count = 0
+    for page in pages:
+        if page["kind"] in ("not_found_probe", "home") or page["outcome"] != "ok" or page["variant"] != "normal":
+            continue
+        why = is_soft404(page["text"] or "", page["title"] or "", learnt)
+        if why:
+            count += 1
+            store.update_rows(st.pages, audit_id, {"outcome": "broken", "reason": why}, id=page["id"])
+            store.delete_rows(st.documents, audit_id, url=page["url"])
+            store.update_rows(st.probes, audit_id, {"outcome": "soft404", "reason": why}, site=site, kind="link",
+                              url=page["url"])
+    for probe in store.rows(st.probes, audit_id, site=site, kind="link", outcome="ok"):
+        detail = st.from_json(probe["detail_json"], {}) or {}
+        why = detail.get("text") is not None and is_soft404(detail.get("text", ""), detail.get("title", ""), learnt)
+        if why:
+            count += 1
+            store.update_rows(st.probes, audit_id, {"outcome": "soft404", "reason": why}, id=probe["id"])
+    return count

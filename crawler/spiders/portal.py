@@ -1,0 +1,415 @@
+"""The portal spider: home → columns → list pages (all pages) → articles, then link checks.
+
+The spider only routes: parsing lives in ``crawler/dialects`` and ``crawler/extract``, outcomes in
+``crawler/linkcheck``, persistence in the item pipeline.  Every request is ``dont_filter`` and the
+spider keeps its own per-site ledger, because Scrapy's dupefilter would silently drop the second
+leg of a redirect loop (no errback, nothing recorded) and its offsite filter ignores ports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin
+
+import scrapy
+from gongkai.crawler import dialects, linkcheck
+from gongkai.crawler.extract import article as article_extract
+from gongkai.crawler.extract import home as home_extract
+from gongkai.crawler.extract import identity as identity_extract
+from gongkai.crawler.extract import navigation
+from gongkai.crawler.extract import page as page_extract
+from gongkai.crawler.settings import BAIDUSPIDER_UA
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from gongkai.targets import SiteTarget, Targets
+from gongkai.text import compact
+
+BINARY_SNIFF = 4096
+
+
+@dataclass
+class SiteState:
+    """What the spider knows about one site while crawling it."""
+
+    target: SiteTarget
+    cutoff: date
+    scheduled: set[str] = field(default_factory=set)       # URLs requested as pages
+    link_targets: dict[str, str] = field(default_factory=dict)  # target → first page linking it
+    checked: set[str] = field(default_factory=set)         # URLs with a link probe
+    pages: int = 0
+    links_checked: int = 0
+    dialect: str | None = None
+
+    def owns(self, url: str) -> bool:
+        return self.target.owns(url)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class PortalSpider(scrapy.Spider):
+    """Crawl every site of a targets file into one audit of the store."""
+
+    name = "portal"
+
+    def __init__(self, targets: Targets, audit_id: int, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+        self.audit_id = audit_id
+        self.sites: dict[str, SiteState] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        s = crawler.settings
+        spider.max_pages = s.getint("GONGKAI_MAX_PAGES_PER_SITE")
+        spider.max_list_pages = s.getint("GONGKAI_MAX_LIST_PAGES")
+        spider.max_links = s.getint("GONGKAI_MAX_LINKS_CHECKED_PER_SITE")
+        spider.cloak_check = s.getbool("GONGKAI_CLOAK_CHECK")
+        spider.home_articles = s.getint("GONGKAI_HOME_ARTICLES")
+        spider.home_retries = max(s.getint("RETRY_TIMES"), 3)
+        start = spider.targets.audit.parsed_period.start
+        cutoff = start - timedelta(days=s.getint("GONGKAI_LOOKBACK_DAYS"))
+        spider.sites = {t.id: SiteState(target=t, cutoff=cutoff) for t in spider.targets.sites}
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        return spider
+
+    # -- requests -----------------------------------------------------------------------------
+    def _request(self, state: SiteState, url: str, callback: Any, *, role: str, priority: int = 0,
+                 meta: dict[str, Any] | None = None, **kw: Any) -> scrapy.Request | None:
+        """A page request inside the site's budget and ledger, or None if already asked/over budget."""
+        if url in state.scheduled or state.pages >= self.max_pages:
+            return None
+        state.scheduled.add(url)
+        state.pages += 1
+        base_meta = {"site": state.target.id, "role": role, "download_slot": f"site:{state.target.id}"}
+        cls = kw.pop("request_cls", scrapy.Request)
+        return cls(url, callback=callback, errback=self.on_error, dont_filter=True, priority=priority,
+                   meta={**base_meta, **(meta or {})}, **kw)
+
+    async def start(self) -> AsyncIterator[Any]:
+        for state in self.sites.values():
+            site = state.target
+            yield {"type": "site_started", "site": site.id}
+            req = self._request(state, site.home, self.parse_home, role="home", priority=100,
+                                meta={"max_retry_times": self.home_retries})
+            if req:
+                yield req
+            missing = urljoin(site.home, f"/gongkai-not-found-{uuid.uuid4().hex[:12]}.html")
+            yield scrapy.Request(missing, callback=self.parse_not_found, errback=self.on_not_found_error,
+                                 dont_filter=True, priority=90,
+                                 meta={"site": site.id, "role": "not_found", "download_slot": f"site:{site.id}",
+                                       "dont_retry": True})
+            if self.cloak_check:
+                yield scrapy.Request(site.home, callback=self.parse_cloak, errback=self.on_cloak_error,
+                                     dont_filter=True, priority=80, headers={"User-Agent": BAIDUSPIDER_UA,
+                                                                             "Referer": "https://www.baidu.com/"},
+                                     meta={"site": site.id, "role": "cloak", "download_slot": f"site:{site.id}",
+                                           "dont_retry": True})
+
+    # -- page bookkeeping -------------------------------------------------------------------------
+    def _page_row(self, response: Response, state: SiteState, kind: str, **extra: Any) -> dict[str, Any]:
+        request_url = response.request.url if response.request else response.url
+        body = response.body or b""
+        outcome = linkcheck.classify_status(response.status, self._text(response)[:20000])
+        return {
+            "site": state.target.id, "url": request_url, "final_url": response.url, "status": response.status,
+            "content_type": response.headers.get(b"Content-Type", b"").decode("latin-1")[:200],
+            "encoding": getattr(response, "encoding", None), "size": len(body),
+            "sha256": hashlib.sha256(body).hexdigest(), "fetched_at": _now(), "kind": kind,
+            "outcome": outcome.outcome, "reason": outcome.reason, **extra,
+        }
+
+    @staticmethod
+    def _text(response: Response) -> str:
+        """Decoded HTML, or '' for binary bodies (PDFs, or binary served as text/html)."""
+        if not isinstance(response, TextResponse):
+            return ""
+        if b"\x00" in response.body[:BINARY_SNIFF]:
+            return ""
+        try:
+            return response.text
+        except (UnicodeDecodeError, LookupError):
+            return response.body.decode("utf-8", errors="replace")
+
+    def _page_bundle(self, response: Response, state: SiteState, kind: str, html: str,
+                     **extra: Any) -> dict[str, Any]:
+        """Page row + links + identity/meta, ready for the pipeline (one transaction)."""
+        page = self._page_row(response, state, kind, **extra)
+        links: list[dict[str, Any]] = []
+        if html:
+            page.update(title=page_extract.page_title(html), text=page_extract.visible_text(html), snapshot=html,
+                        meta_json=_json(page_extract.meta_tags(html)),
+                        identity_json=_json(identity_extract.footer_identity(html)))
+            for ref in page_extract.page_links(html, response.url):
+                links.append({"target": ref.url, "text": ref.text, "hidden": ref.hidden,
+                              "hidden_how": ref.hidden_how, "internal": state.owns(ref.url)})
+                state.link_targets.setdefault(ref.url, response.url)
+        return {"type": "page", "page": page, "links": links}
+
+    def _probe_for_page(self, response: Response, state: SiteState, page: dict[str, Any]) -> dict[str, Any]:
+        """A crawled page is also a checked link target."""
+        state.checked.add(page["url"])
+        return {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": page["url"], "method": "GET",
+                                          "final_url": response.url, "status": response.status,
+                                          "outcome": page["outcome"], "reason": page["reason"]}}
+
+    # -- callbacks ----------------------------------------------------------------------------------
+    def parse_home(self, response: Response) -> Iterator[Any]:
+        state = self.sites[response.meta["site"]]
+        html = self._text(response)
+        state.dialect = dialects.detect(html, response.url) if html else None
+        bundle = self._page_bundle(response, state, "home", html, dialect=state.dialect)
+        page = bundle["page"]
+        items = home_extract.home_items(html, response.url) if html else []
+        bundle["list_items"] = [{"column_url": page["url"], "title": it.title, "url": it.url,
+                                 "date": it.date.isoformat() if it.date else None} for it in items]
+        yield bundle
+        yield self._probe_for_page(response, state, page)
+        yield {"type": "probe", "row": {"site": state.target.id, "kind": "home", "url": page["url"], "method": "GET",
+                                        "final_url": response.url, "status": response.status,
+                                        "outcome": page["outcome"], "reason": page["reason"],
+                                        "detail_json": _json({"retries": response.meta.get("retry_times", 0)})}}
+        if state.dialect:
+            yield {"type": "dialect", "site": state.target.id, "dialect": state.dialect}
+        if page["outcome"] != "ok" or not html:
+            return
+        yield from self._columns(state, html, response.url)
+        yield from self._home_articles(state, items, bundle["links"])
+
+    def _columns(self, state: SiteState, html: str, url: str) -> Iterator[Any]:
+        configured = state.target.columns
+        found = [(ctype, ctype, curl, "config") for ctype, curl in configured.items()]
+        if not configured:
+            found = [(ctype, name, curl, "discovered") for ctype, name, curl in navigation.discover_columns(html, url)]
+        for ctype, name, curl, how in found:
+            yield {"type": "column", "row": {"site": state.target.id, "type": ctype, "name": name, "url": curl,
+                                             "how_found": how, "outcome": "pending", "reason": None}}
+            req = self._request(state, curl, self.parse_list, role="list", priority=50,
+                                meta={"column_type": ctype, "column_url": curl, "list_page": 0})
+            if req:
+                yield req
+
+    def _home_articles(self, state: SiteState, items: list[Any], links: list[dict[str, Any]]) -> Iterator[Any]:
+        """Fetch a few linked articles so a home page that prints no dates can still be dated."""
+        dated = [it for it in items if it.date]
+        if dated:
+            return
+        candidates = [lk["target"] for lk in links if lk["internal"] and home_extract.looks_like_article(lk["target"])]
+        for url in list(dict.fromkeys(candidates))[: self.home_articles]:
+            req = self._request(state, url, self.parse_article, role="article", priority=10,
+                                meta={"column_type": "home", "column_url": state.target.home})
+            if req:
+                yield req
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        state = self.sites[response.meta["site"]]
+        meta = response.meta
+        ctype, curl, number = meta["column_type"], meta["column_url"], meta.get("list_page", 0)
+        alternates = meta.get("alternates") or []
+        if response.status == 404 and alternates:  # Hanweb dataproxy at another path
+            yield from self._follow(state, meta["page_request"], alternates[0], alternates[1:], ctype, curl, number)
+            return
+        html = self._text(response)
+        listing = None
+        if html and 200 <= response.status < 300:
+            listing = dialects.parse_list(html, response.url, request=meta.get("page_request"),
+                                          dialect=None)
+        bundle = self._page_bundle(response, state, "list", html, column_type=ctype, column_url=curl,
+                                   dialect=listing.dialect if listing else None)
+        page = bundle["page"]
+        items = listing.items if listing else []
+        bundle["list_items"] = [{"column_url": curl, "title": it.title, "url": it.url,
+                                 "date": it.date.isoformat() if it.date else None} for it in items]
+        yield bundle
+        yield self._probe_for_page(response, state, page)
+        if number == 0:
+            outcome, reason = page["outcome"], page["reason"]
+            if listing and listing.js_only and not items:
+                outcome, reason = "js_only", "栏目列表由脚本动态加载，无法读取（需人工核验）"
+            yield {"type": "column_outcome", "site": state.target.id, "url": curl, "outcome": outcome,
+                   "reason": reason}
+        if not listing:
+            return
+        for it in items:
+            if it.date and it.date < state.cutoff:
+                continue
+            if state.owns(it.url):
+                req = self._request(state, it.url, self.parse_article, role="article", priority=20,
+                                    meta={"column_type": ctype, "column_url": curl})
+                if req:
+                    yield req
+            else:
+                state.link_targets.setdefault(it.url, response.url)
+        dated = [it.date for it in items if it.date]
+        past_cutoff = bool(dated) and max(dated) < state.cutoff
+        nxt = listing.next_page
+        if nxt and not past_cutoff and number + 1 < self.max_list_pages:
+            yield from self._follow(state, nxt, nxt.url, list(nxt.alternates), ctype, curl, number + 1)
+
+    def _follow(self, state: SiteState, nxt: Any, url: str, alternates: list[str], ctype: str, curl: str,
+                number: int) -> Iterator[Any]:
+        """Request the next list page (GET, or the Hanweb dataproxy POST) inside the budget."""
+        meta = {"column_type": ctype, "column_url": curl, "list_page": number, "page_request": nxt,
+                "alternates": alternates}
+        if nxt.method.upper() == "POST":
+            req = self._request(state, url, self.parse_list, role="list", priority=40, meta=meta,
+                                request_cls=scrapy.FormRequest, formdata=nxt.formdata or {}, method="POST")
+        else:
+            req = self._request(state, url, self.parse_list, role="list", priority=40, meta=meta)
+        if req:
+            yield req
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        state = self.sites[response.meta["site"]]
+        html = self._text(response)
+        ctype, curl = response.meta.get("column_type"), response.meta.get("column_url")
+        bundle = self._page_bundle(response, state, "article", html, column_type=ctype, column_url=curl,
+                                   dialect=dialects.detect(html, response.url) if html else None)
+        page = bundle["page"]
+        if html and page["outcome"] == "ok":
+            try:
+                fields = article_extract.extract_article(html, response.url)
+            except Exception as exc:  # noqa: BLE001 - a crash in one page's extraction is recorded, not fatal
+                yield {"type": "error", "site": state.target.id, "stage": "extract", "subject": page["url"],
+                       "message": f"{type(exc).__name__}: {exc}"}
+            else:
+                bundle["document"] = _document_row(state.target.id, page["url"], ctype, curl, fields)
+        yield bundle
+        yield self._probe_for_page(response, state, page)
+
+    def parse_not_found(self, response: Response) -> Iterator[Any]:
+        state = self.sites[response.meta["site"]]
+        html = self._text(response)
+        bundle = self._page_bundle(response, state, "not_found_probe", html)
+        bundle["links"] = []
+        yield bundle
+        yield {"type": "probe", "row": {"site": state.target.id, "kind": "not_found", "url": response.request.url,
+                                        "method": "GET", "final_url": response.url, "status": response.status,
+                                        "outcome": "ok" if response.status in (404, 410) else "soft404",
+                                        "reason": f"HTTP {response.status} for a surely-missing URL"}}
+
+    def on_not_found_error(self, failure: Failure) -> Iterator[Any]:
+        req = failure.request
+        out = linkcheck.classify_failure(failure)
+        yield {"type": "probe", "row": {"site": req.meta["site"], "kind": "not_found", "url": req.url, "method": "GET",
+                                        "outcome": "unknown", "reason": out.reason}}
+
+    def parse_cloak(self, response: Response) -> Iterator[Any]:
+        state = self.sites[response.meta["site"]]
+        html = self._text(response)
+        bundle = self._page_bundle(response, state, "home", html, variant="baiduspider")
+        bundle["links"] = []
+        yield bundle
+
+    def on_cloak_error(self, failure: Failure) -> None:
+        self.logger.info("cloak re-fetch failed for %s: %s", failure.request.url, failure.value)
+
+    # -- failures -------------------------------------------------------------------------------------
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        """A page that produced no response: record it (and the home probe) with its reason."""
+        req = failure.request
+        state = self.sites[req.meta["site"]]
+        out = linkcheck.classify_failure(failure)
+        role = req.meta.get("role")
+        kind = {"home": "home", "list": "list", "article": "article"}.get(role, "other")
+        page = {"site": state.target.id, "url": req.url, "final_url": None, "status": None, "fetched_at": _now(),
+                "kind": kind, "outcome": out.outcome, "reason": out.reason,
+                "column_type": req.meta.get("column_type"), "column_url": req.meta.get("column_url")}
+        yield {"type": "page", "page": page, "links": []}
+        state.checked.add(req.url)
+        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": req.url, "method": "GET",
+                                        "outcome": out.outcome, "reason": out.reason}}
+        if role == "home":
+            yield {"type": "probe", "row": {"site": state.target.id, "kind": "home", "url": req.url, "method": "GET",
+                                            "outcome": out.outcome, "reason": out.reason,
+                                            "detail_json": _json({"retries": req.meta.get("retry_times", 0),
+                                                                  "timeout_s": req.meta.get("download_timeout")})}}
+        if role == "list" and req.meta.get("list_page", 0) == 0:
+            yield {"type": "column_outcome", "site": state.target.id, "url": req.meta["column_url"],
+                   "outcome": out.outcome, "reason": out.reason}
+
+    # -- link checks (after the crawl proper) ---------------------------------------------------------
+    def on_idle(self) -> None:
+        """When pages are done, check every link target not fetched yet (HEAD, then GET)."""
+        scheduled = False
+        for state in self.sites.values():
+            for target, source in list(state.link_targets.items()):
+                if target in state.checked or target in state.scheduled:
+                    continue
+                state.checked.add(target)
+                if state.links_checked >= self.max_links:
+                    continue
+                state.links_checked += 1
+                self.crawler.engine.crawl(self._link_request(state, target, source))
+                scheduled = True
+        if scheduled:
+            raise DontCloseSpider
+
+    def _link_request(self, state: SiteState, target: str, source: str, method: str | None = None) -> scrapy.Request:
+        internal = state.owns(target)
+        if method is None:
+            method = "GET" if internal and not linkcheck.is_attachment(target) else "HEAD"
+        slot = f"site:{state.target.id}" if internal else None
+        meta = {"site": state.target.id, "role": "link", "source": source, "dont_retry": method == "HEAD",
+                "max_retry_times": 1, "download_maxsize": 2_000_000 if method == "GET" else 0}
+        if slot:
+            meta["download_slot"] = slot
+        return scrapy.Request(target, method=method, callback=self.parse_link, errback=self.on_link_error,
+                              dont_filter=True, priority=-10, headers={"Referer": source}, meta=meta)
+
+    def parse_link(self, response: Response) -> Iterator[Any]:
+        req = response.request
+        state = self.sites[req.meta["site"]]
+        if req.method == "HEAD" and response.status in linkcheck.HEAD_REFUSED:
+            yield self._link_request(state, req.url, req.meta["source"], method="GET")
+            return
+        html = self._text(response) if req.method == "GET" else ""
+        out = linkcheck.classify_status(response.status, html[:20000])
+        detail = {}
+        if html and state.owns(req.url):
+            detail = {"title": page_extract.page_title(html)[:300], "text": page_extract.visible_text(html)[:4000]}
+        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": req.url, "method": req.method,
+                                        "final_url": response.url, "status": response.status,
+                                        "outcome": out.outcome, "reason": out.reason, "detail_json": _json(detail)}}
+
+    def on_link_error(self, failure: Failure) -> Iterator[Any]:
+        req = failure.request
+        state = self.sites[req.meta["site"]]
+        if req.method == "HEAD":  # some servers drop HEAD on the floor: confirm with GET
+            yield self._link_request(state, req.url, req.meta["source"], method="GET")
+            return
+        out = linkcheck.classify_failure(failure)
+        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": req.url, "method": req.method,
+                                        "outcome": out.outcome, "reason": out.reason}}
+
+
+def _json(value: Any) -> str:
+    from gongkai.store import to_json
+    return to_json(value)
+
+
+def _document_row(site: str, url: str, ctype: str | None, curl: str | None, fields: Any) -> dict[str, Any]:
+    """The documents row for extracted article fields (dedup key: title + date + 文号)."""
+    key_parts = [compact(fields.title or ""), fields.publish_date.isoformat() if fields.publish_date else "",
+                 compact(fields.doc_number or "")]
+    dedup = hashlib.sha1("|".join(key_parts).encode()).hexdigest() if fields.title else None
+    return {
+        "site": site, "url": url, "column_type": ctype, "column_url": curl, "title": fields.title,
+        "publish_date": fields.publish_date.isoformat() if fields.publish_date else None,
+        "written_date": fields.written_date.isoformat() if fields.written_date else None,
+        "doc_number": fields.doc_number, "index_number": fields.index_number, "publisher": fields.publisher,
+        "validity": fields.validity, "label": fields.disclosure_label, "label_slot": fields.label_slot,
+        "related_json": _json([{"url": r.url, "text": r.text} for r in fields.related]),
+        "attachments_json": _json([{"url": a.url, "text": a.text} for a in fields.attachments]),
+        "body_text": (fields.body_text or "")[:100_000], "dedup_key": dedup,
+    }

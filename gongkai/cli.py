@@ -1,0 +1,219 @@
+"""The `gongkai` command: parse arguments, call a stage, map errors to exit codes.
+
+Exit status: 0 when the command ran (whatever the audit found), 2 for bad usage or bad input
+(one line naming the file, line and field), 1 for an unexpected internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from gongkai import __version__, stages
+from gongkai.targets import TargetsError, load_targets
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad usage or input; the message is printed as one line."""
+
+
+def _out_dir(value: str) -> Path:
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{value}: exists and is not a directory")
+    return path
+
+
+def _load(path: str):  # noqa: ANN202 - returns Targets
+    try:
+        return load_targets(path)
+    except TargetsError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _store_for(args: argparse.Namespace, *, must_exist: bool) -> stages.Store:
+    location = args.store or (stages.store_path(_out_dir(args.out)) if args.out else None)
+    if location is None:
+        raise UsageError("give --out DIR (store DIR/gongkai.sqlite) or --store PATH")
+    if not must_exist and "://" not in str(location):
+        Path(location).parent.mkdir(parents=True, exist_ok=True)
+    return stages.open_store(location, must_exist=must_exist)
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    targets = _load(args.targets)
+    out = _out_dir(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rules = _rules_path(args)
+    _say(f"抓取 crawling {len(targets.sites)} site(s) → {out}")
+    audit_id = stages.crawl(targets, stages.store_path(out), quiet=not args.verbose)
+    store = stages.open_store(stages.store_path(out), must_exist=True)
+    _say("检查 checking …")
+    stages.check(store, audit_id, rules)
+    paths = stages.report(store, audit_id, out, indicators_path=_indicators_path(args), rules_path=rules)
+    _say(f"报告 scorecard: {getattr(paths, 'index', out / 'scorecard' / 'index.html')}")
+    return EXIT_OK
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    targets = _load(args.targets)
+    store = _store_for(args, must_exist=False)
+    location = store.url.removeprefix("sqlite:///") if store.url.startswith("sqlite:///") else store.url
+    store.close()
+    audit_id = stages.crawl(targets, location, quiet=not args.verbose)
+    _say(f"audit {audit_id} crawled into {location}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    store = _store_for(args, must_exist=True)
+    audit_id = stages.resolve_audit(store, args.audit)
+    summary = stages.check(store, audit_id, _rules_path(args))
+    _say(f"audit {audit_id} checked: {summary}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    store = _store_for(args, must_exist=True)
+    audit_id = stages.resolve_audit(store, args.audit)
+    out = _out_dir(args.out) if args.out else Path(store.url.removeprefix("sqlite:///")).parent
+    paths = stages.report(store, audit_id, out, indicators_path=_indicators_path(args), rules_path=_rules_path(args))
+    _say(f"报告 scorecard: {getattr(paths, 'index', out / 'scorecard' / 'index.html')}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gongkai.demo.portal import DemoPortal
+
+    out = _out_dir(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    store_file = stages.store_path(out)
+    if store_file.exists():
+        store_file.unlink()
+        for suffix in ("-wal", "-shm"):
+            Path(str(store_file) + suffix).unlink(missing_ok=True)
+    with DemoPortal() as portal:
+        targets_file = portal.write_targets(out / "targets.yaml")
+        _say(f"演示门户 demo portal: {', '.join(portal.base_urls)}")
+        args.targets, args.out = str(targets_file), str(out)
+        args.rules = args.indicators = None
+        cmd_audit(args)
+    _say(f"打开 open: {(out / 'scorecard' / 'index.html').resolve()}")
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from gongkai.checks.engine import load_rules
+
+    for rule in load_rules(_rules_path(args)):
+        sources = "; ".join(f"{s.doc} {s.clause} [{s.status}]" for s in rule.source)
+        _say(f"{rule.id}\t{rule.severity}\t{rule.title}\t{sources}")
+    return EXIT_OK
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from gongkai.fetch import FetchError, read_page
+
+    try:
+        html, url = read_page(args.page)
+    except FetchError as exc:
+        raise UsageError(str(exc)) from None
+    from gongkai.crawler.extract import extract_page
+
+    print(json.dumps(extract_page(html, url), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _rules_path(args: argparse.Namespace) -> Path | None:
+    value = getattr(args, "rules", None)
+    if value and not Path(value).is_file():
+        raise UsageError(f"{value}: no such rules file")
+    return Path(value) if value else None
+
+
+def _indicators_path(args: argparse.Namespace) -> Path | None:
+    value = getattr(args, "indicators", None)
+    if value and not Path(value).is_file():
+        raise UsageError(f"{value}: no such indicators file")
+    return Path(value) if value else None
+
+
+# -- parser --------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gongkai", description="政务公开 compliance audits of government websites")
+    parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("audit", cmd_audit, "crawl + check + report: the whole audit of a targets file")
+    p.add_argument("targets", help="targets.yaml")
+    p.add_argument("--out", required=True, help="output directory (findings.json, scores.json, scorecard/, report.xlsx, gongkai.sqlite)")
+    p.add_argument("--rules", help="rules YAML to use instead of the bundled rulebook")
+    p.add_argument("--indicators", help="indicators YAML to use instead of the bundled indicator system")
+    p.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+
+    p = add("crawl", cmd_crawl, "crawl the sites of a targets file into the store (a new audit id)")
+    p.add_argument("targets", help="targets.yaml")
+    p.add_argument("--out", help="directory holding the store gongkai.sqlite")
+    p.add_argument("--store", help="store path or SQLAlchemy URL")
+    p.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+
+    p = add("check", cmd_check, "run the rules over a crawled audit (no crawling)")
+    p.add_argument("--out", help="directory holding the store gongkai.sqlite")
+    p.add_argument("--store", help="store path or SQLAlchemy URL")
+    p.add_argument("--audit", type=int, help="audit id (default: the latest)")
+    p.add_argument("--rules", help="rules YAML to use instead of the bundled rulebook")
+
+    p = add("report", cmd_report, "write findings.json, scores.json, scorecard/ and report.xlsx from the store")
+    p.add_argument("--out", help="output directory (default: the store's directory)")
+    p.add_argument("--store", help="store path or SQLAlchemy URL")
+    p.add_argument("--audit", type=int, help="audit id (default: the latest)")
+    p.add_argument("--rules", help="rules YAML (for titles, severities and sources)")
+    p.add_argument("--indicators", help="indicators YAML to use instead of the bundled indicator system")
+
+    p = add("demo", cmd_demo, "serve the bundled sample portal on loopback and audit it into ./gongkai-demo/")
+    p.add_argument("--out", default="gongkai-demo", help="output directory (default: ./gongkai-demo)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+
+    p = add("rules", cmd_rules, "list the rules with their sources and the status of each source")
+    p.add_argument("--rules", help="rules YAML to list instead of the bundled rulebook")
+
+    p = add("extract", cmd_extract, "print the fields gongkai extracts from one page (file path or URL) as JSON")
+    p.add_argument("page", help="an HTML file or an http(s) URL")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"gongkai: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except stages.StageError as exc:
+        print(f"gongkai: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("gongkai: interrupted; what was collected is in the store", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

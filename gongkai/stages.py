@@ -1,0 +1,104 @@
+"""The stages of an audit — crawl, check, report — each reading only what the previous one stored.
+
+``run_audit`` chains them.  The crawl runs Scrapy in this process (a Twisted reactor starts once
+per process, so a process runs at most one crawl; tests drive the CLI in subprocesses).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gongkai.store import Store, from_json, now_iso, to_json
+
+__all__ = ["Store", "StageError", "crawl", "check", "report"]
+from gongkai.targets import Targets
+
+STORE_NAME = "gongkai.sqlite"
+
+
+class StageError(Exception):
+    """A stage cannot run (missing store, unknown audit); the message is one line for the user."""
+
+
+def store_path(out_dir: Path) -> Path:
+    return out_dir / STORE_NAME
+
+
+def open_store(path: Path | str, *, must_exist: bool = False) -> Store:
+    if must_exist and "://" not in str(path) and not Path(path).exists():
+        raise StageError(f"{path}: no such store (run `gongkai crawl` or `gongkai audit` first)")
+    return Store(path)
+
+
+def resolve_audit(store: Store, audit_id: int | None) -> int:
+    found = audit_id if audit_id is not None else store.latest_audit_id()
+    if found is None or store.audit(found) is None:
+        raise StageError(f"{store.url}: no audit {'#' + str(audit_id) if audit_id else 'found'} in the store")
+    return found
+
+
+def start_audit(store: Store, targets: Targets) -> int:
+    """Create the audit and its sites in the store (before any page is fetched)."""
+    audit_id = store.create_audit(targets.audit.name, targets.audit.period, targets.audit.as_of,
+                                  targets.model_dump(mode="json"))
+    for site in targets.sites:
+        store.upsert_site(audit_id, {"site": site.id, "name": site.name, "home": site.home, "kind": site.kind,
+                                     "region": site.region, "origins_json": to_json(site.origins()),
+                                     "dialect": None})
+    return audit_id
+
+
+def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True) -> int:
+    """Crawl every site of ``targets`` into a new audit of the store; returns the audit id."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from gongkai.crawler import settings as crawler_settings
+    from gongkai.crawler.spiders.portal import PortalSpider
+
+    store = open_store(store_location)
+    audit_id = start_audit(store, targets)
+    store_url = store.url
+    store.close()
+    settings = Settings()
+    settings.setmodule(crawler_settings, priority="project")
+    settings.update(crawler_settings.from_friendly(targets.crawl.model_dump()), priority="cmdline")
+    settings.set("GONGKAI_STORE", store_url, priority="cmdline")
+    settings.set("GONGKAI_AUDIT_ID", audit_id, priority="cmdline")
+    if quiet:
+        settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=not quiet)
+    process.crawl(PortalSpider, targets=targets, audit_id=audit_id)
+    process.start()
+    return audit_id
+
+
+@dataclass
+class CheckOutcome:
+    audit_id: int
+    summary: Any
+
+
+def check(store: Store, audit_id: int, rules_path: Path | None = None) -> Any:
+    """Run the rules over an audit already in the store."""
+    from gongkai.checks.engine import run_checks
+
+    summary = run_checks(store, audit_id, rules_path=rules_path)
+    store.mark_audit(audit_id, checked_at=now_iso())
+    return summary
+
+
+def report(store: Store, audit_id: int, out_dir: Path, *, indicators_path: Path | None = None,
+           rules_path: Path | None = None) -> Any:
+    """Write findings.json, scores.json, the scorecard and report.xlsx for an audit."""
+    from gongkai.reports.build import write_reports
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return write_reports(store, audit_id, out_dir, indicators_path=indicators_path, rules_path=rules_path)
+
+
+def audit_targets(store: Store, audit_id: int) -> dict[str, Any]:
+    row = store.audit(audit_id) or {}
+    return from_json(row.get("targets_json"), {})

@@ -1,0 +1,72 @@
+"""The command line's contracts: exit statuses, one-line errors, nothing written on bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gongkai import __version__
+from gongkai.cli import main
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gongkai.cli", *args], capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["audit", "crawl", "check", "report", "demo", "rules", "extract"])
+def test_help_on_each_command(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert "usage: gongkai " + command in capsys.readouterr().out
+
+
+def test_bad_targets_file_one_line_exit_2_nothing_written(tmp_path):
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("audit: {name: x, period: 2024Q2}\nsites:\n  - id: a\n    name: 江川市人民政府\n"
+                       "    home: notaurl\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run("audit", str(targets), "--out", str(out))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"gongkai: error: {targets}:5: sites[0].home: not a URL"
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_unknown_key_and_missing_file(tmp_path):
+    targets = tmp_path / "t.yaml"
+    targets.write_text("audit: {name: x, period: 2024Q2}\nsites: []\nextra: 1\n", encoding="utf-8")
+    assert main(["crawl", str(targets), "--out", str(tmp_path / "o")]) == 2
+    assert main(["crawl", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o")]) == 2
+
+
+def test_check_and_report_without_store_exit_2(tmp_path, capsys):
+    assert main(["check", "--out", str(tmp_path / "empty")]) == 2
+    assert "no such store" in capsys.readouterr().err
+    assert main(["report", "--store", str(tmp_path / "none.sqlite")]) == 2
+
+
+def test_out_that_is_a_file_is_refused(tmp_path, capsys):
+    targets = tmp_path / "t.yaml"
+    targets.write_text("audit: {name: x, period: 2024Q2}\nsites:\n  - {id: a, name: 某局, home: 'http://127.0.0.1:9/'}\n",
+                       encoding="utf-8")
+    afile = tmp_path / "file"
+    afile.write_text("x")
+    assert main(["audit", str(targets), "--out", str(afile)]) == 2
+    assert "not a directory" in capsys.readouterr().err
+
+
+def test_extract_missing_file_exit_2(tmp_path, capsys):
+    assert main(["extract", str(tmp_path / "nope.html")]) == 2
+    assert "cannot read" in capsys.readouterr().err
