@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from gongkai.crawler import soft404
-
 from gongkai.store import Store, now_iso
 
 

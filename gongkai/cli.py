@@ -114,11 +114,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from gongkai.checks.engine import load_rules
+    from gongkai.checks.engine import format_rules_table, load_rules
 
-    for rule in load_rules(_rules_path(args)):
-        sources = "; ".join(f"{s.doc} {s.clause} [{s.status}]" for s in rule.source)
-        _say(f"{rule.id}\t{rule.severity}\t{rule.title}\t{sources}")
+    for row in format_rules_table(load_rules(_rules_path(args))):
+        veto = "单项否决" if row["veto"] else row["severity"]
+        _say(f"{row['id']}\t{veto}\t{row['title']}\t[{row['status']}] {row['sources']}")
     return EXIT_OK
 
 
@@ -199,17 +199,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _input_errors() -> tuple[type[Exception], ...]:
+    """Exceptions that mean bad input (a rules or indicators file): one line, exit 2."""
+    from gongkai.checks.engine import RulesError
+    from gongkai.reports.errors import ReportError
+    from gongkai.reports.indicators import IndicatorsError
+
+    return (UsageError, stages.StageError, RulesError, ReportError, IndicatorsError)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except UsageError as exc:
+    except _input_errors() as exc:
         print(f"gongkai: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except stages.StageError as exc:
-        print(f"gongkai: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except BrokenPipeError:  # `gongkai rules | head`
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("gongkai: interrupted; what was collected is in the store", file=sys.stderr)
         return 130

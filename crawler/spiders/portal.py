@@ -17,6 +17,11 @@ from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
 from gongkai.crawler import dialects, linkcheck
 from gongkai.crawler.extract import article as article_extract
 from gongkai.crawler.extract import home as home_extract
@@ -24,11 +29,6 @@ from gongkai.crawler.extract import identity as identity_extract
 from gongkai.crawler.extract import navigation
 from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.settings import BAIDUSPIDER_UA
-from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
-from scrapy.http import Response, TextResponse
-from twisted.python.failure import Failure
-
 from gongkai.targets import SiteTarget, Targets
 from gongkai.text import compact
 

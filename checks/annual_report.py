@@ -1,0 +1,122 @@
+"""政府信息公开工作年度报告: the body's own report on the previous year, published by its deadline.
+
+条例 第四十九条: departments publish by 31 January, governments (their 主管部门) by 31 March; a
+township's deadline is a parameter.  The report judged covers the year before the period's year
+(result period = that year).  Reports of other bodies (a portal's 年报 column lists its
+departments' reports) and 转发 do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from gongkai.checks.base import MAX_SAMPLES, result
+from gongkai.checks.registry import register
+from gongkai.checks.rules import Rule
+from gongkai.checks.scope import same_body
+from gongkai.checks.view import AuditView, SiteInfo
+from gongkai.models import Result
+from gongkai.text import _cn_number, date_from_url, simplify
+
+_YEAR = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
+UNREADABLE = ("blocked", "js_only", "error", "broken")
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    url: str
+    date: date | None
+    own: bool
+    body: str
+
+
+def report_year(title: str) -> tuple[int, str] | None:
+    """(year covered, body named in it) for a 政府信息公开工作年度报告 title, else None."""
+    t = re.sub(r"\s+", "", simplify(title))
+    if "转发" in t or not re.search(r"年度报告|年报", t) or not re.search(r"信息公开|政务公开", t):
+        return None
+    m = _YEAR.search(t)
+    if not m:
+        return None
+    year = _cn_number(m.group(1))
+    if not year:
+        return None
+    body = t[:m.start()].removesuffix("的")
+    if not body:   # 2023年度大连市财政局政府信息公开工作年度报告: the body follows the year
+        after = re.match(r"^度?(.*?)(?:政府信息公开|政务公开|信息公开)", t[m.end():])
+        body = after.group(1) if after else ""
+    return year, body
+
+
+def _reports(view: AuditView, site: SiteInfo, year: int) -> list[Report]:
+    found: dict[str, Report] = {}
+    candidates = [(d.get("title"), d["url"], d.get("publish_date"), d.get("publisher"))
+                  for d in view.documents(site.site)]
+    candidates += [(it["title"], it["url"], it["date"], None) for it in view.list_items(site.site)]
+    for title, url, day, publisher in candidates:
+        parsed = report_year(title or "")
+        if not parsed or parsed[0] != year:
+            continue
+        body = parsed[1] or (publisher or "")
+        own = not body or same_body(body, site.name)
+        day = day or date_from_url(url)
+        if url not in found or (day and not found[url].date):
+            found[url] = Report(title or "", url, day, own, body)
+    return list(found.values())
+
+
+def _context(view: AuditView, site: SiteInfo, rule: Rule) -> dict[str, Any]:
+    params = rule.params_for(site)
+    year = view.period.start.year - 1
+    month, day = (int(x) for x in str(params.get("deadline", "03-31")).split("-"))
+    columns = [c for c in view.columns(site.site) if c["type"] in params.get("columns", ["annual_reports"])]
+    reports = _reports(view, site, year)
+    own = sorted((r for r in reports if r.own), key=lambda r: (r.date is None, r.date or date.max))
+    return {"year": year, "deadline": date(year + 1, month, day), "columns": columns, "own": own,
+            "others": [{"title": r.title, "url": r.url} for r in reports if not r.own][:MAX_SAMPLES],
+            "subject": columns[0]["url"] if columns else site.home}
+
+
+def _evidence(ctx: dict[str, Any], report: Report | None) -> dict[str, Any]:
+    ev = {"year": ctx["year"], "deadline": ctx["deadline"], "others": ctx["others"],
+          "columns": [c["url"] for c in ctx["columns"]]}
+    if report:
+        ev.update(report=report.title, report_url=report.url, report_date=report.date)
+    return ev
+
+
+@register("annual_report_presence")
+def run_missing(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
+    ctx = _context(view, site, rule)
+    period, subject = str(ctx["year"]), ctx["subject"]
+    report = ctx["own"][0] if ctx["own"] else None
+    ev = _evidence(ctx, report)
+    if report:
+        yield result(site, rule, subject, "pass", f"已公开{ctx['year']}年度报告", period, **ev)
+    elif view.as_of <= ctx["deadline"]:
+        yield result(site, rule, subject, "not_applicable", f"年报尚未到期（截止{ctx['deadline']}）", period, **ev)
+    elif ctx["columns"] and all(c.get("outcome") in UNREADABLE for c in ctx["columns"]):
+        yield result(site, rule, subject, "unknown", "年报栏目无法读取", period, **ev)
+    else:
+        yield result(site, rule, subject, "fail", f"截至{view.as_of}未找到本机关{ctx['year']}年度报告", period, **ev)
+
+
+@register("annual_report_timeliness")
+def run_late(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
+    ctx = _context(view, site, rule)
+    period = str(ctx["year"])
+    report = ctx["own"][0] if ctx["own"] else None
+    ev = _evidence(ctx, report)
+    if report is None:
+        yield result(site, rule, ctx["subject"], "not_applicable", "未找到年报（见 annual_report.missing）", period, **ev)
+    elif report.date is None:
+        yield result(site, rule, report.url, "unknown", "年报发布日期无法识别", period, **ev)
+    elif report.date > ctx["deadline"]:
+        yield result(site, rule, report.url, "fail", f"年报{report.date}发布，晚于{ctx['deadline']}", period, **ev)
+    else:
+        yield result(site, rule, report.url, "pass", f"年报{report.date}发布", period, **ev)

@@ -1,0 +1,44 @@
+"""What every check kind shares: building a :class:`Result` with JSON-ready evidence.
+
+Kinds yield a result for every subject they examine; evidence holds the dates, snippets and
+URLs that prove it, as plain JSON (dates as ISO strings) so the store and reports need no
+knowledge of Python types.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from gongkai.checks.rules import Rule
+from gongkai.checks.view import SiteInfo
+from gongkai.models import Result, Status
+
+MAX_SNIPPET = 200   # characters of crawled text quoted in evidence
+MAX_SAMPLES = 10    # URLs listed per evidence item
+
+
+def plain(value: Any) -> Any:
+    """Evidence as JSON-able data: dates become ISO strings, tuples and sets become lists."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return value
+
+
+def snippet(text: str | None, start: int = 0, end: int | None = None) -> str:
+    """A bounded piece of crawled text for evidence (it is data: reports escape it)."""
+    if not text:
+        return ""
+    end = len(text) if end is None else end
+    return text[max(0, start):max(0, min(end, start + MAX_SNIPPET))].strip()
+
+
+def result(site: SiteInfo, rule: Rule, subject: str, status: Status, reason: str,
+           period: str | None = None, /, **evidence: Any) -> Result:
+    """A result of ``rule`` on ``subject``; keyword arguments are its evidence (any names)."""
+    return Result(site=site.site, rule=rule.id, subject=subject or site.home, status=status,
+                  reason=reason, period=period, evidence=plain(evidence))

@@ -1,0 +1,207 @@
+"""Load the rulebook and run it over one audit: every rule's kind, for every site.
+
+The engine knows no rule.  It reads ``config/rules.yaml`` (or another file), validates it with
+line numbers in errors, asks each rule's kind for results, words each failure from the rule's
+Chinese template, and replaces each site's results in the store in one transaction.  A crash
+inside one kind for one site is recorded in ``errors`` and the rest goes on.
+"""
+
+from __future__ import annotations
+
+import string
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from gongkai import store as st
+from gongkai.checks.registry import load_kinds
+from gongkai.checks.rules import Rule
+from gongkai.checks.view import AuditView, SiteInfo
+from gongkai.models import STATUSES, Result
+from gongkai.targets import TargetsError, _check_duplicates, _line_of, _loc_text, _message, _NoAliasLoader
+from gongkai.vocab import config_path
+
+MAX_RULES_BYTES = 2_000_000
+MISSING = "—"   # shown for a template key the evidence does not have
+
+
+class RulesError(Exception):
+    """A rules file that cannot be used; the message is one line naming file:line:field."""
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+def _compose(name: str, text: str) -> yaml.Node:
+    try:
+        root = yaml.compose(text, Loader=_NoAliasLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f"{mark.line + 1}:" if mark else ""
+        problem = str(exc.problem or exc.context or "invalid YAML").replace("targets file", "rules file")
+        raise RulesError(f"{name}:{line} {problem}") from exc
+    except yaml.YAMLError as exc:
+        raise RulesError(f"{name}: invalid YAML: {exc}") from exc
+    if root is None:
+        raise RulesError(f"{name}: empty rules file")
+    try:
+        _check_duplicates(root)
+    except TargetsError as exc:
+        raise RulesError(str(exc).replace("{file}", name)) from None
+    return root
+
+
+def _rule_entries(name: str, data: Any) -> list[Any]:
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise RulesError(f"{name}:1: top level: expected a mapping with a list under 'rules'")
+    return data["rules"]
+
+
+def load_rules(path: str | Path | None = None) -> list[Rule]:
+    """Read and validate a rules file (default: the bundled ``config/rules.yaml``).
+
+    Raises :class:`RulesError` with one line such as ``rules.yaml:12: rules[3].kind: unknown
+    check kind 'x'`` for unreadable YAML, a bad field, a missing id, a duplicate id or a kind
+    no module registers.
+    """
+    path = Path(path) if path else config_path("rules.yaml")
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RulesError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_RULES_BYTES:
+        raise RulesError(f"{name}: file too large ({len(raw)} bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RulesError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
+    root = _compose(name, text)
+    data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass, aliases refused
+    entries = _rule_entries(name, data)
+    kinds = load_kinds()
+    rules: list[Rule] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        try:
+            rule = Rule.model_validate(entry)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = ("rules", i, *err.get("loc", ()))
+            raise RulesError(f"{name}:{_line_of(root, loc)}: {_loc_text(loc)}: {_message(err)}") from None
+        if rule.kind not in kinds:
+            loc = ("rules", i, "kind")
+            raise RulesError(f"{name}:{_line_of(root, loc)}: {_loc_text(loc)}: unknown check kind {rule.kind!r} "
+                             f"(known: {', '.join(sorted(kinds))})")
+        if rule.id in seen:
+            loc = ("rules", i, "id")
+            raise RulesError(f"{name}:{_line_of(root, loc)}: {_loc_text(loc)}: duplicate rule id {rule.id!r} "
+                             f"(first at rules[{seen[rule.id]}])")
+        seen[rule.id] = i
+        rules.append(rule)
+    return rules
+
+
+def format_rules_table(rules: list[Rule]) -> list[dict[str, Any]]:
+    """One row per rule for ``gongkai rules``: id, kind, severity, veto, title, source status, sources."""
+    return [{"id": r.id, "kind": r.kind, "severity": r.severity, "veto": r.veto, "title": r.title,
+             "status": r.strongest_status(), "sources": "；".join(s.label() for s in r.source)}
+            for r in rules]
+
+
+# -- messages --------------------------------------------------------------------------------
+
+class _LenientFormatter(string.Formatter):
+    """str.format that shows a dash for missing keys and joins lists with 、."""
+
+    def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
+        if isinstance(key, str):
+            return kwargs.get(key, MISSING)
+        return args[key] if key < len(args) else MISSING
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, list | tuple):
+            value = "、".join(str(v) for v in value)
+        try:
+            return super().format_field(value, format_spec)
+        except (ValueError, TypeError):
+            return str(value)
+
+
+def format_message(template: str, values: Mapping[str, Any]) -> str:
+    """Fill a rule's template; a missing key shows as a dash, a broken template as itself."""
+    try:
+        return _LenientFormatter().vformat(template, (), values)
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return template
+
+
+# -- running ---------------------------------------------------------------------------------
+
+@dataclass
+class CheckSummary:
+    """What a check run did: results per rule and status, and contained crashes."""
+
+    audit_id: int
+    sites: list[str] = field(default_factory=list)
+    rules: int = 0
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def total(self, status: str) -> int:
+        return sum(c[status] for c in self.counts.values())
+
+    @property
+    def findings(self) -> int:
+        return self.total("fail")
+
+
+def _row(result: Result, rule: Rule, site: SiteInfo, params: dict[str, Any]) -> dict[str, Any]:
+    if result.status not in STATUSES:
+        raise ValueError(f"status {result.status!r} is not one of {STATUSES}")
+    if result.status == "fail":
+        values = {**params, "site_name": site.name, "subject": result.subject, "period": result.period,
+                  "reason": result.reason, **result.evidence}
+        message = format_message(rule.message, values)
+    else:
+        message = result.reason
+    return {"rule": rule.id, "subject": result.subject or site.home, "period": result.period,
+            "status": result.status, "reason": result.reason, "message": message,
+            "evidence_json": st.to_json(result.evidence)}
+
+
+def _run_site(store: st.Store, view: AuditView, site: SiteInfo, rules: list[Rule],
+              summary: CheckSummary) -> None:
+    kinds = load_kinds()
+    rows: list[dict[str, Any]] = []
+    for rule in rules:
+        try:
+            params = rule.params_for(site)
+            produced = [_row(r, rule, site, params) for r in kinds[rule.kind](view, site, rule)]
+        except Exception as exc:  # noqa: BLE001 - one kind crashing on one site must not stop the run
+            message = f"{type(exc).__name__}: {exc}"
+            store.record_error(view.audit_id, site.site, "check", rule.id, message)
+            summary.errors.append(f"{site.site} {rule.id}: {message}")
+            continue
+        rows.extend(produced)
+        summary.counts.setdefault(rule.id, Counter()).update(r["status"] for r in produced)
+    store.replace_results(view.audit_id, site.site, rows)
+
+
+def run_checks(store: st.Store, audit_id: int, rules_path: str | Path | None = None,
+               sites: list[str] | None = None) -> CheckSummary:
+    """Run every rule over every site of an audit (or the given sites) and store the results."""
+    rules = load_rules(rules_path)
+    view = AuditView(store, audit_id)
+    chosen = [s for s in view.sites() if sites is None or s.site in sites]
+    if sites is None:
+        store.clear_errors(audit_id, "check")
+    summary = CheckSummary(audit_id=audit_id, sites=[s.site for s in chosen], rules=len(rules))
+    for site in chosen:
+        _run_site(store, view, site, rules, summary)
+    store.mark_audit(audit_id, checked_at=st.now_iso())
+    return summary

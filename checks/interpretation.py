@@ -1,0 +1,291 @@
+"""政策解读: is each policy document interpreted, in time, and linked to its interpretation?
+
+Policy documents are those of the ``policy_docs``/``normative_docs`` columns; interpretations are
+the documents of the ``interpretations`` column or whose title says 解读/一图读懂/图解/问答.  A
+policy is matched to its interpretations by links first (相关解读 fields and page links, in
+either direction), then by the 《title》 an interpretation names, tolerant of 关于印发…的通知
+wrappers, punctuation and traditional forms.  Deadlines count official working days after the
+policy's publication day (notices 000 二（五）, 002 （九）: 3个工作日).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from gongkai.checks.base import result
+from gongkai.checks.registry import register
+from gongkai.checks.rules import Rule
+from gongkai.checks.scope import out_of_scope, period_documents, published
+from gongkai.checks.view import AuditView, SiteInfo
+from gongkai.models import Result
+from gongkai.store import from_json
+from gongkai.text import compact, date_from_url, simplify
+from gongkai.vocab import load_config
+from gongkai.workdays import add_workdays, workdays_between
+
+DEFAULT_POLICY_COLUMNS = ("policy_docs", "normative_docs")
+_QUOTED = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》")
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    url: str
+    title: str
+    date: date | None
+    urls: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Match:
+    interpretation: Interpretation
+    how: str  # "link" | "title"
+
+
+# -- vocabulary and title keys ----------------------------------------------------------------
+
+def _vocab() -> dict[str, Any]:
+    return load_config("interpretation.yaml")
+
+
+def is_interpretation(doc: dict[str, Any]) -> bool:
+    """An interpretation: in the interpretations column, or titled 解读/图解/问答 … (not a 公文)."""
+    if "interpretations" in doc.get("column_types", []):
+        return True
+    title = re.sub(r"\s+", "", simplify(doc.get("title")))
+    if not any(w in title for w in _vocab()["title_words"]):
+        return False
+    return not ("关于" in title and re.search(_vocab()["policy_title_ends"], title))
+
+
+def title_keys(title: str | None) -> set[str]:
+    """Comparable forms of a policy title: itself and the inner titles of its wrappers."""
+    todo, seen = [re.sub(r"\s+", "", simplify(title))], set()
+    while todo:
+        text = todo.pop().strip("《》〈〉“”\"")
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        for pattern in _vocab()["wrappers"]:
+            m = re.search(pattern, text)
+            if m:
+                todo.append(m.group(1))
+    minimum = int(_vocab()["min_key_chars"])
+    return {k for k in (compact(t) for t in seen) if len(k) >= minimum}
+
+
+def _strip_ends(text: str) -> str:
+    words = sorted(_vocab()["strip_words"], key=len, reverse=True)
+    changed = True
+    while changed and text:
+        changed = False
+        for w in words:
+            if text.startswith(w):
+                text, changed = text[len(w):], True
+            if text.endswith(w):
+                text, changed = text[: -len(w)], True
+    return text
+
+
+def named_keys(title: str | None) -> set[str]:
+    """The policy titles an interpretation names: its 《…》, else its title without 解读 words."""
+    text = simplify(title)
+    quoted = _QUOTED.findall(text)
+    if quoted:
+        return set().union(*(title_keys(q) for q in quoted))
+    return title_keys(_strip_ends(compact(text)))
+
+
+def _title_match(policy_title: str | None, keys: set[str]) -> bool:
+    pkeys = title_keys(policy_title)
+    full = compact(policy_title)
+    return bool(pkeys & keys) or any(len(k) >= 8 and k in full for k in keys)
+
+
+# -- matching -----------------------------------------------------------------------------------
+
+def _doc_urls(doc: dict[str, Any]) -> frozenset[str]:
+    return frozenset({doc["url"], *(a.get("url") for a in doc.get("also_in", []) if a.get("url"))})
+
+
+class _SiteIndex:
+    """Interpretations, links and list-item dates of one site, built once per site."""
+
+    def __init__(self, view: AuditView, site: SiteInfo) -> None:
+        self.interpretations = [
+            Interpretation(d["url"], d.get("title") or "", published(d), _doc_urls(d))
+            for d in view.documents(site.site) if is_interpretation(d)]
+        self.by_url = {u: i for i in self.interpretations for u in i.urls}
+        self.keys = {i.url: named_keys(i.title) for i in self.interpretations}
+        self.related = {u: {r.get("url") for r in d.get("related", [])}
+                        for d in view.documents(site.site) for u in _doc_urls(d)}
+        self.out_links: dict[str, set[str]] = {}
+        for link in view.links(site.site):
+            self.out_links.setdefault(link["page_url"], set()).add(link["target"])
+        self.item_dates = {it["url"]: it["date"] for it in view.list_items(site.site) if it["date"]}
+        self.points_to = {i.url: self._targets(i.urls) for i in self.interpretations}
+
+    def _targets(self, urls: frozenset[str]) -> set[str]:
+        """Everything the pages at ``urls`` link to: 相关 fields and page links."""
+        return set().union(*(self.related.get(u, set()) | self.out_links.get(u, set()) for u in urls))
+
+    def _linked(self, policy: dict[str, Any], purls: frozenset[str]) -> list[Interpretation]:
+        found: dict[str, Interpretation] = {}
+        for target in self._targets(purls):
+            if target in self.by_url:
+                found[self.by_url[target].url] = self.by_url[target]
+        for interp in self.interpretations:
+            if self.points_to[interp.url] & purls:
+                found[interp.url] = interp
+        words = _vocab()["title_words"]
+        for rel in policy.get("related", []):
+            url, text = rel.get("url"), simplify(rel.get("text"))
+            if url and url not in self.by_url and url not in purls and any(w in text for w in words):
+                day = self.item_dates.get(url) or date_from_url(url)
+                found[url] = Interpretation(url, rel.get("text") or "", day, frozenset({url}))
+        return list(found.values())
+
+    def match(self, policy: dict[str, Any]) -> Match | None:
+        """The earliest interpretation of a policy, by links first, then by named title."""
+        purls = _doc_urls(policy)
+        linked = self._linked(policy, purls)
+        if linked:
+            return Match(_earliest(linked), "link")
+        titled = [i for i in self.interpretations
+                  if i.urls.isdisjoint(purls) and _title_match(policy.get("title"), self.keys[i.url])]
+        return Match(_earliest(titled), "title") if titled else None
+
+
+def _earliest(items: list[Interpretation]) -> Interpretation:
+    return min(items, key=lambda i: (i.date is None, i.date or date.max, i.url))
+
+
+_INDEX: WeakKeyDictionary[AuditView, dict[str, _SiteIndex]] = WeakKeyDictionary()
+
+
+def site_index(view: AuditView, site: SiteInfo) -> _SiteIndex:
+    per_view = _INDEX.setdefault(view, {})
+    if site.site not in per_view:
+        per_view[site.site] = _SiteIndex(view, site)
+    return per_view[site.site]
+
+
+# -- subjects -------------------------------------------------------------------------------------
+
+@dataclass
+class _Subject:
+    doc: dict[str, Any]
+    published: date
+    match: Match | None
+    deadline: date | None
+    working_days: int
+
+
+def _subjects(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[_Subject | Result]:
+    """Each policy published in the period: a ready result when out of scope, else a subject."""
+    params = rule.params_for(site)
+    index = site_index(view, site)
+    n = int(params.get("working_days", 3))
+    for doc, day in period_documents(view, site, params.get("policy_columns", DEFAULT_POLICY_COLUMNS)):
+        if is_interpretation(doc):
+            continue
+        if day is None:
+            yield result(site, rule, doc["url"], "unknown", "政策文件发布日期无法识别", policy=doc.get("title"))
+            continue
+        skip = out_of_scope(doc, site, params)
+        if skip:
+            yield result(site, rule, doc["url"], "not_applicable", skip, policy=doc.get("title"))
+            continue
+        yield _Subject(doc, day, index.match(doc), add_workdays(day, n), n)
+
+
+def _evidence(s: _Subject) -> dict[str, Any]:
+    ev: dict[str, Any] = {"policy": s.doc.get("title"), "policy_url": s.doc["url"], "policy_date": s.published,
+                          "deadline": s.deadline, "working_days": s.working_days,
+                          "column_types": s.doc.get("column_types", [])}
+    if s.match:
+        i = s.match.interpretation
+        ev.update(interp=i.title, interp_url=i.url, interp_date=i.date, matched_by=s.match.how)
+        if i.date:
+            ev["workdays_taken"] = workdays_between(s.published, i.date)
+    return ev
+
+
+_NO_CALENDAR = "官方节假日安排未覆盖该年份，无法计算工作日"
+
+
+@register("interpretation_timeliness")
+def run_late(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
+    for s in _subjects(view, site, rule):
+        if isinstance(s, Result):
+            yield s
+            continue
+        url, ev = s.doc["url"], _evidence(s)
+        if s.match is None:
+            yield result(site, rule, url, "not_applicable", "未找到解读（见 interpretation.missing）", **ev)
+        elif s.match.interpretation.date is None:
+            yield result(site, rule, url, "unknown", "解读发布日期无法识别", **ev)
+        elif s.match.interpretation.date <= s.published:
+            yield result(site, rule, url, "pass", "解读与文件同步或提前发布", **ev)
+        elif s.deadline is None:
+            yield result(site, rule, url, "unknown", _NO_CALENDAR, **ev)
+        elif s.match.interpretation.date > s.deadline:
+            yield result(site, rule, url, "fail", f"解读晚于{s.working_days}个工作日期限（{s.deadline}）", **ev)
+        else:
+            yield result(site, rule, url, "pass", f"解读在{s.working_days}个工作日内发布", **ev)
+
+
+@register("interpretation_presence")
+def run_missing(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
+    for s in _subjects(view, site, rule):
+        if isinstance(s, Result):
+            yield s
+            continue
+        url, ev = s.doc["url"], _evidence(s)
+        if s.match is not None:
+            yield result(site, rule, url, "pass", "已有解读", **ev)
+        elif s.deadline is None:
+            yield result(site, rule, url, "unknown", _NO_CALENDAR, **ev)
+        elif view.as_of <= s.deadline:
+            yield result(site, rule, url, "not_applicable", f"解读期限未到（截止{s.deadline}）", **ev)
+        else:
+            yield result(site, rule, url, "fail", f"期限{s.deadline}已过，未找到解读", **ev)
+
+
+@register("interpretation_linking")
+def run_unlinked(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
+    for s in _subjects(view, site, rule):
+        if isinstance(s, Result):
+            yield s
+            continue
+        url, ev = s.doc["url"], _evidence(s)
+        if s.match is None:
+            yield result(site, rule, url, "not_applicable", "未找到解读", **ev)
+        elif s.match.how == "link":
+            yield result(site, rule, url, "pass", "文件与解读互有链接", **ev)
+        else:
+            yield result(site, rule, url, "fail", "解读仅凭标题匹配，文件与解读页面互无链接", **ev)
+
+
+def interpretation_rate(rows: Iterable[dict[str, Any]], column_type: str | None = None) -> dict[str, Any]:
+    """解读率 from stored ``interpretation.missing`` results (reports read the store, not the view).
+
+    Rows are result rows (``rule``, ``status``, ``evidence`` dict or ``evidence_json``); with
+    ``column_type="normative_docs"`` it is the 规范性文件解读率 of notice 002 （九）.
+    Returns policies judged (due or interpreted), interpreted, and the rate (None when 0 judged).
+    """
+    judged = interpreted = 0
+    for row in rows:
+        if row.get("rule") != "interpretation.missing" or row.get("status") not in ("pass", "fail"):
+            continue
+        evidence = row.get("evidence") or from_json(row.get("evidence_json"), {})
+        if column_type and column_type not in evidence.get("column_types", []):
+            continue
+        judged += 1
+        interpreted += row["status"] == "pass"
+    return {"judged": judged, "interpreted": interpreted,
+            "rate": round(interpreted / judged, 4) if judged else None}

@@ -1,0 +1,45 @@
+"""规范性文件 有效性 marking (notice 000 二（二）: 修改、废止、失效 marked on the published original).
+
+No national clause requires an 有效性 field (indicators.md §7); the practice is a metadata field
+有效性：有效/失效/废止 or a title prefix such as 【已失效】.  A normative document showing neither
+is unmarked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from gongkai.checks.base import result
+from gongkai.checks.registry import register
+from gongkai.checks.rules import Rule
+from gongkai.checks.scope import out_of_scope, period_documents
+from gongkai.checks.view import AuditView, SiteInfo
+from gongkai.models import Result
+from gongkai.text import simplify
+
+_TITLE_MARK = re.compile(r"[【\[(（]\s*(已?失效|已?废止|有效|现行有效|已修改|已修订|部分失效)\s*[】\])）]")
+
+
+@register("validity_marking")
+def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
+    params = rule.params_for(site)
+    for doc, day in period_documents(view, site, params.get("columns", ["normative_docs"])):
+        url = doc["url"]
+        ev = {"title": doc.get("title"), "url": url, "publish_date": day, "validity": doc.get("validity"),
+              "doc_number": doc.get("doc_number")}
+        if day is None:
+            yield result(site, rule, url, "unknown", "发布日期无法识别", **ev)
+            continue
+        skip = out_of_scope(doc, site, params)
+        if skip:
+            yield result(site, rule, url, "not_applicable", skip, **ev)
+            continue
+        validity = simplify(doc.get("validity")).strip()
+        mark = _TITLE_MARK.search(simplify(doc.get("title")))
+        if validity:
+            yield result(site, rule, url, "pass", f"有效性：{validity}", **ev)
+        elif mark:
+            yield result(site, rule, url, "pass", f"标题标注{mark.group(0)}", **ev)
+        else:
+            yield result(site, rule, url, "fail", "规范性文件未标注有效性", **ev)

@@ -1,0 +1,113 @@
+"""Parse hostile HTML into an lxml tree and read it back as visible text lines.
+
+Every extractor goes through :func:`parse` so that a page which is empty, truncated, full of
+lone surrogates or NUL bytes, or carries an XML encoding declaration still yields a tree
+(possibly an empty one) instead of an exception.  :func:`text_lines` turns a subtree into the
+lines a reader sees: block elements and table cells break lines, inline elements do not, and
+script/style/comments never appear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import lxml.html
+from lxml import etree
+
+MAX_HTML = 5_000_000  # characters of markup we are willing to parse
+MAX_LINES = 20_000
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                               recover=True, no_network=True, huge_tree=False)
+_INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link",
+                        "iframe", "object", "embed", "select", "option", "textarea", "svg"})
+_BLOCK = frozenset({"address", "article", "aside", "blockquote", "body", "br", "center", "dd", "div",
+                    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+                    "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre",
+                    "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
+_SPACE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def clean_markup(html: str | None) -> str:
+    """Bounded markup without control characters or lone surrogates (lxml rejects both)."""
+    if not html:
+        return ""
+    return _CONTROL.sub(" ", html[:MAX_HTML])
+
+
+def parse(html: str | None) -> etree._Element:
+    """An lxml HTML tree for any input; an empty ``<html/>`` when nothing parses."""
+    data = clean_markup(html).encode("utf-8", "replace")
+    if data.strip():
+        try:
+            root = lxml.html.document_fromstring(data, parser=_PARSER)
+        except (etree.ParserError, ValueError):
+            root = None
+        if root is not None:
+            return root
+    return lxml.html.document_fromstring(b"<html></html>", parser=_PARSER)
+
+
+def tag_of(el: etree._Element) -> str:
+    """Lower-case tag name; '' for comments and processing instructions."""
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def squash(text: str | None) -> str:
+    """Whitespace (including full-width space, nbsp and zero-width) collapsed to one space."""
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def is_invisible(el: etree._Element) -> bool:
+    """Elements whose text a reader never sees (script, style, head …)."""
+    return tag_of(el) in _INVISIBLE or el.get("type", "").lower() == "hidden"
+
+
+def _walk(top: etree._Element, out: list[str]) -> None:
+    """Depth-first text collection without recursion (nesting depth is attacker-controlled)."""
+    stack: list[tuple[etree._Element, bool]] = [(top, False)]
+    while stack:
+        el, closing = stack.pop()
+        tag = tag_of(el)
+        if closing:
+            if tag in _BLOCK:
+                out.append("\n")
+            if el.tail and el is not top:
+                out.append(el.tail)
+            continue
+        if not tag or is_invisible(el):
+            if el.tail and el is not top:
+                out.append(el.tail)
+            continue
+        if tag in _BLOCK:
+            out.append("\n")
+        if el.text:
+            out.append(el.text)
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
+
+
+def text_lines(el: etree._Element | None, limit: int = MAX_LINES) -> list[str]:
+    """The visible, non-empty lines of ``el`` as a reader would see them."""
+    if el is None:
+        return []
+    out: list[str] = []
+    _walk(el, out)
+    lines = (squash(line) for line in "".join(out).split("\n"))
+    return [line for line in lines if line][:limit]
+
+
+def text_of(el: etree._Element | None) -> str:
+    """Visible text of ``el`` on one line."""
+    return " ".join(text_lines(el))
+
+
+def iter_elements(root: etree._Element, tags: frozenset[str] | None = None) -> Iterator[etree._Element]:
+    """Elements (no comments) below ``root``, optionally only those with a tag in ``tags``."""
+    for el in root.iter():
+        tag = tag_of(el)
+        if tag and (tags is None or tag in tags):
+            yield el

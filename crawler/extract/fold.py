@@ -1,0 +1,27 @@
+"""Offset-preserving simplification: find labels in 简体 while keeping the page's own characters.
+
+A 发文字号 such as 遼政辦發〔2020〕13號 must be returned exactly as written (checks of form look at
+its brackets), yet the label in front of it may be written 發文字號.  :func:`fold` maps every
+character to its simplified, width-folded form *one for one*, so a match found at offset i in
+the folded text is at offset i in the original.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from gongkai.text import simplify
+
+
+@lru_cache(maxsize=65_536)
+def _fold_char(ch: str) -> str:
+    """One character → its simplified, NFKC-folded form when that is still one character."""
+    if ch in "\u3000\xa0":
+        return " "
+    s = simplify(ch)
+    return s if len(s) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Simplified, width-folded ``text`` of exactly the same length (so offsets carry over)."""
+    return "".join(_fold_char(ch) for ch in text) if text else ""

@@ -1,0 +1,134 @@
+"""Link blocks of an article: 相关解读 / 关联稿件 (related) and 附件 (attachments).
+
+A block is found by its heading — an element whose whole text is one of the headings below,
+not itself a link (a navigation link called 政策解读 is a column, not a related-interpretation
+block) — and holds the links that follow the heading inside the nearest ancestor that has any.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from gongkai.models import LinkRef
+
+from .dom import iter_elements, squash, tag_of
+from .fold import fold
+from .page import absolute_url, anchor_text
+
+RELATED_HEADINGS = ("相关解读", "相关文件", "关联稿件", "相关链接", "政策解读", "解读材料", "相关政策", "关联文件",
+                    "关联解读", "相关稿件", "解读文件", "文件解读", "图文解读", "政策文件")
+ATTACHMENT_HEADINGS = ("附件下载", "相关附件", "附件")
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".zip", ".rar", ".ofd", ".et",
+                         ".ppt", ".pptx", ".7z", ".txt", ".csv")
+MAX_HEADING = 20
+MAX_BLOCK_LINKS = 100
+CLIMB = 4
+
+
+def _heading_rx(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(r"^[【\[]?\s*(?:" + alternatives + r")\s*[】\]]?\s*[:：]?$")
+
+
+_RELATED = _heading_rx(RELATED_HEADINGS)
+_ATTACHMENT = _heading_rx(ATTACHMENT_HEADINGS)
+
+
+def _inside_link(el: etree._Element) -> bool:
+    node: etree._Element | None = el
+    while node is not None:
+        if tag_of(node) == "a":
+            return True
+        node = node.getparent()
+    return False
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", fold(text))
+
+
+def _headings(root: etree._Element, rx: re.Pattern[str], words: tuple[str, ...]) -> list[etree._Element]:
+    """Elements whose whole text is a heading; only elements that write a heading word themselves
+    are examined, so the cost does not grow with the size of every container."""
+    found = []
+    for el in iter_elements(root):
+        own = _compact(el.text or "")
+        if not own or not any(w in own for w in words):
+            continue
+        text = squash(el.text_content())
+        if len(text) <= MAX_HEADING and rx.match(_compact(text)) and not _inside_link(el):
+            found.append(el)
+    return found
+
+
+def _is_ancestor(anc: etree._Element, el: etree._Element) -> bool:
+    node = el.getparent()
+    while node is not None:
+        if node is anc:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _links_after(heading: etree._Element) -> list[etree._Element]:
+    """The ``<a>`` elements after ``heading`` inside the block it heads.
+
+    The block is the nearest ancestor with links whose text still *begins* with the heading:
+    climbing further would reach the page around the block (share buttons, 上一篇/下一篇).
+    """
+    head = _compact(heading.text_content())
+    container = heading
+    for _ in range(CLIMB):
+        parent = container.getparent()
+        if parent is None or not _compact(parent.text_content()[:5000]).startswith(head):
+            break
+        container = parent
+        after, seen = [], False
+        for el in container.iter():
+            if el is heading:
+                seen = True
+            elif seen and tag_of(el) == "a" and not _is_ancestor(heading, el):
+                after.append(el)
+        if after:
+            return after[:MAX_BLOCK_LINKS]
+    return []
+
+
+def _refs(anchors: list[etree._Element], base: str) -> list[LinkRef]:
+    out: list[LinkRef] = []
+    seen: set[str] = set()
+    for a in anchors:
+        url = absolute_url(a.get("href"), base)
+        if url and url not in seen:
+            seen.add(url)
+            out.append(LinkRef(url=url, text=anchor_text(a)))
+    return out
+
+
+def related_links(root: etree._Element, base: str) -> list[LinkRef]:
+    """Links of the 相关解读 / 关联稿件 / 相关链接 blocks."""
+    anchors = [a for h in _headings(root, _RELATED, RELATED_HEADINGS) for a in _links_after(h)]
+    return _refs(anchors, base)
+
+
+def is_attachment_url(url: str) -> bool:
+    """Whether ``url`` names a document file (.pdf, .docx, .ofd …) rather than a page."""
+    path = urlsplit(url).path.lower()
+    return path.endswith(ATTACHMENT_EXTENSIONS)
+
+
+def _names_file(href: str | None) -> bool:
+    """Cheap pre-check on the raw href, so pages with 20,000 links are not all resolved."""
+    path = re.split(r"[?#]", (href or "").strip(), maxsplit=1)[0].lower()
+    return path.endswith(ATTACHMENT_EXTENSIONS)
+
+
+def attachment_links(root: etree._Element, base: str) -> list[LinkRef]:
+    """Links to document files anywhere in the page, and every link of a 附件 block."""
+    by_ext = [a for a in iter_elements(root, frozenset({"a"}))
+              if _names_file(a.get("href")) and is_attachment_url(absolute_url(a.get("href"), base) or "")]
+    in_block = [a for h in _headings(root, _ATTACHMENT, ATTACHMENT_HEADINGS) for a in _links_after(h)]
+    return _refs(by_ext + in_block, base)

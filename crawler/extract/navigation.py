@@ -1,0 +1,105 @@
+"""Find a portal's columns (通知公告, 政策文件, 政策解读 …) among its navigation links.
+
+Real portals name the same column many ways, so link texts are matched against the vocabulary
+of ``config/columns.yaml`` after OpenCC simplification, an exact or edge match of the longest word
+deciding the type.  Texts as long as an article title, and links that point at articles, are not columns.
+Each type keeps one URL: the best-matching text, preferring links inside nav/menu blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from gongkai.text import date_from_url, simplify
+from gongkai.vocab import column_types
+
+from .dom import iter_elements, parse, tag_of
+from .page import absolute_url, anchor_text, base_url
+
+MAX_COLUMN_TEXT = 12
+MIN_INNER_WORD = 4  # shorter vocabulary words only count at the start or end of a text
+_NAV_MARK = re.compile(r"nav|menu|lanmu|column|channel|daohang|dh|sub|left|side|tab|xxgk|gkml", re.I)
+_ARTICLE_PATH = re.compile(
+    r"/t(?:19|20)\d{6}_\d+|/art_\d+_\d+|content_\d+|/art/(?:19|20)\d{2}/|/(?:19|20)\d{2}-?\d{2}/[^/]+\.s?html?$"
+    r"|/[0-9a-f]{32}\.s?html?$", re.I)
+
+
+@dataclass(order=True)
+class _Candidate:
+    score: tuple[int, ...]
+    column_type: str
+    text: str
+    url: str
+
+
+def _in_nav(el: etree._Element) -> bool:
+    node = el.getparent()
+    depth = 0
+    while node is not None and depth < 8:
+        if tag_of(node) == "nav":
+            return True
+        marks = f"{node.get('id') or ''} {node.get('class') or ''}"[:300]
+        if _NAV_MARK.search(marks):
+            return True
+        node, depth = node.getparent(), depth + 1
+    return False
+
+
+def is_article_url(url: str) -> bool:
+    """URLs that name one document (dated TRS/Hanweb paths, content_123.htm …), not a column."""
+    return date_from_url(url) is not None or bool(_ARTICLE_PATH.search(urlsplit(url).path))
+
+
+def _match(word: str, plain: str) -> tuple[int, int, int] | None:
+    """(exact, at an end, length) when ``word`` names the column in ``plain``, else None.
+
+    A short word in the middle of a text says nothing: 人事 inside 市退役军人事务局, 规划 inside
+    战略规划和区域发展.  It must stand at the start or end unless it is four characters or more.
+    """
+    if word not in plain:
+        return None
+    affix = plain.startswith(word) or plain.endswith(word)
+    if not affix and len(word) < MIN_INNER_WORD:
+        return None
+    return (int(word == plain), int(affix), len(word))
+
+
+def classify(text: str, vocabulary: dict[str, list[str]] | None = None) -> tuple[str, tuple[int, int, int]] | None:
+    """(column type, match strength) for a navigation text, or None when no word names a column."""
+    plain = re.sub(r"[\s\W_]+", "", simplify(text))
+    if not plain or len(plain) > MAX_COLUMN_TEXT:
+        return None
+    best: tuple[str, tuple[int, int, int]] | None = None
+    for column_type, words in (vocabulary or column_types()).items():
+        for word in words:
+            strength = _match(word, plain)
+            if strength and (best is None or strength > best[1]):
+                best = (column_type, strength)
+    return best
+
+
+def discover_columns(html: str, url: str) -> list[tuple[str, str, str]]:
+    """(column_type, anchor_text, absolute_url) for each column type the page links to."""
+    root = parse(html)
+    base = base_url(root, url)
+    vocabulary = column_types()
+    best: dict[str, _Candidate] = {}
+    for position, a in enumerate(iter_elements(root, frozenset({"a"}))):
+        target = absolute_url(a.get("href"), base)
+        text = anchor_text(a)
+        if not target or is_article_url(target):
+            continue
+        found = classify(text, vocabulary)
+        if not found:
+            continue
+        column_type, strength = found
+        score = (*strength, int(_in_nav(a)), -position)
+        candidate = _Candidate(score, column_type, text, target)
+        if column_type not in best or candidate > best[column_type]:
+            best[column_type] = candidate
+    order = list(vocabulary)
+    return [(c.column_type, c.text, c.url) for c in sorted(best.values(), key=lambda c: order.index(c.column_type))]

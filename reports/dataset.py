@@ -1,0 +1,90 @@
+"""One audit read back from the store, in the shape every report writer needs.
+
+The report stage reads only what earlier stages wrote (audits, sites, results, columns, errors),
+so a report can be rebuilt from an old store with a new indicators file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from gongkai import store as st
+from gongkai.models import STATUSES
+
+from .errors import ReportError
+from .rulemeta import RuleMeta, unknown_rule
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """A result as the reports see it: evidence decoded, the column type resolved."""
+
+    site: str
+    rule: str
+    subject: str
+    period: str | None
+    status: str
+    reason: str
+    message: str
+    evidence: dict[str, Any]
+    column_type: str | None = None
+
+
+@dataclass
+class AuditData:
+    audit: dict[str, Any]
+    sites: list[dict[str, Any]]
+    results: list[ResultRow]
+    columns: list[dict[str, Any]]
+    errors: list[dict[str, Any]]
+    rules: dict[str, RuleMeta] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> RuleMeta:
+        return self.rules.get(rule_id) or unknown_rule(rule_id)
+
+    @property
+    def failures(self) -> list[ResultRow]:
+        """Findings: the failed results, sorted by site, rule, subject (the findings.json order)."""
+        fails = [r for r in self.results if r.status == "fail"]
+        return sorted(fails, key=lambda r: (r.site, r.rule, r.subject, r.period or ""))
+
+
+def decode_evidence(text: str | None) -> dict[str, Any]:
+    """Evidence as an object; malformed JSON is kept as text rather than lost or raised."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {"raw": text}
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def _column_type(evidence: dict[str, Any], site: str, subject: str,
+                 column_types: dict[tuple[str, str], str]) -> str | None:
+    declared = evidence.get("column_type")
+    if isinstance(declared, str) and declared:
+        return declared
+    return column_types.get((site, subject))
+
+
+def load_audit(store: st.Store, audit_id: int, rules: dict[str, RuleMeta]) -> AuditData:
+    audit = store.audit(audit_id)
+    if audit is None:
+        raise ReportError(f"{store.url}: no audit {audit_id}")
+    columns = store.rows(st.columns, audit_id)
+    column_types = {(c["site"], c["url"]): c["type"] for c in columns}
+    results = []
+    for row in store.rows(st.results, audit_id):
+        evidence = decode_evidence(row["evidence_json"])
+        status = row["status"] if row["status"] in STATUSES else "unknown"
+        results.append(ResultRow(
+            site=row["site"], rule=row["rule"], subject=row["subject"], period=row["period"],
+            status=status, reason=row["reason"] or "", message=row["message"] or "", evidence=evidence,
+            column_type=_column_type(evidence, row["site"], row["subject"], column_types)))
+    return AuditData(
+        audit={k: audit[k] for k in ("id", "name", "period", "as_of", "crawled_at", "checked_at")},
+        sites=sorted(store.rows(st.sites, audit_id), key=lambda s: s["site"]),
+        results=results, columns=columns, errors=store.rows(st.errors, audit_id), rules=rules)

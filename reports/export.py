@@ -1,0 +1,89 @@
+"""The machine-readable outputs: findings.json (a contract) and scores.json."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from .dataset import AuditData, ResultRow
+from .indicators import IndicatorSystem
+from .scoring import IndicatorScore, SiteScore, VetoCheck
+
+
+def finding(data: AuditData, result: ResultRow) -> dict[str, Any]:
+    """One failed result as findings.json shows it: the result plus its rule's metadata."""
+    meta = data.rule(result.rule)
+    return {
+        "site": result.site, "rule": result.rule, "subject": result.subject, "period": result.period,
+        "severity": meta.severity, "title": meta.title, "message": result.message or meta.title,
+        "reason": result.reason, "evidence": result.evidence, "source": meta.source_text,
+        "sources": [dict(s) for s in meta.sources], "remediation": meta.remediation,
+    }
+
+
+def findings(data: AuditData) -> list[dict[str, Any]]:
+    """Every failed result, sorted by site, rule, subject."""
+    return [finding(data, r) for r in data.failures]
+
+
+def severity_counts(data: AuditData) -> dict[str, Counter[str]]:
+    """Per site: number of findings by severity."""
+    out: dict[str, Counter[str]] = {}
+    for r in data.failures:
+        out.setdefault(r.site, Counter())[data.rule(r.rule).severity] += 1
+    return out
+
+
+def _veto(v: VetoCheck) -> dict[str, Any]:
+    return {"id": v.id, "name": v.name, "rules": v.rules, "hit": v.hit, "warning": v.warning,
+            "count": v.count, "threshold": v.min_count, "subjects": v.subjects, "source": v.source,
+            "status": v.status, "verdict": v.verdict, "unknown": v.unknown}
+
+
+def _deduction(i: IndicatorScore) -> dict[str, Any]:
+    return {"group": i.group, "indicator": i.id, "name": i.name, "points": i.deducted, "cap": i.points,
+            "findings": i.findings, "by_rule": i.by_rule, "checked": i.checked, "status": i.status}
+
+
+def _summary(s: SiteScore) -> dict[str, int]:
+    totals = Counter()
+    for counts in s.rule_counts.values():
+        totals.update(counts)
+    return {"results": totals["total"], "checked": totals["total"] - totals["not_applicable"], "pass": totals["pass"], "fail": totals["fail"],
+            "not_applicable": totals["not_applicable"], "unknown": totals["unknown"]}
+
+
+def site_entry(s: SiteScore, severities: Counter[str]) -> dict[str, Any]:
+    return {
+        "id": s.site, "name": s.name, "kind": s.kind, "rank": s.rank, "score": s.score, "grade": s.grade,
+        "assessable": s.assessable, "vetoed": s.vetoed, "veto_rules": s.veto_rules,
+        "vetoes": [_veto(v) for v in s.vetoes if v.hit or v.warning],
+        "deduction_score": s.deduction_score, "bonus": s.bonus, "bonus_items": s.bonus_items,
+        "deductions": [_deduction(i) for i in s.indicators], "unchecked_points": s.unchecked_points,
+        "findings": s.findings, "findings_by_severity": dict(sorted(severities.items())),
+        "results": s.rule_counts, "summary": _summary(s),
+        "interpretation_rate": s.interpretation, "coverage": s.coverage,
+        "undecided_rules": s.undecided_rules, "unscored_rules": s.unscored_rules, "errors": s.errors,
+    }
+
+
+def scores_document(data: AuditData, system: IndicatorSystem, scores: list[SiteScore],
+                    generated_at: str) -> dict[str, Any]:
+    severities = severity_counts(data)
+    return {
+        "audit": {"id": data.audit["id"], "name": data.audit["name"], "period": data.audit["period"],
+                  "as_of": data.audit["as_of"]},
+        "generated_at": generated_at,
+        "indicators": {"name": system.name, "source": system.source.text(), "total": system.total,
+                       "pass_line": system.pass_line, "bonus_gate": system.bonus_gate,
+                       "bonus_max": system.bonus.max},
+        "sites": [site_entry(s, severities.get(s.site, Counter())) for s in scores],
+        "audit_errors": sum(1 for e in data.errors if not e["site"]),
+    }
+
+
+def write_json(path: Path, value: Any) -> Path:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,185 @@
+"""The indicator system as validated data (config/indicators.yaml).
+
+Scoring is generic: which rule is a veto, how many findings trip it, how many points a finding
+costs and where each indicator is capped all live in the YAML, so a supervisor can adopt another
+indicator table (or correct a point value once the official text is read) without code.
+A bad file is one line naming the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from gongkai.targets import _line_of, _loc_text, _message
+from gongkai.vocab import config_path
+
+MAX_INDICATORS_BYTES = 1_000_000
+SourceStatus = Literal["official", "notice", "practice", "project"]
+
+
+class IndicatorsError(Exception):
+    """An indicators file that cannot be used; the message is the one line shown to the user."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    doc: str
+    clause: str = ""
+    status: SourceStatus
+
+    def text(self) -> str:
+        return f"{self.doc} {self.clause}".strip()
+
+
+class Grades(_Strict):
+    passed: str = Field("合格", alias="pass")
+    fail: str = "不合格"
+    unassessable: str = "无法评估"
+
+
+class Assessable(_Strict):
+    """When a site's results are too undecided to score (the scorecard says 无法评估)."""
+
+    min_decided_rules: int = Field(1, ge=0)
+    min_rule_coverage: float = Field(0.5, ge=0, le=1)
+
+
+class VetoIndicator(_Strict):
+    """A 单项否决 item: tripped when at least ``min_count`` matching findings exist."""
+
+    id: str
+    name: str
+    rules: list[str] = Field(min_length=1)
+    column_types: list[str] | None = None
+    min_count: int = Field(1, ge=1)
+    warn_at: int | None = Field(None, ge=1)
+    note: str = ""
+    source: Source
+
+    @model_validator(mode="after")
+    def _warn_below_veto(self) -> VetoIndicator:
+        if self.warn_at is not None and self.warn_at >= self.min_count:
+            raise ValueError(f"warn_at ({self.warn_at}) must be below min_count ({self.min_count})")
+        return self
+
+
+class Deduction(_Strict):
+    """Points one finding of ``rule`` costs (optionally only for some column types)."""
+
+    rule: str
+    per_finding: float = Field(gt=0)
+    column_types: list[str] | None = None
+
+
+class Indicator(_Strict):
+    id: str
+    name: str
+    points: float = Field(gt=0)
+    status: SourceStatus
+    note: str = ""
+    deductions: list[Deduction] = Field(default_factory=list)
+
+
+class Group(_Strict):
+    name: str
+    status: SourceStatus
+    indicators: list[Indicator] = Field(min_length=1)
+
+    @property
+    def points(self) -> float:
+        return sum(i.points for i in self.indicators)
+
+
+class BonusItem(_Strict):
+    id: str
+    name: str
+    points: float = Field(gt=0)
+    rules: list[str] = Field(default_factory=list)
+    sites: list[str] = Field(default_factory=list)
+
+
+class Bonus(_Strict):
+    max: float = Field(30, ge=0)
+    status: SourceStatus = "project"
+    items: list[BonusItem] = Field(default_factory=list)
+
+
+class IndicatorSystem(_Strict):
+    name: str
+    source: Source
+    total: float = Field(100, gt=0)
+    pass_line: float = Field(60, ge=0)
+    bonus_gate: float = Field(80, ge=0)
+    grades: Grades = Field(default_factory=Grades)
+    assessable: Assessable = Field(default_factory=Assessable)
+    interpretation_rate_rule: str | None = None
+    veto: list[VetoIndicator] = Field(default_factory=list)
+    groups: list[Group] = Field(min_length=1)
+    bonus: Bonus = Field(default_factory=Bonus)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IndicatorSystem:
+        points = sum(g.points for g in self.groups)
+        if abs(points - self.total) > 1e-9:
+            raise ValueError(f"indicator points add up to {points:g}, not total {self.total:g}")
+        ids = [i.id for g in self.groups for i in g.indicators] + [v.id for v in self.veto]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate indicator id {dupes[0]!r}")
+        _check_no_double_deduction([d for g in self.groups for i in g.indicators for d in i.deductions])
+        return self
+
+    def indicators(self) -> list[tuple[Group, Indicator]]:
+        return [(g, i) for g in self.groups for i in g.indicators]
+
+
+def _check_no_double_deduction(deductions: list[Deduction]) -> None:
+    """One finding must cost points in one place only: overlapping entries are an error."""
+    for n, first in enumerate(deductions):
+        for second in deductions[n + 1:]:
+            if first.rule != second.rule:
+                continue
+            if first.column_types is None or second.column_types is None or \
+                    set(first.column_types) & set(second.column_types):
+                raise ValueError(f"rule {first.rule!r} is deducted twice for the same column types")
+
+
+def default_indicators_path() -> Path:
+    return config_path("indicators.yaml")
+
+
+def load_indicators(path: str | Path | None = None) -> IndicatorSystem:
+    """Read and validate an indicators file; raise IndicatorsError with one readable line."""
+    path = Path(path) if path else default_indicators_path()
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IndicatorsError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_INDICATORS_BYTES:
+        raise IndicatorsError(f"{name}: file too large ({len(raw)} bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        raise IndicatorsError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"{mark.line + 1}:" if mark else ""
+        raise IndicatorsError(f"{name}:{line} {getattr(exc, 'problem', None) or 'invalid YAML'}") from exc
+    if not isinstance(data, dict) or root is None:
+        raise IndicatorsError(f"{name}:1: top level: expected a mapping with name, source, veto and groups")
+    try:
+        return IndicatorSystem.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err.get("loc", ()))
+        raise IndicatorsError(f"{name}:{_line_of(root, loc)}: {_loc_text(loc)}: {_message(err)}") from None

@@ -1,0 +1,87 @@
+"""Presentation helpers shared by the HTML and Excel writers.
+
+Crawled strings are hostile: evidence is summarised into bounded text, and a URL becomes a link
+only when it is an absolute http(s) URL (a ``javascript:`` subject stays inert text).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+MAX_TEXT = 300           # characters of one evidence value shown
+MAX_ITEMS = 10           # evidence keys shown per finding
+MAX_LIST = 5             # entries of a list value shown
+
+SEVERITY_LABELS = {"critical": "严重", "high": "高", "medium": "中", "low": "低", "info": "提示", "unrated": "未定级"}
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "info", "unrated")
+STATUS_LABELS = {"pass": "通过", "fail": "不合格", "not_applicable": "不适用", "unknown": "无法判断"}
+SOURCE_STATUS_LABELS = {"official": "官方原文", "notice": "通知/通报", "practice": "通行做法", "project": "项目设定"}
+COLUMN_TYPE_LABELS = {"news": "动态要闻", "notices": "通知公告", "policy_docs": "政策文件", "normative_docs": "规范性文件",
+                      "interpretations": "政策解读", "fiscal_monthly": "财政收支", "budgets": "预决算",
+                      "annual_reports": "信息公开年报", "personnel": "人事信息", "plans": "规划计划"}
+OUTCOME_LABELS = {"ok": "正常", "blocked": "被拦截", "broken": "不可用", "js_only": "需执行脚本", "error": "出错"}
+SITE_KIND_LABELS = {"government": "人民政府", "department": "政府部门", "township": "乡镇（街道）"}
+STAGE_LABELS = {"crawl": "抓取", "extract": "解析", "check": "检查", "report": "报告"}
+
+
+def label(mapping: dict[str, str], key: str | None) -> str:
+    """The Chinese label of a code, or the code itself (a dash for none)."""
+    return mapping.get(key or "", key or "—")
+
+
+def truncate(text: Any, limit: int = MAX_TEXT) -> str:
+    """At most ``limit`` characters, with an ellipsis that says text was cut."""
+    value = "" if text is None else str(text)
+    return value if len(value) <= limit else value[: max(limit - 1, 0)] + "…"
+
+
+def safe_href(url: Any) -> str | None:
+    """The URL if it may be a link target (absolute http/https, no control characters), else None."""
+    if not isinstance(url, str) or len(url) > 4000 or any(ord(ch) < 0x21 or ch == "\x7f" for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, list):
+        shown = [_value_text(v) for v in value[:MAX_LIST]]
+        more = f" …（共{len(value)}项）" if len(value) > MAX_LIST else ""
+        return "；".join(shown) + more
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else str(value)
+
+
+def evidence_lines(evidence: dict[str, Any], limit: int = MAX_TEXT) -> list[tuple[str, str]]:
+    """(key, bounded text) pairs summarising a finding's evidence."""
+    items = list(evidence.items())
+    lines = [(truncate(key, 60), truncate(_value_text(value), limit)) for key, value in items[:MAX_ITEMS]]
+    if len(items) > MAX_ITEMS:
+        lines.append(("…", f"另有{len(items) - MAX_ITEMS}项证据未列出"))
+    return lines
+
+
+def evidence_text(evidence: dict[str, Any], limit: int = MAX_TEXT) -> str:
+    """Evidence summary as one bounded text (for a spreadsheet cell)."""
+    return "\n".join(f"{k}: {v}" for k, v in evidence_lines(evidence, limit))
+
+
+def severity_label(severity: str | None) -> str:
+    return SEVERITY_LABELS.get(severity or "unrated", severity or "未定级")
+
+
+def number(value: float | int | None) -> str:
+    """A score without trailing zeros (87.5, 100); a dash for no value."""
+    return "—" if value is None else f"{value:g}"
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"

@@ -1,0 +1,127 @@
+"""The engine: the rulebook contract, rules-file errors, running and storing, contained crashes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gongkai import store as st
+from gongkai.checks.engine import RulesError, format_message, format_rules_table, load_rules, run_checks
+from gongkai.checks.registry import load_kinds, register
+from gongkai.vocab import config_path
+
+ISSUE_4_RULES = [
+    "fiscal.monthly_disclosure", "interpretation.late", "interpretation.missing", "interpretation.unlinked",
+    "label.disclosure_attribute_missing", "label.disclosure_attribute_conflict", "docnumber.malformed",
+    "validity.unmarked", "publication.late", "column.stale", "column.empty", "site.homepage_stale",
+    "site.unreachable", "link.broken", "content.spam_injection", "content.hidden_link", "meta.missing",
+    "footer.missing_identity", "annual_report.missing", "annual_report.late",
+]
+H = "http://www.dl.gov.cn/"
+
+
+def test_rulebook_has_every_rule_of_issue_4_with_sources_and_registered_kinds() -> None:
+    rules = {r.id: r for r in load_rules()}
+    assert sorted(rules) == sorted(ISSUE_4_RULES)
+    kinds = load_kinds()
+    for rule in rules.values():
+        assert rule.kind in kinds
+        assert rule.source and all(s.doc for s in rule.source)
+        assert rule.title and rule.message and rule.remediation
+    for veto in ("site.homepage_stale", "site.unreachable", "content.spam_injection"):
+        assert rules[veto].veto and rules[veto].severity == "high"
+    cited = " ".join(s.doc + (s.clause or "") for r in rules.values() for s in r.source)
+    for needle in ("第二十六条", "第四十九条", "国办秘函〔2019〕19号", "二（五）", "（九）", "二（二）", "一（一）1", "7.2.4"):
+        assert needle in cited
+
+
+def test_format_rules_table() -> None:
+    rows = {r["id"]: r for r in format_rules_table(load_rules())}
+    assert rows["publication.late"]["status"] == "official"
+    assert "第二十六条" in rows["publication.late"]["sources"]
+    assert rows["fiscal.monthly_disclosure"]["status"] == "notice"
+
+
+def _write_rules(tmp_path: Path, entries: list[dict]) -> Path:
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump({"rules": entries}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _rule(**over) -> dict:
+    base = {"id": "column.empty", "kind": "column_emptiness", "severity": "medium", "title": "空白栏目",
+            "message": "栏目“{column}”为空", "source": [{"doc": "国办秘函〔2019〕19号", "status": "official"}]}
+    return {**base, **over}
+
+
+@pytest.mark.parametrize(("entries", "expected"), [
+    ([_rule(kind="nonsense")], r"rules\.yaml:\d+: rules\[0\]\.kind: unknown check kind 'nonsense'"),
+    ([{k: v for k, v in _rule().items() if k != "id"}], r"rules\.yaml:\d+: rules\[0\]\.id: required field is missing"),
+    ([_rule(), _rule()], r"rules\.yaml:\d+: rules\[1\]\.id: duplicate rule id 'column.empty'"),
+    ([_rule(severity="urgent")], r"rules\.yaml:\d+: rules\[0\]\.severity"),
+    ([_rule(colour="red")], r"rules\.yaml:\d+: rules\[0\]\.colour: unknown key"),
+    ([_rule(source=[{"doc": "x", "status": "rumour"}])], r"rules\[0\]\.source\[0\]\.status"),
+    ([_rule(params_by_kind={"village": {}})], r"unknown site kind 'village'"),
+])
+def test_bad_rules_files(tmp_path: Path, entries: list[dict], expected: str) -> None:
+    with pytest.raises(RulesError, match=expected):
+        load_rules(_write_rules(tmp_path, entries))
+
+
+def test_bad_rules_lines(tmp_path: Path) -> None:
+    path = _write_rules(tmp_path, [_rule(), _rule(id="column.other", kind="nonsense")])
+    with pytest.raises(RulesError) as err:
+        load_rules(path)
+    line = int(str(err.value).split(":")[1])
+    assert path.read_text(encoding="utf-8").splitlines()[line - 1].strip() == "kind: nonsense"
+    bad = tmp_path / "alias.yaml"
+    bad.write_text("rules:\n  - &a {id: x.y}\n  - *a\n", encoding="utf-8")
+    with pytest.raises(RulesError, match="alias"):
+        load_rules(bad)
+    with pytest.raises(RulesError, match="cannot read"):
+        load_rules(tmp_path / "absent.yaml")
+
+
+def test_format_message_is_lenient() -> None:
+    assert format_message("《{policy}》{policy_date}发布", {"policy": "某文件"}) == "《某文件》—发布"
+    assert format_message("缺少：{tags}", {"tags": ["SiteName", "PubDate"]}) == "缺少：SiteName、PubDate"
+    assert format_message("坏模板 {", {}) == "坏模板 {"
+    assert format_message("{n:%Y}", {"n": 3}) == "3"
+
+
+@register("test_engine_crash")
+def _crash(view, site, rule) -> Iterator:
+    yield from ()
+    raise RuntimeError("boom")
+
+
+def test_run_checks_stores_results_and_contains_crashes(tmp_path: Path, audit) -> None:
+    audit.column("interpretations", H + "zcjd/", "政策解读")
+    audit.page(H, "home", title="大连市人民政府", identity={"site_code": "2102000001"})
+    rules_file = tmp_path / "custom.yaml"
+    bundled = yaml.safe_load(config_path("rules.yaml").read_text(encoding="utf-8"))["rules"]
+    bundled.append(_rule(id="test.crash", kind="test_engine_crash"))
+    rules_file.write_text(yaml.safe_dump({"rules": bundled}, allow_unicode=True), encoding="utf-8")
+
+    summary = run_checks(audit.store, audit.audit_id, rules_file)
+    assert summary.sites == ["dalian"] and summary.rules == 21
+    assert summary.counts["column.empty"]["fail"] == 1
+    assert summary.errors and "test.crash" in summary.errors[0]
+    rows = audit.store.rows(st.results, audit.audit_id)
+    empty = next(r for r in rows if r["rule"] == "column.empty")
+    assert empty["subject"] == H + "zcjd/" and empty["message"] == "栏目“政策解读”无任何信息（空白栏目）"
+    assert st.from_json(empty["evidence_json"])["items"] == 0
+    footer = next(r for r in rows if r["rule"] == "footer.missing_identity")
+    assert footer["status"] == "pass" and footer["message"] == footer["reason"]
+    assert not any(r["rule"] == "test.crash" for r in rows)
+    errors = audit.store.rows(st.errors, audit.audit_id)
+    assert errors[0]["stage"] == "check" and errors[0]["subject"] == "test.crash"
+    assert errors[0]["message"] == "RuntimeError: boom"
+
+    again = run_checks(audit.store, audit.audit_id)          # re-running replaces, never mixes
+    assert len(audit.store.rows(st.results, audit.audit_id)) == sum(sum(c.values()) for c in again.counts.values())
+    assert audit.store.rows(st.errors, audit.audit_id) == []
+    assert audit.store.audit(audit.audit_id)["checked_at"]

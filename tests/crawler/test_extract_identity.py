@@ -1,0 +1,67 @@
+"""footer_identity: 网站标识码, ICP/公安备案 and the 党政机关 badge, read from the footer."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.crawler.extract.identity import footer_identity
+from tests.paths import CORPUS_PAGES as CORPUS
+
+
+def _corpus(name: str) -> str:
+    return (CORPUS / name).read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.mark.parametrize(("name", "site_code", "icp", "psb"), [
+    ("038_yichun_portal_home.html", "3609000002", "赣ICP备06000141号", "赣公网安备 36090202000004号"),
+    ("036_moe_trs_xxgk_clone.html", "bm05000001", "京ICP备10028400号-1", "京公网安备11010202007625号"),
+    ("037_ordos_egb_trs_nianbao_list.html", "1506000140", "蒙ICP备13001412号-2", "蒙公网安备 15062102000168号"),
+    ("035_zjfgw_hanweb_article.html", "3300000020", "浙ICP备05018911号", "浙公网安备 33010602009328号"),
+    ("034_shanxi_trs_article.html", "1400000045", "晋ICP备12000773号", "晋公网安备 14010502050691号"),
+])
+def test_corpus_footers(name: str, site_code: str, icp: str, psb: str) -> None:
+    got = footer_identity(_corpus(name))
+    assert (got["site_code"], got["icp"], got["psb"], got["conac"]) == (site_code, icp, psb, True)
+    assert icp in got["footer_text"]
+    assert len(got["footer_text"]) <= 2000
+
+
+@pytest.mark.parametrize("name", ["042_bjchy_district_home.html", "048_govcn_portal_home_2018.html",
+                                  "045_12333sh_redirect_home.html", "047_bjsat_redirect_home.html"])
+def test_footer_injected_by_script_or_absent_gives_nothing(name: str) -> None:
+    got = footer_identity(_corpus(name))
+    assert (got["site_code"], got["icp"], got["psb"], got["conac"]) == (None, None, None, False)
+
+
+def test_footer_region_wins_over_body_mentions() -> None:
+    html = """<html><body><div class="content"><p>网站标识码：1111111111 是示例，京ICP备00000001号也是。</p></div>
+<div id="bottom"><p>政府网站标识码：5304210001</p><p>滇ICP备05001234号-2 滇公网安备 53042102000123号</p>
+<script id="_ideConac" src="http://dcs.conac.cn/js/x.js"></script></div></body></html>"""
+    got = footer_identity(html)
+    assert got["site_code"] == "5304210001"
+    assert got["icp"] == "滇ICP备05001234号-2"
+    assert got["psb"] == "滇公网安备 53042102000123号"
+    assert got["conac"] is True
+
+
+def test_without_a_marked_footer_the_whole_text_is_searched() -> None:
+    html = "<html><body><p>新闻</p><table><tr><td>網站標識碼：BM12000001 京ICP備05060933號</td></tr></table></body></html>"
+    got = footer_identity(html)
+    assert got["site_code"] == "bm12000001"
+    assert got["icp"] == "京ICP備05060933號"
+    assert got["conac"] is False
+
+
+@pytest.mark.parametrize("markup", [
+    '<span id="_ideConac"></span>',
+    '<img src="/images/dzjg.png">',
+    '<img src="http://www.scopsr.gov.cn/images/red.png">',
+    '<a href="https://bszs.conac.cn/sitename?method=show&id=1"><img src="/r.png"></a>',
+])
+def test_conac_badge_forms(markup: str) -> None:
+    assert footer_identity(f'<div class="footer">{markup}</div>')["conac"] is True
+
+
+def test_malformed_codes_are_not_identity() -> None:
+    got = footer_identity('<div class="footer">网站标识码：12345 ICP备123号 公网安备</div>')
+    assert (got["site_code"], got["icp"], got["psb"]) == (None, None, None)
