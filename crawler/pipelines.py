@@ -16,19 +16,20 @@ from gongkai.store import Store, now_iso
 class StorePipeline:
     """Write spider items into the audit named by the GONGKAI_STORE / GONGKAI_AUDIT_ID settings."""
 
-    def __init__(self, store_url: str, audit_id: int) -> None:
-        self.store_url, self.audit_id = store_url, audit_id
+    def __init__(self, store_url: str, audit_id: int, crawler: Any = None) -> None:
+        self.store_url, self.audit_id, self.crawler = store_url, audit_id, crawler
         self.store: Store | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
-        return cls(crawler.settings.get("GONGKAI_STORE"), crawler.settings.getint("GONGKAI_AUDIT_ID"))
+        return cls(crawler.settings.get("GONGKAI_STORE"), crawler.settings.getint("GONGKAI_AUDIT_ID"), crawler)
 
     def open_spider(self, spider: Any = None) -> None:
         self.store = Store(self.store_url)
 
     def close_spider(self, spider: Any = None) -> None:
         assert self.store is not None
+        spider = spider or getattr(self.crawler, "spider", None)
         for site in getattr(spider, "sites", {}) or {}:
             try:
                 soft404.reclassify_site(self.store, self.audit_id, site)

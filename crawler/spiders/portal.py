@@ -52,6 +52,12 @@ class SiteState:
         return self.target.owns(url)
 
 
+def _asked_url(request: scrapy.Request) -> str:
+    """The URL we asked for, before redirects (Scrapy's redirect middleware keeps the chain in meta)."""
+    chain = request.meta.get("redirect_urls") or []
+    return chain[0] if chain else request.url
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -118,7 +124,7 @@ class PortalSpider(scrapy.Spider):
 
     # -- page bookkeeping -------------------------------------------------------------------------
     def _page_row(self, response: Response, state: SiteState, kind: str, **extra: Any) -> dict[str, Any]:
-        request_url = response.request.url if response.request else response.url
+        request_url = _asked_url(response.request) if response.request else response.url
         body = response.body or b""
         outcome = linkcheck.classify_status(response.status, self._text(response)[:20000])
         return {
@@ -232,6 +238,9 @@ class PortalSpider(scrapy.Spider):
                                  "date": it.date.isoformat() if it.date else None} for it in items]
         yield bundle
         yield self._probe_for_page(response, state, page)
+        if listing and listing.dialect != "generic" and state.dialect in (None, "generic"):
+            state.dialect = listing.dialect  # a CMS shows itself in its lists more than on a home page
+            yield {"type": "dialect", "site": state.target.id, "dialect": state.dialect}
         if number == 0:
             outcome, reason = page["outcome"], page["reason"]
             if listing and listing.js_only and not items:
@@ -322,15 +331,15 @@ class PortalSpider(scrapy.Spider):
         out = linkcheck.classify_failure(failure)
         role = req.meta.get("role")
         kind = {"home": "home", "list": "list", "article": "article"}.get(role, "other")
-        page = {"site": state.target.id, "url": req.url, "final_url": None, "status": None, "fetched_at": _now(),
+        page = {"site": state.target.id, "url": _asked_url(req), "final_url": req.url if req.meta.get("redirect_urls") else None, "status": None, "fetched_at": _now(),
                 "kind": kind, "outcome": out.outcome, "reason": out.reason,
                 "column_type": req.meta.get("column_type"), "column_url": req.meta.get("column_url")}
         yield {"type": "page", "page": page, "links": []}
-        state.checked.add(req.url)
-        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": req.url, "method": "GET",
+        state.checked.add(page["url"])
+        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": page["url"], "method": "GET",
                                         "outcome": out.outcome, "reason": out.reason}}
         if role == "home":
-            yield {"type": "probe", "row": {"site": state.target.id, "kind": "home", "url": req.url, "method": "GET",
+            yield {"type": "probe", "row": {"site": state.target.id, "kind": "home", "url": page["url"], "method": "GET",
                                             "outcome": out.outcome, "reason": out.reason,
                                             "detail_json": _json({"retries": req.meta.get("retry_times", 0),
                                                                   "timeout_s": req.meta.get("download_timeout")})}}
@@ -370,15 +379,16 @@ class PortalSpider(scrapy.Spider):
     def parse_link(self, response: Response) -> Iterator[Any]:
         req = response.request
         state = self.sites[req.meta["site"]]
+        asked = _asked_url(req)
         if req.method == "HEAD" and response.status in linkcheck.HEAD_REFUSED:
-            yield self._link_request(state, req.url, req.meta["source"], method="GET")
+            yield self._link_request(state, asked, req.meta["source"], method="GET")
             return
         html = self._text(response) if req.method == "GET" else ""
         out = linkcheck.classify_status(response.status, html[:20000])
         detail = {}
-        if html and state.owns(req.url):
+        if html and state.owns(asked):
             detail = {"title": page_extract.page_title(html)[:300], "text": page_extract.visible_text(html)[:4000]}
-        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": req.url, "method": req.method,
+        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": asked, "method": req.method,
                                         "final_url": response.url, "status": response.status,
                                         "outcome": out.outcome, "reason": out.reason, "detail_json": _json(detail)}}
 
@@ -386,10 +396,11 @@ class PortalSpider(scrapy.Spider):
         req = failure.request
         state = self.sites[req.meta["site"]]
         if req.method == "HEAD":  # some servers drop HEAD on the floor: confirm with GET
-            yield self._link_request(state, req.url, req.meta["source"], method="GET")
+            yield self._link_request(state, _asked_url(req), req.meta["source"], method="GET")
             return
         out = linkcheck.classify_failure(failure)
-        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": req.url, "method": req.method,
+        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": _asked_url(req),
+                                        "method": req.method,
                                         "outcome": out.outcome, "reason": out.reason}}
 
 

@@ -248,6 +248,8 @@ class SiteServer:
         local = self._local(path)
         if local is None:
             return self._not_found()
+        if local.is_file() and path.endswith("/"):
+            return self._not_found()
         if local.is_dir():
             if not path.endswith("/"):
                 return Answer(301, headers={"Location": self._absolute(path + "/")})

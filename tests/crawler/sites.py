@@ -83,7 +83,12 @@ def hanweb_site(root: Path, total: int = 50) -> Path:
     first = "".join(f"<record><![CDATA[{r}]]></record>" for r in records[:15])
     files = {
         "index.html": f"""<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
-<title>江川市财政局</title>{META}</head><body><div class="nav"><a href="/col/col1234/index.html">工作动态</a></div>{FOOTER}</body></html>""",
+<title>江川市财政局</title>{META}</head><body><div class="nav"><a href="/col/col1234/index.html">工作动态</a></div>
+<a href="/art/2019/1/1/art_1_1.html">已删除的旧文章</a><a href="/files/report.pdf">2023年部门决算.pdf</a>
+<a href="/protected/data.html">数据开放</a>{FOOTER}</body></html>""",
+        "files/report.pdf": "%PDF-1.4 demo",
+        "_404.html": "<html><head><title>页面不存在</title></head><body><div>对不起，您访问的页面不存在或已被删除！</div>"
+                     "<a href='/'>返回首页</a></body></html>",
         "col/col1234/index.html": f"""<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
 <title>工作动态 江川市财政局</title></head><body><div id="5678">
 <script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=2&path=/&columnid=1234&unitid=5678&webname=%E6%B1%9F%E5%B7%9D&permissiontype=0"></a>]]></nextgroup>
@@ -101,4 +106,5 @@ def hanweb_site(root: Path, total: int = 50) -> Path:
 <p>发布日期：{day[0]}-{int(day[1]):02d}-{int(day[2]):02d} 信息来源：江川市财政局</p>
 <!--<$[信息内容]>begin--><p>财政局本月工作。</p><!--<$[信息内容]>end--></body></html>"""
     return write_tree(root, files, {"charset": "gbk", "header_charset": False, "hanweb_dataproxy": True,
-                                    "not_found": "soft"})
+                                    "not_found": "soft", "head_refused": ["/files/"],
+                                    "blocked": {"/protected/": 412}})
