@@ -178,7 +178,15 @@ def _run_site(store: st.Store, view: AuditView, site: SiteInfo, rules: list[Rule
               summary: CheckSummary) -> None:
     kinds = load_kinds()
     rows: list[dict[str, Any]] = []
+    answered = any(p["outcome"] == "ok" for p in view.pages(site.site))
     for rule in rules:
+        if rule.needs_crawl and not answered:
+            # Nothing was read from the site: every content rule is undecided, never passed or failed.
+            produced = [_row(Result(site=site.site, rule=rule.id, subject=site.home, status="unknown",
+                                    reason="站点未能抓取到任何页面，无法检查"), rule, site, rule.params_for(site))]
+            rows.extend(produced)
+            summary.counts.setdefault(rule.id, Counter()).update(r["status"] for r in produced)
+            continue
         try:
             params = rule.params_for(site)
             produced = [_row(r, rule, site, params) for r in kinds[rule.kind](view, site, rule)]

@@ -44,7 +44,10 @@ def run_broken(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
               "from_home": any(p["page"] == site.home for p in pages),
               "linked_from": pages[:MAX_SAMPLES], "linked_from_count": len(pages)}
         outcome = probe.get("outcome")
-        if outcome in ("broken", "soft404"):
+        if not pages and outcome in ("broken", "soft404"):
+            # a configured column or a page reached by redirect: no page of the site links to it
+            yield result(site, rule, url, "not_applicable", "未被任何已抓取页面引用（非页面链接）", **ev)
+        elif outcome in ("broken", "soft404"):
             what = "疑似软404（返回站点“页面不存在”页）" if outcome == "soft404" else (probe.get("reason") or f"HTTP {probe.get('status')}")
             yield result(site, rule, url, "fail", f"链接不可用：{what}", **ev)
         elif outcome == "ok":

@@ -42,6 +42,8 @@ class Rule(BaseModel):
     kind: str = Field(min_length=1)
     severity: Literal["high", "medium", "low"]
     veto: bool = False
+    # False for rules that judge reachability itself; the others need a site that answered.
+    needs_crawl: bool = True
     title: str = Field(min_length=1)
     message: str = Field(min_length=1)
     remediation: str = ""

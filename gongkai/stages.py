@@ -69,7 +69,7 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True) -
     settings.set("GONGKAI_AUDIT_ID", audit_id, priority="cmdline")
     if quiet:
         settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=not quiet)
+    process = CrawlerProcess(settings)
     process.crawl(PortalSpider, targets=targets, audit_id=audit_id)
     process.start()
     return audit_id

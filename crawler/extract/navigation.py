@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from gongkai.crawler.linkcheck import is_attachment  # a file is never a column, whatever its link says
 from gongkai.text import date_from_url, simplify
 from gongkai.vocab import column_types
 
@@ -91,7 +92,7 @@ def discover_columns(html: str, url: str) -> list[tuple[str, str, str]]:
     for position, a in enumerate(iter_elements(root, frozenset({"a"}))):
         target = absolute_url(a.get("href"), base)
         text = anchor_text(a)
-        if not target or is_article_url(target):
+        if not target or is_article_url(target) or is_attachment(target):
             continue
         found = classify(text, vocabulary)
         if not found:

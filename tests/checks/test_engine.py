@@ -125,3 +125,15 @@ def test_run_checks_stores_results_and_contains_crashes(tmp_path: Path, audit) -
     assert len(audit.store.rows(st.results, audit.audit_id)) == sum(sum(c.values()) for c in again.counts.values())
     assert audit.store.rows(st.errors, audit.audit_id) == []
     assert audit.store.audit(audit.audit_id)["checked_at"]
+
+
+def test_a_site_that_never_answered_is_unknown_on_every_content_rule(audit):
+    audit.page(audit.home, "home", outcome="broken", status=None)
+    audit.probe("home", audit.home, "broken", reason="连接被拒绝 (connection refused)")
+    run_checks(audit.store, audit.audit_id)
+    results = audit.store.rows(st.results, audit.audit_id)
+    by_rule = {r["rule"]: r for r in results}
+    assert by_rule["site.unreachable"]["status"] == "fail"
+    others = [r for r in results if r["rule"] != "site.unreachable"]
+    assert others and {r["status"] for r in others} == {"unknown"}
+    assert by_rule["annual_report.missing"]["reason"] == "站点未能抓取到任何页面，无法检查"

@@ -37,3 +37,12 @@ def test_hidden_links(audit) -> None:
     bad = results[H + "zwdt/202407/t20240710_1.html"]
     assert bad.status == "fail" and bad.evidence["hosts"] == ["www.bet365-vip.com"]
     assert results[H + "zwdt/202407/t20240711_2.html"].status == "pass"
+
+
+def test_a_dead_url_no_page_links_to_is_not_a_broken_link(audit):
+    audit.page(audit.home, "home", links=[{"target": audit.home + "a.html"}])
+    audit.probe("link", audit.home + "a.html", "broken", status=404)
+    audit.probe("link", audit.home + "configured-column/", "broken", status=404)
+    results = audit.by_subject("link.broken")
+    assert results[audit.home + "a.html"].status == "fail"
+    assert results[audit.home + "configured-column/"].status == "not_applicable"
