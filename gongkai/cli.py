@@ -57,7 +57,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     rules = _rules_path(args)
     _say(f"抓取 crawling {len(targets.sites)} site(s) → {out}")
-    audit_id = stages.crawl(targets, stages.store_path(out), quiet=not args.verbose)
+    audit_id = stages.crawl(targets, stages.store_path(out), quiet=not args.verbose, resume=args.resume)
     store = stages.open_store(stages.store_path(out), must_exist=True)
     _say("检查 checking …")
     stages.check(store, audit_id, rules)
@@ -71,7 +71,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     store = _store_for(args, must_exist=False)
     location = store.url.removeprefix("sqlite:///") if store.url.startswith("sqlite:///") else store.url
     store.close()
-    audit_id = stages.crawl(targets, location, quiet=not args.verbose)
+    audit_id = stages.crawl(targets, location, quiet=not args.verbose, resume=args.resume)
     _say(f"audit {audit_id} crawled into {location}")
     return EXIT_OK
 
@@ -108,6 +108,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _say(f"演示门户 demo portal: {', '.join(portal.base_urls)}")
         args.targets, args.out = str(targets_file), str(out)
         args.rules = args.indicators = None
+        args.resume = False
         cmd_audit(args)
     _say(f"打开 open: {(out / 'scorecard' / 'index.html').resolve()}")
     return EXIT_OK
@@ -166,12 +167,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output directory (findings.json, scores.json, scorecard/, report.xlsx, gongkai.sqlite)")
     p.add_argument("--rules", help="rules YAML to use instead of the bundled rulebook")
     p.add_argument("--indicators", help="indicators YAML to use instead of the bundled indicator system")
+    p.add_argument("--resume", action="store_true", help="continue the latest audit in DIR: keep what it stored")
     p.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
 
     p = add("crawl", cmd_crawl, "crawl the sites of a targets file into the store (a new audit id)")
     p.add_argument("targets", help="targets.yaml")
     p.add_argument("--out", help="directory holding the store gongkai.sqlite")
     p.add_argument("--store", help="store path or SQLAlchemy URL")
+    p.add_argument("--resume", action="store_true", help="continue the latest audit in the store: keep what it stored")
     p.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
 
     p = add("check", cmd_check, "run the rules over a crawled audit (no crawling)")

@@ -50,8 +50,28 @@ def start_audit(store: Store, targets: Targets) -> int:
     return audit_id
 
 
-def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True) -> int:
-    """Crawl every site of ``targets`` into a new audit of the store; returns the audit id."""
+def resume_ledger(store: Store, audit_id: int) -> dict[str, dict[str, Any]]:
+    """Per site, what an interrupted crawl already has: stored articles, their links, probed links."""
+    from gongkai import store as st
+
+    ledger: dict[str, dict[str, Any]] = {}
+    for page in store.rows(st.pages, audit_id, kind="article", outcome="ok"):
+        ledger.setdefault(page["site"], {"done": set(), "links": {}, "checked": set()})["done"].add(page["url"])
+    for link in store.rows(st.links, audit_id):
+        entry = ledger.get(link["site"])
+        if entry and link["page_url"] in entry["done"]:
+            entry["links"].setdefault(link["target"], link["page_url"])
+    for probe in store.rows(st.probes, audit_id, kind="link"):
+        ledger.setdefault(probe["site"], {"done": set(), "links": {}, "checked": set()})["checked"].add(probe["url"])
+    return ledger
+
+
+def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, resume: bool = False) -> int:
+    """Crawl every site of ``targets`` into a new audit of the store; returns the audit id.
+
+    With ``resume``, continue the latest audit instead: articles already stored and link targets
+    already probed are not fetched again, everything else (home, lists, failed pages) is.
+    """
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -59,7 +79,12 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True) -
     from gongkai.crawler.spiders.portal import PortalSpider
 
     store = open_store(store_location)
-    audit_id = start_audit(store, targets)
+    ledger: dict[str, dict[str, Any]] = {}
+    if resume and store.latest_audit_id() is not None:
+        audit_id = resolve_audit(store, None)
+        ledger = resume_ledger(store, audit_id)
+    else:
+        audit_id = start_audit(store, targets)
     store_url = store.url
     store.close()
     settings = Settings()
@@ -70,7 +95,7 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True) -
     if quiet:
         settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
     process = CrawlerProcess(settings)
-    process.crawl(PortalSpider, targets=targets, audit_id=audit_id)
+    process.crawl(PortalSpider, targets=targets, audit_id=audit_id, ledger=ledger)
     process.start()
     return audit_id
 

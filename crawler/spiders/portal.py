@@ -44,6 +44,7 @@ class SiteState:
     scheduled: set[str] = field(default_factory=set)       # URLs requested as pages
     link_targets: dict[str, str] = field(default_factory=dict)  # target → first page linking it
     checked: set[str] = field(default_factory=set)         # URLs with a link probe
+    done: set[str] = field(default_factory=set)            # articles stored by an interrupted run
     pages: int = 0
     links_checked: int = 0
     dialect: str | None = None
@@ -67,10 +68,12 @@ class PortalSpider(scrapy.Spider):
 
     name = "portal"
 
-    def __init__(self, targets: Targets, audit_id: int, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, targets: Targets, audit_id: int, *args: Any, ledger: dict[str, Any] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.targets = targets
         self.audit_id = audit_id
+        self.ledger = ledger or {}
         self.sites: dict[str, SiteState] = {}
 
     @classmethod
@@ -86,6 +89,11 @@ class PortalSpider(scrapy.Spider):
         start = spider.targets.audit.parsed_period.start
         cutoff = start - timedelta(days=s.getint("GONGKAI_LOOKBACK_DAYS"))
         spider.sites = {t.id: SiteState(target=t, cutoff=cutoff) for t in spider.targets.sites}
+        for site_id, entry in spider.ledger.items():  # resuming: what the interrupted run already has
+            if site_id in spider.sites:
+                state = spider.sites[site_id]
+                state.done, state.checked = set(entry["done"]), set(entry["checked"])
+                state.link_targets.update(entry["links"])
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
@@ -96,6 +104,8 @@ class PortalSpider(scrapy.Spider):
         if url in state.scheduled or state.pages >= self.max_pages:
             return None
         state.scheduled.add(url)
+        if role == "article" and url in state.done:
+            return None  # stored by the interrupted run this one resumes
         state.pages += 1
         base_meta = {"site": state.target.id, "role": role, "download_slot": f"site:{state.target.id}"}
         cls = kw.pop("request_cls", scrapy.Request)

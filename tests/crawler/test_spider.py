@@ -121,3 +121,26 @@ def test_site_state_recorded(crawled):
     assert sites["han"]["dialect"] == "hanweb"
     home_probe = store.rows(st.probes, audit, site="trs", kind="home")
     assert home_probe[0]["outcome"] == "ok"
+
+
+def test_resume_completes_an_interrupted_crawl_without_refetching(tmp_path):
+    with SiteServer(trs_site(tmp_path / "trs")) as trs:
+        site = [{"id": "trs", "name": "江川市人民政府", "home": trs.base_url,
+                 "columns": {"policy_docs": trs.base_url + "zwgk/zcwj/"}}]
+        store, audit = run_crawl(tmp_path, site, max_pages_per_site=4)  # cut short, like a crash
+        first = {d["url"] for d in store.rows(st.documents, audit)}
+        assert 0 < len(first) < 4
+        hits_before = dict(trs.hits)
+        targets = tmp_path / "targets.yaml"
+        proc = subprocess.run([sys.executable, "-m", "gongkai.cli", "crawl", str(targets), "--out",
+                               str(tmp_path / "out"), "--resume"], capture_output=True, text=True, timeout=240)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        yaml_targets = yaml.safe_load(targets.read_text(encoding="utf-8"))
+        assert yaml_targets["crawl"]["max_pages_per_site"] == 4
+    assert store.latest_audit_id() == audit
+    # the second run used the same budget but skipped what was stored, so it got further
+    second = {d["url"] for d in store.rows(st.documents, audit)}
+    assert first < second
+    for url in first:
+        path = url.removeprefix(trs.base_url.rstrip("/"))
+        assert trs.hits[path] == hits_before[path]
