@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy import signals
+
 from gongkai.crawler import soft404
 from gongkai.store import Store, now_iso
 
@@ -22,7 +24,17 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
-        return cls(crawler.settings.get("GONGKAI_STORE"), crawler.settings.getint("GONGKAI_AUDIT_ID"), crawler)
+        pipeline = cls(crawler.settings.get("GONGKAI_STORE"), crawler.settings.getint("GONGKAI_AUDIT_ID"), crawler)
+        crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
+        return pipeline
+
+    def spider_error(self, failure: Any, response: Any, spider: Any = None) -> None:
+        """A bug in a callback loses that page only; it is recorded as the site's crawl error."""
+        if self.store is None:
+            return
+        site = (getattr(response, "meta", None) or {}).get("site")
+        message = f"{type(failure.value).__name__}: {failure.value}"
+        self.store.record_error(self.audit_id, site, "crawl", getattr(response, "url", ""), message)
 
     def open_spider(self, spider: Any = None) -> None:
         self.store = Store(self.store_url)

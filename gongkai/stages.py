@@ -6,6 +6,7 @@ per process, so a process runs at most one crawl; tests drive the CLI in subproc
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,9 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, r
     if quiet:
         settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
     process = CrawlerProcess(settings)
+    if quiet:  # failures are recorded in the store with their reasons; the terminal stays readable
+        for name in ("scrapy.downloadermiddlewares.retry", "scrapy.core.scraper", "scrapy.core.downloader"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     process.crawl(PortalSpider, targets=targets, audit_id=audit_id, ledger=ledger)
     process.start()
     return audit_id
