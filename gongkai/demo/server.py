@@ -47,6 +47,7 @@ counted in ``hits`` (by path, query excluded) so tests can assert what a crawler
 
 from __future__ import annotations
 
+import codecs
 import html
 import math
 import mimetypes
@@ -127,7 +128,7 @@ class SiteConfig:
             raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
         if data.get("not_found", "hard") not in ("hard", "soft"):
             raise ValueError(f"{path}: not_found must be hard or soft")
-        "ok".encode(data.get("charset", "utf-8"))  # raises LookupError for an unknown charset
+        codecs.lookup(data.get("charset", "utf-8"))  # LookupError for an unknown charset
         for key in ("redirect_loop", "head_refused", "referer_required", "hanweb_dataproxy_paths"):
             if key in data:
                 data[key] = tuple(data[key])

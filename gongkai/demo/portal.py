@@ -1,0 +1,114 @@
+"""The bundled sample portal: three loopback sites plus one that never answers.
+
+``gongkai demo`` starts a :class:`DemoPortal`, writes its targets file with the real ports and
+audits it.  The audit date and period are fixed (2024Q2 as of 2024-08-05) so the demo's findings
+are the same whatever day it runs.  What each site gets wrong, page by page, is listed in
+``sites/DEFECTS.md``.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gongkai.demo.server import SiteServer
+
+SITES_DIR = Path(__file__).resolve().parent / "sites"
+AUDIT = {"name": "演示：2024年第二季度政务公开第三方评估", "period": "2024Q2", "as_of": "2024-08-05"}
+CRAWL = {"download_delay": 0, "concurrent_requests_per_domain": 8, "download_timeout": 5, "retry_times": 1}
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    """One site of the demo: its tree under ``sites/`` and its targets entry."""
+
+    id: str
+    name: str
+    kind: str
+    tree: str | None                     # None: no server, the home is a closed port
+    columns: dict[str, str] = field(default_factory=dict)   # type → path; empty: discovered
+    region: str = "云南"
+
+
+DEMO_SITES = (
+    DemoSite("jiangchuan", "江川市人民政府", "government", "trs_city", columns={
+        "news": "/xwzx/gzdt/", "notices": "/zwgk/tzgg/", "policy_docs": "/zwgk/zcwj/",
+        "interpretations": "/zwgk/zcjd/", "normative_docs": "/zwgk/gfxwj/", "fiscal_monthly": "/zwgk/czyjs/",
+        "annual_reports": "/zwgk/ndbg/", "personnel": "/zwgk/rsxx/", "plans": "/zwgk/ghjh/"}),
+    DemoSite("jiangchuan-czj", "江川市财政局", "department", "hanweb_dept"),
+    DemoSite("qingsong", "江川市青松镇人民政府", "township", "generic_town"),
+    DemoSite("jiangchuan-zrzyj", "江川市自然资源局", "department", None),
+)
+
+
+def closed_port(host: str = "127.0.0.1") -> int:
+    """A loopback port nothing listens on: bind one, note it, close it (connection refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class DemoPortal:
+    """Start every demo site on a free loopback port; a context manager."""
+
+    def __init__(self, sites_dir: Path = SITES_DIR, host: str = "127.0.0.1") -> None:
+        self.sites_dir = Path(sites_dir)
+        self.host = host
+        self.servers: dict[str, SiteServer] = {}
+        self.homes: dict[str, str] = {}
+
+    def start(self) -> DemoPortal:
+        try:
+            for site in DEMO_SITES:
+                if site.tree is None:
+                    self.homes[site.id] = f"http://{self.host}:{closed_port(self.host)}/"
+                    continue
+                server = SiteServer(self.sites_dir / site.tree, host=self.host).start()
+                self.servers[site.id] = server
+                self.homes[site.id] = server.base_url
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+        self.servers.clear()
+
+    def __enter__(self) -> DemoPortal:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_urls(self) -> list[str]:
+        """Base URLs of the served sites (the unreachable one has none worth printing)."""
+        return [server.base_url for server in self.servers.values()]
+
+    def targets(self) -> dict[str, Any]:
+        """The targets document (contract of ``gongkai.targets``) for the running sites."""
+        if not self.homes:
+            raise RuntimeError("DemoPortal is not started")
+        sites = []
+        for site in DEMO_SITES:
+            home = self.homes[site.id]
+            entry: dict[str, Any] = {"id": site.id, "name": site.name, "home": home, "kind": site.kind,
+                                     "region": site.region}
+            if site.columns:
+                entry["columns"] = {ctype: home + path.lstrip("/") for ctype, path in site.columns.items()}
+            sites.append(entry)
+        return {"audit": dict(AUDIT), "crawl": dict(CRAWL), "sites": sites}
+
+    def write_targets(self, path: Path) -> Path:
+        """Write the targets file (UTF-8 YAML) and return its path."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(self.targets(), allow_unicode=True, sort_keys=False, width=200)
+        path.write_text("# 演示门户的评估目标：由 gongkai demo 生成，端口每次不同。\n" + text, encoding="utf-8")
+        return path
