@@ -60,7 +60,7 @@ def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
 def _late_results(site: SiteInfo, rule: Rule, params: dict[str, Any],
                   late_by_day: dict[date, list[dict[str, Any]]]) -> Iterator[Result]:
     """Late documents: one finding each, or one note per day of a bulk back-fill."""
-    bulk = int(params.get("backfill_min_docs", 5))
+    bulk = int(params.get("backfill_min_docs", 3))
     status = params.get("backfill_status", "unknown")
     for day, evs in sorted(late_by_day.items()):
         if len(evs) < bulk:

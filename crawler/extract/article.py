@@ -19,7 +19,7 @@ from gongkai.text import date_from_url, parse_date, simplify, year_from_url
 
 from .content import content_block, without_tables
 from .dom import parse, tag_of, text_lines
-from .fields import doc_number, first_token, is_known_label_line, organisation, read_fields
+from .fields import doc_number, first_token, is_known_label_line, organisation, read_fields, validity
 from .fold import fold
 from .links import attachment_links, related_links
 from .page import base_url, meta_tags, meta_value, page_title
@@ -60,7 +60,7 @@ def extract_article(html: str, url: str) -> ArticleFields:
         doc_number=_first(fields, "doc_number", doc_number) or _number_line(body),
         index_number=_first(fields, "index_number", first_token),
         publisher=_first(fields, "publisher", organisation) or meta_value(meta, *SOURCE_META) or None,
-        validity=_simplified(_first(fields, "validity", first_token)),
+        validity=_simplified(_first(fields, "validity", validity)),
         disclosure_label=_simplified(field_label) or signature.label,
         label_slot="field" if field_label else ("signature" if signature.label else None),
         related=related_links(root, base),

@@ -117,6 +117,20 @@ def first_token(value: str) -> str:
     return value.split()[0] if value.split() else ""
 
 
+_VALIDITY_WORD = re.compile(r"有效|失效|废止|廢止|修改|修订|修訂|暂行|暫行|试行|試行|现行|現行|期满|期滿|宣布|继续|繼續|[至到]\s*\d{4}")
+MAX_VALIDITY = 40
+
+
+def validity(value: str) -> str:
+    """A 有效性 value: a short status (有效, 失效, 已废止, 有效期至2027年…), else nothing.
+
+    An empty 有效性 cell makes the line reader take the next line (often the document title) as
+    its value; a status vocabulary keeps that from being read as the document's validity.
+    """
+    token = first_token(value)
+    return token if len(token) <= MAX_VALIDITY and _VALIDITY_WORD.search(token) else ""
+
+
 def organisation(value: str) -> str:
     """An issuing body, without the UI words that follow it on the same line (下载 收藏 …).
 

@@ -210,3 +210,17 @@ def test_markup_inside_fields_is_plain_text() -> None:
 def test_body_text_is_bounded() -> None:
     body = '<div id="zoom">' + "<p>" + "很长的正文。" * 40_000 + "</p></div>"
     assert len(extract_article(page(body=body), URL).body_text) == 100_000
+
+
+def test_empty_validity_cell_is_absent_not_the_next_line():
+    html = """<html><body><table>
+<tr><td>发文字号：</td><td>江政办规〔2024〕1号</td></tr>
+<tr><td>有 效 性：</td><td colspan="3"></td></tr></table>
+<h1>江川市人民政府办公室关于印发江川市公共租赁住房管理实施细则的通知</h1><p>正文。</p></body></html>"""
+    assert extract_article(html, "http://x.gov.cn/a.html").validity is None
+
+
+def test_validity_values_are_statuses():
+    for value in ("有效", "失效", "已废止", "有效期至2027年12月31日"):
+        html = f"<html><body><table><tr><td>有效性：</td><td>{value}</td></tr></table><h1>某通知</h1></body></html>"
+        assert extract_article(html, "http://x.gov.cn/a.html").validity == value

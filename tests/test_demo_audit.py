@@ -1,0 +1,173 @@
+"""Issue 4's "done when": `gongkai demo` audits the bundled portal, and every rule id fails on the
+pages that show its defect and not on the pages that don't (gongkai/demo/sites/DEFECTS.md)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gongkai import store as st
+
+SITES = Path(__file__).resolve().parent.parent / "gongkai" / "demo" / "sites"
+TREES = {"jiangchuan": "trs_city", "czj": "hanweb_dept", "qingsong": "generic_town"}
+SITE_IDS = {"jiangchuan": "jiangchuan", "czj": "jiangchuan-czj", "qingsong": "qingsong", "zrzyj": "jiangchuan-zrzyj"}
+
+
+def page_keys(tree: str) -> dict[str, str]:
+    with (SITES / tree / "_pages.tsv").open(encoding="utf-8") as fh:
+        return {row["key"]: row["url"] for row in csv.DictReader(fh, delimiter="\t")}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("demo")
+    proc = subprocess.run([sys.executable, "-m", "gongkai.cli", "demo"], cwd=tmp, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = tmp / "gongkai-demo"
+    assert str((out / "scorecard" / "index.html").resolve()) in proc.stdout
+    store = st.Store(out / "gongkai.sqlite")
+    audit = store.latest_audit_id()
+    homes = {r["site"]: r["home"] for r in store.rows(st.sites, audit)}
+    results: dict[tuple[str, str, str, str | None], str] = {}
+    for r in store.rows(st.results, audit):
+        results[(r["rule"], r["site"], r["subject"], r["period"])] = r["status"]
+    return out, store, audit, homes, results
+
+
+def url_of(homes: dict[str, str], site: str, ref: str) -> str:
+    if ref.startswith("http"):
+        return ref
+    if ref in ("", "/"):
+        return homes[SITE_IDS[site]]
+    path = page_keys(TREES[site]).get(ref, ref)
+    return homes[SITE_IDS[site]].rstrip("/") + path
+
+
+def status(demo, rule: str, site: str, ref: str) -> str | None:
+    _, _, _, homes, results = demo
+    subject = url_of(homes, site, ref)
+    found = {s for (r, si, su, _), s in results.items() if r == rule and si == SITE_IDS[site] and su == subject}
+    assert len(found) <= 1, (rule, subject, found)
+    return found.pop() if found else None
+
+
+EXPECTED = [
+    # rule, site, page key / path, expected status
+    ("interpretation.late", "jiangchuan", "p2", "fail"),
+    ("interpretation.late", "jiangchuan", "p1", "pass"),          # 3rd working day across 劳动节
+    ("interpretation.missing", "jiangchuan", "p3", "fail"),
+    ("interpretation.missing", "jiangchuan", "n4", "fail"),
+    ("interpretation.missing", "jiangchuan", "p5", "not_applicable"),   # 任免
+    ("interpretation.missing", "jiangchuan", "p6", "not_applicable"),   # 转发
+    ("interpretation.missing", "jiangchuan", "p1", "pass"),
+    ("interpretation.unlinked", "jiangchuan", "p4", "fail"),
+    ("interpretation.unlinked", "jiangchuan", "p1", "pass"),
+    ("label.disclosure_attribute_missing", "jiangchuan", "p3", "fail"),
+    ("label.disclosure_attribute_missing", "jiangchuan", "t5", "pass"),
+    ("label.disclosure_attribute_conflict", "jiangchuan", "t4", "fail"),
+    ("label.disclosure_attribute_conflict", "czj", "k4", "fail"),
+    ("label.disclosure_attribute_conflict", "jiangchuan", "t5", "pass"),  # body only quotes 此件依申请公开
+    ("docnumber.malformed", "jiangchuan", "t2", "fail"),
+    ("docnumber.malformed", "jiangchuan", "t3", "fail"),
+    ("docnumber.malformed", "czj", "k1", "fail"),
+    ("docnumber.malformed", "czj", "k2", "fail"),
+    ("docnumber.malformed", "czj", "k3", "fail"),
+    ("docnumber.malformed", "jiangchuan", "p7", "pass"),           # 政府令第3号
+    ("docnumber.malformed", "czj", "k5", "pass"),                  # 公告2024年第1号
+    ("validity.unmarked", "jiangchuan", "n2", "fail"),
+    ("validity.unmarked", "jiangchuan", "n4", "fail"),
+    ("validity.unmarked", "jiangchuan", "n1", "pass"),
+    ("publication.late", "jiangchuan", "t6", "fail"),
+    ("column.stale", "jiangchuan", "/zwgk/rsxx/", "fail"),
+    ("column.stale", "czj", "/col/col1231/index.html", "fail"),
+    ("column.empty", "jiangchuan", "/zwgk/ghjh/", "fail"),
+    ("site.homepage_stale", "czj", "/", "fail"),
+    ("site.homepage_stale", "jiangchuan", "/", "pass"),
+    ("site.homepage_stale", "qingsong", "/", "pass"),
+    ("site.unreachable", "jiangchuan", "/", "pass"),
+    ("link.broken", "jiangchuan", "/ztzl/yshj/index.html", "fail"),
+    ("link.broken", "jiangchuan", "http://127.0.0.1:9/", "fail"),
+    ("link.broken", "jiangchuan", "/zxft/index.html", "fail"),
+    ("link.broken", "qingsong", "/jgsz/index.shtml", "fail"),     # soft 404
+    ("link.broken", "qingsong", "/loop-a.html", "fail"),
+    ("link.broken", "jiangchuan", "/hdjl/", "unknown"),           # 412 challenge: blocked, not broken
+    ("content.spam_injection", "qingsong", "/", "fail"),
+    ("content.hidden_link", "qingsong", "/", "fail"),
+    ("content.hidden_link", "jiangchuan", "/", "pass"),
+    ("meta.missing", "czj", "/", "fail"),
+    ("meta.missing", "qingsong", "/", "fail"),
+    ("meta.missing", "jiangchuan", "/", "pass"),
+    ("footer.missing_identity", "qingsong", "/", "fail"),
+    ("footer.missing_identity", "jiangchuan", "/", "pass"),
+    ("footer.missing_identity", "czj", "/", "pass"),
+]
+
+
+@pytest.mark.parametrize(("rule", "site", "ref", "expected"), EXPECTED, ids=[f"{r}-{s}-{k}" for r, s, k, _ in EXPECTED])
+def test_rule_on_demo_page(demo, rule, site, ref, expected):
+    assert status(demo, rule, site, ref) == expected
+
+
+def by_period(demo, rule: str, site: str) -> dict[str | None, str]:
+    _, _, _, _, results = demo
+    return {p: s for (r, si, _, p), s in results.items() if r == rule and si == SITE_IDS[site]}
+
+
+def test_fiscal_months(demo):
+    czj, jc = by_period(demo, "fiscal.monthly_disclosure", "czj"), by_period(demo, "fiscal.monthly_disclosure", "jiangchuan")
+    assert (czj["2024-04"], czj["2024-05"], czj["2024-06"]) == ("pass", "fail", "fail")
+    assert (jc["2024-04"], jc["2024-05"], jc["2024-06"]) == ("pass", "pass", "pass")
+
+
+def test_annual_reports(demo):
+    assert by_period(demo, "annual_report.missing", "qingsong")["2023"] == "fail"
+    assert by_period(demo, "annual_report.missing", "jiangchuan")["2023"] == "pass"
+    assert "fail" in by_period(demo, "annual_report.late", "czj").values()          # department: due 01-31
+    assert set(by_period(demo, "annual_report.late", "jiangchuan").values()) == {"pass"}  # government: 03-31
+
+
+def test_bulk_backfill_is_one_note_not_four_findings(demo):
+    out, *_ = demo
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    late = [f for f in findings if f["rule"] == "publication.late" and f["site"] == SITE_IDS["czj"]]
+    assert late == []
+    _, _, _, _, results = demo
+    notes = [s for (r, si, _, _), s in results.items() if r == "publication.late" and si == SITE_IDS["czj"]
+             and s == "unknown"]
+    assert len(notes) == 1
+
+
+def test_unreachable_site(demo):
+    _, _, _, homes, results = demo
+    site = SITE_IDS["zrzyj"]
+    statuses = {r: s for (r, si, _, _), s in results.items() if si == site}
+    assert statuses.pop("site.unreachable") == "fail"
+    assert set(statuses.values()) == {"unknown"}
+
+
+def test_every_rule_id_fails_somewhere_and_not_everywhere(demo):
+    out, *_ = demo
+    from gongkai.checks.engine import load_rules
+
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    failing = {f["rule"] for f in findings}
+    _, _, _, _, results = demo
+    passing = {r for (r, _, _, _), s in results.items() if s == "pass"}
+    for rule in load_rules():
+        assert rule.id in failing, rule.id
+        assert rule.id in passing, rule.id
+    for finding in findings:
+        assert {"site", "rule", "subject", "period", "severity", "message", "evidence", "source"} <= finding.keys()
+        assert finding["subject"].startswith("http") and finding["source"]
+
+
+def test_outputs_exist(demo):
+    out, *_ = demo
+    for name in ("findings.json", "scores.json", "report.xlsx", "scorecard/index.html", "scorecard/qingsong.html"):
+        assert (out / name).exists(), name
