@@ -39,9 +39,10 @@ def _article_text(html: str) -> int:
     return max(0, len(text_of(block)) - links)
 
 
-def is_list_page(html: str, url: str, dated_items: int) -> bool:
-    """A page whose main content is a list: enough dated items, no article body, not a home page."""
-    if dated_items < MIN_LIST_ITEMS or urlsplit(url).path.lower() in _HOME_PATHS:
+def is_list_page(html: str, url: str, dated_items: int, paged: bool = False) -> bool:
+    """A page whose main content is a list: enough dated items (any, when a pager shows it is one
+    page of a list), no article body, not a home page."""
+    if dated_items < (1 if paged else MIN_LIST_ITEMS) or urlsplit(url).path.lower() in _HOME_PATHS:
         return False
     return _article_text(html) < MIN_ARTICLE_TEXT
 
@@ -49,8 +50,10 @@ def is_list_page(html: str, url: str, dated_items: int) -> bool:
 def _items(html: str, url: str) -> list[dict[str, Any]]:
     from gongkai.crawler.dialects import parse_list  # lazy: the dialects are a sibling package
 
-    items = parse_list(html, url).items
-    if not is_list_page(html, url, sum(1 for item in items if item.date)):
+    listing = parse_list(html, url)
+    items = listing.items
+    paged = listing.next_page is not None or (listing.total_pages or 0) > 1
+    if not is_list_page(html, url, sum(1 for item in items if item.date), paged):
         return []
     return [{"title": item.title, "url": item.url, "date": item.date.isoformat() if item.date else None}
             for item in items]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,35 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
 def test_extract_missing_file_exit_2(tmp_path, capsys):
     assert main(["extract", str(tmp_path / "nope.html")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+EXTRACT_KEYS = {"title", "publish_date", "written_date", "doc_number", "index_number", "publisher", "validity",
+                "disclosure_label", "items"}
+
+
+def test_extract_prints_the_contract_json_for_a_file():
+    from tests.paths import CORPUS_PAGES
+
+    proc = run("extract", str(CORPUS_PAGES / "002_govcn_zhengce_5365945_fragment.html"))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert set(data) == EXTRACT_KEYS
+    assert data["doc_number"] == "国发〔2019〕5号"
+    assert data["publish_date"] == "2019-02-15" and data["disclosure_label"] == "此件公开发布"
+
+
+def test_extract_reads_a_url_and_lists_items(tmp_path):
+    from gongkai.demo.server import SiteServer
+    from tests.crawler.sites import trs_site
+
+    with SiteServer(trs_site(tmp_path / "trs")) as srv:
+        proc = run("extract", srv.base_url + "zwgk/zcwj/index_1.html")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["items"] == [{"title": "江川市人民政府办公室关于做好防汛工作的通知",
+                              "url": srv.base_url + "zwgk/zcwj/202405/t20240510_1001.html", "date": "2024-05-10"}]
+
+
+def test_extract_unreachable_url_exit_2():
+    proc = run("extract", "http://127.0.0.1:9/x.html")
+    assert proc.returncode == 2 and "cannot fetch" in proc.stderr and "Traceback" not in proc.stderr
