@@ -15,18 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from gongkai import store as st
+from gongkai import yamlfile
 from gongkai.checks.registry import load_kinds
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import STATUSES, Result
-from gongkai.targets import TargetsError, _check_duplicates, _line_of, _loc_text, _message, _NoAliasLoader
 from gongkai.vocab import config_path
 
-MAX_RULES_BYTES = 2_000_000
 MISSING = "—"   # shown for a template key the evidence does not have
 
 
@@ -35,25 +33,6 @@ class RulesError(Exception):
 
 
 # -- loading ---------------------------------------------------------------------------------
-
-def _compose(name: str, text: str) -> yaml.Node:
-    try:
-        root = yaml.compose(text, Loader=_NoAliasLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f"{mark.line + 1}:" if mark else ""
-        problem = str(exc.problem or exc.context or "invalid YAML").replace("targets file", "rules file")
-        raise RulesError(f"{name}:{line} {problem}") from exc
-    except yaml.YAMLError as exc:
-        raise RulesError(f"{name}: invalid YAML: {exc}") from exc
-    if root is None:
-        raise RulesError(f"{name}: empty rules file")
-    try:
-        _check_duplicates(root)
-    except TargetsError as exc:
-        raise RulesError(str(exc).replace("{file}", name)) from None
-    return root
-
 
 def _rule_entries(name: str, data: Any) -> list[Any]:
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
@@ -71,17 +50,9 @@ def load_rules(path: str | Path | None = None) -> list[Rule]:
     path = Path(path) if path else config_path("rules.yaml")
     name = str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RulesError(f"{name}: cannot read: {exc.strerror or exc}") from exc
-    if len(raw) > MAX_RULES_BYTES:
-        raise RulesError(f"{name}: file too large ({len(raw)} bytes)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RulesError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
-    root = _compose(name, text)
-    data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass, aliases refused
+        data, root = yamlfile.load(path, "rules file")
+    except yamlfile.YamlFileError as exc:
+        raise RulesError(str(exc)) from None
     entries = _rule_entries(name, data)
     kinds = load_kinds()
     rules: list[Rule] = []
@@ -90,17 +61,13 @@ def load_rules(path: str | Path | None = None) -> list[Rule]:
         try:
             rule = Rule.model_validate(entry)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = ("rules", i, *err.get("loc", ()))
-            raise RulesError(f"{name}:{_line_of(root, loc)}: {_loc_text(loc)}: {_message(err)}") from None
+            raise RulesError(yamlfile.validation_problem(name, root, exc, ("rules", i))) from None
         if rule.kind not in kinds:
-            loc = ("rules", i, "kind")
-            raise RulesError(f"{name}:{_line_of(root, loc)}: {_loc_text(loc)}: unknown check kind {rule.kind!r} "
-                             f"(known: {', '.join(sorted(kinds))})")
+            raise RulesError(yamlfile.problem(name, root, ("rules", i, "kind"), f"unknown check kind {rule.kind!r} "
+                                                                                 f"(known: {', '.join(sorted(kinds))})"))
         if rule.id in seen:
-            loc = ("rules", i, "id")
-            raise RulesError(f"{name}:{_line_of(root, loc)}: {_loc_text(loc)}: duplicate rule id {rule.id!r} "
-                             f"(first at rules[{seen[rule.id]}])")
+            raise RulesError(yamlfile.problem(name, root, ("rules", i, "id"),
+                                              f"duplicate rule id {rule.id!r} (first at rules[{seen[rule.id]}])"))
         seen[rule.id] = i
         rules.append(rule)
     return rules

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from gongkai import yamlfile
 from gongkai.vocab import column_types
 from gongkai.workdays import Period, parse_period
 
-MAX_TARGETS_BYTES = 2_000_000
 SiteKind = Literal["government", "department", "township"]
 
 
@@ -170,104 +169,17 @@ class Targets(BaseModel):
         return next(s for s in self.sites if s.id == site_id)
 
 
-# -- loading with line numbers ---------------------------------------------------------------
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases and duplicate keys."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(problem="YAML aliases are not allowed in a targets file",
-                                       problem_mark=event.start_mark)
-        return super().compose_node(parent, index)
-
-
-def _check_duplicates(node: yaml.Node, path: str = "") -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            if key.value in seen:
-                raise TargetsError(f"{{file}}:{key.start_mark.line + 1}: {path or 'top level'}: duplicate key {key.value!r}")
-            seen.add(key.value)
-            _check_duplicates(value, f"{path}.{key.value}" if path else str(key.value))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _check_duplicates(item, f"{path}[{i}]")
-
-
-def _loc_text(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "top level"
-
-
-def _line_of(root: yaml.Node, loc: tuple[Any, ...]) -> int:
-    node = root
-    line = node.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            nxt = next(((k, v) for k, v in node.value if k.value == part), None)
-            if nxt is None:
-                break
-            line, node = nxt[0].start_mark.line + 1, nxt[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
-
-
-def _message(err: dict[str, Any]) -> str:
-    kind, msg = err.get("type", ""), err.get("msg", "")
-    if kind == "extra_forbidden":
-        return "unknown key"
-    if kind == "missing":
-        return "required field is missing"
-    return msg.removeprefix("Value error, ")
-
+# -- loading ---------------------------------------------------------------------------------------
 
 def load_targets(path: str | Path) -> Targets:
     """Read and validate a targets file; raise TargetsError with one readable line."""
-    path = Path(path)
-    name = str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise TargetsError(f"{name}: cannot read: {exc.strerror or exc}") from exc
-    if len(raw) > MAX_TARGETS_BYTES:
-        raise TargetsError(f"{name}: file too large ({len(raw)} bytes)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TargetsError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
-    try:
-        root = yaml.compose(text, Loader=_NoAliasLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f"{mark.line + 1}:" if mark else ""
-        raise TargetsError(f"{name}:{line} {exc.problem or exc.context or 'invalid YAML'}") from exc
-    except yaml.YAMLError as exc:
-        raise TargetsError(f"{name}: invalid YAML: {exc}") from exc
-    if root is None:
-        raise TargetsError(f"{name}: empty targets file")
-    try:
-        _check_duplicates(root)
-    except TargetsError as exc:
-        raise TargetsError(str(exc).replace("{file}", name)) from None
-    try:
-        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:  # e.g. a tag SafeLoader cannot construct
-        mark = getattr(exc, "problem_mark", None)
-        line = f"{mark.line + 1}:" if mark else ""
-        raise TargetsError(f"{name}:{line} {getattr(exc, 'problem', None) or 'invalid YAML'}") from exc
+        data, root = yamlfile.load(path, "targets file")
+    except yamlfile.YamlFileError as exc:
+        raise TargetsError(str(exc)) from None
     if not isinstance(data, dict):
-        raise TargetsError(f"{name}:1: top level: expected a mapping with audit, crawl and sites")
+        raise TargetsError(f"{path}:1: top level: expected a mapping with audit, crawl and sites")
     try:
         return Targets.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err.get("loc", ()))
-        raise TargetsError(f"{name}:{_line_of(root, loc)}: {_loc_text(loc)}: {_message(err)}") from None
+        raise TargetsError(yamlfile.validation_problem(str(path), root, exc)) from None

@@ -11,13 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from gongkai.targets import _line_of, _loc_text, _message
+from gongkai import yamlfile
 from gongkai.vocab import config_path
 
-MAX_INDICATORS_BYTES = 1_000_000
 SourceStatus = Literal["official", "notice", "practice", "project"]
 
 
@@ -160,26 +158,12 @@ def load_indicators(path: str | Path | None = None) -> IndicatorSystem:
     path = Path(path) if path else default_indicators_path()
     name = str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise IndicatorsError(f"{name}: cannot read: {exc.strerror or exc}") from exc
-    if len(raw) > MAX_INDICATORS_BYTES:
-        raise IndicatorsError(f"{name}: file too large ({len(raw)} bytes)")
-    try:
-        text = raw.decode("utf-8-sig")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except UnicodeDecodeError as exc:
-        raise IndicatorsError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"{mark.line + 1}:" if mark else ""
-        raise IndicatorsError(f"{name}:{line} {getattr(exc, 'problem', None) or 'invalid YAML'}") from exc
-    if not isinstance(data, dict) or root is None:
+        data, root = yamlfile.load(path, "indicators file")
+    except yamlfile.YamlFileError as exc:
+        raise IndicatorsError(str(exc)) from None
+    if not isinstance(data, dict):
         raise IndicatorsError(f"{name}:1: top level: expected a mapping with name, source, veto and groups")
     try:
         return IndicatorSystem.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err.get("loc", ()))
-        raise IndicatorsError(f"{name}:{_line_of(root, loc)}: {_loc_text(loc)}: {_message(err)}") from None
+        raise IndicatorsError(yamlfile.validation_problem(name, root, exc)) from None

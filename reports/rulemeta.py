@@ -1,8 +1,7 @@
 """What the reports need to know about each rule: title, severity, remediation and sources.
 
-This is the one place the report stage touches the rulebook.  The checks stage owns the rules
-(``gongkai.checks.engine.load_rules``); when that module is not installed the rules YAML is read
-directly with the few fields a report shows, so reports can be written from a store alone.
+This is the one place the report stage touches the rulebook; the checks stage owns the rules
+and their validating loader (``gongkai.checks.engine.load_rules``).
 """
 
 from __future__ import annotations
@@ -11,13 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from gongkai.vocab import config_path
-
 from .errors import ReportError
 
-MAX_RULES_BYTES = 2_000_000
 UNRATED = "unrated"
 
 
@@ -67,35 +61,12 @@ def to_meta(rule: Any) -> RuleMeta:
     )
 
 
-def _read_rules_yaml(path: Path | None) -> list[Any]:
-    path = path or config_path("rules.yaml")
-    if not path.is_file():
-        return []
-    raw = path.read_bytes()
-    if len(raw) > MAX_RULES_BYTES:
-        raise ReportError(f"{path}: file too large ({len(raw)} bytes)")
-    try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ReportError(f"{path}: unreadable rules file: {str(exc).splitlines()[0]}") from exc
-    if isinstance(data, dict):
-        data = data.get("rules", [])
-    if not isinstance(data, list) or not all(isinstance(r, dict) and "id" in r for r in data):
-        raise ReportError(f"{path}: expected a list of rules, each with an id")
-    return data
-
-
 def load_rule_meta(path: Path | None = None) -> dict[str, RuleMeta]:
-    """Rule id → metadata, through the checks engine when it is installed."""
+    """Rule id → metadata, read with the checks engine's validating loader."""
+    from gongkai.checks.engine import RulesError, load_rules
+
     try:
-        from gongkai.checks.engine import RulesError, load_rules
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("gongkai.checks.engine", "gongkai.checks"):
-            raise
-        rules = _read_rules_yaml(path)
-    else:
-        try:
-            rules = load_rules(path)
-        except RulesError as exc:
-            raise ReportError(str(exc)) from exc
+        rules = load_rules(path)
+    except RulesError as exc:
+        raise ReportError(str(exc)) from exc
     return {meta.id: meta for meta in map(to_meta, rules)}

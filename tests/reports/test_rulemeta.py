@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,6 @@ def test_engine_rules_become_report_metadata(rules_path: Path) -> None:
     assert (unreachable.title, unreachable.severity, unreachable.veto) == ("站点无法访问", "high", True)
     assert unreachable.source_text == ("《国务院办公厅秘书局关于印发政府网站与政务新媒体检查指标、监管工作年度考核指标的通知》"
                                        "（国办秘函〔2019〕19号） 单项否决指标")
-
-
-def test_without_the_engine_the_yaml_is_read_directly(rules_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "gongkai.checks.engine", None)
-    meta = load_rule_meta(rules_path)
-    assert meta["interpretation.late"].remediation == "政策文件与解读材料同步起草、同步审签、同步发布"
-    assert meta["interpretation.late"].sources[0]["clause"] == "二（五）"
-    bad = rules_path.with_name("bad.yaml")
-    bad.write_text("rules:\n  - title: 无编号\n", encoding="utf-8")
-    with pytest.raises(ReportError, match="each with an id"):
-        load_rule_meta(bad)
 
 
 def test_plain_mappings_and_unknown_rules() -> None:

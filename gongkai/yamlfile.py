@@ -1,0 +1,117 @@
+"""YAML files that people write by hand (targets, rules, indicators), read safely, with line numbers.
+
+Every problem becomes one line naming the file, the line and the field
+(``targets.yaml:7: sites[1].home: not a URL``).  Tags beyond plain YAML, aliases (alias bombs
+would expand during validation) and duplicate keys (PyYAML silently keeps the last) are refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+MAX_BYTES = 2_000_000
+
+
+class YamlFileError(Exception):
+    """A hand-written YAML file that cannot be used; the message is the one line shown."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.MarkedYAMLError(problem="YAML aliases are not allowed here",
+                                       problem_mark=self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def _check_duplicates(name: str, node: yaml.Node, path: str = "") -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                raise YamlFileError(f"{name}:{key.start_mark.line + 1}: {path or 'top level'}: duplicate key {key.value!r}")
+            seen.add(key.value)
+            _check_duplicates(name, value, f"{path}.{key.value}" if path else str(key.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _check_duplicates(name, item, f"{path}[{i}]")
+
+
+def _yaml_problem(name: str, exc: yaml.YAMLError) -> YamlFileError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = f"{mark.line + 1}:" if mark else ""
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "invalid YAML"
+    return YamlFileError(f"{name}:{line} {problem}")
+
+
+def load(path: str | Path, what: str) -> tuple[Any, yaml.Node]:
+    """(data, node tree for line numbers) of a YAML file; ``what`` names the file kind in errors."""
+    path = Path(path)
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise YamlFileError(f"{name}: file too large ({len(raw)} bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise YamlFileError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        root = yaml.compose(text, Loader=_NoAliasLoader)
+        if root is None:
+            raise YamlFileError(f"{name}: empty {what}")
+        _check_duplicates(name, root)
+        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise _yaml_problem(name, exc) from None
+    return data, root
+
+
+def loc_text(loc: tuple[Any, ...]) -> str:
+    """('sites', 1, 'home') → 'sites[1].home'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "top level"
+
+
+def line_of(root: yaml.Node, loc: tuple[Any, ...]) -> int:
+    """Line of the deepest node of ``loc`` that exists in the file (the parent for a missing key)."""
+    node = root
+    line = node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = next(((k, v) for k, v in node.value if k.value == part), None)
+            if found is None:
+                break
+            line, node = found[0].start_mark.line + 1, found[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def problem(name: str, root: yaml.Node, loc: tuple[Any, ...], message: str) -> str:
+    """The one-line error for a field: ``file:line: field: message``."""
+    return f"{name}:{line_of(root, loc)}: {loc_text(loc)}: {message}"
+
+
+def validation_problem(name: str, root: yaml.Node, exc: ValidationError, prefix: tuple[Any, ...] = ()) -> str:
+    """The one-line error for the first pydantic validation error of a file."""
+    err = exc.errors()[0]
+    kind, msg = err.get("type", ""), err.get("msg", "")
+    if kind == "extra_forbidden":
+        msg = "unknown key"
+    elif kind == "missing":
+        msg = "required field is missing"
+    return problem(name, root, (*prefix, *err.get("loc", ())), msg.removeprefix("Value error, "))
