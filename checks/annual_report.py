@@ -20,7 +20,7 @@ from gongkai.checks.rules import Rule
 from gongkai.checks.scope import same_body
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
-from gongkai.text import _cn_number, date_from_url, simplify
+from gongkai.text import cn_number, date_from_url, simplify
 
 _YEAR = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
 UNREADABLE = ("blocked", "js_only", "error", "broken")
@@ -43,7 +43,7 @@ def report_year(title: str) -> tuple[int, str] | None:
     m = _YEAR.search(t)
     if not m:
         return None
-    year = _cn_number(m.group(1))
+    year = cn_number(m.group(1))
     if not year:
         return None
     body = t[:m.start()].removesuffix("的")

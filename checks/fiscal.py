@@ -20,7 +20,7 @@ from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
-from gongkai.text import _cn_number, date_from_url, simplify
+from gongkai.text import cn_number, date_from_url, simplify
 from gongkai.workdays import month_end
 
 _NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
@@ -42,7 +42,7 @@ class Release:
 
 
 def _month(token: str) -> int | None:
-    value = _cn_number(token)
+    value = cn_number(token)
     return value if value and 1 <= value <= 12 else None
 
 

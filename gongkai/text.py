@@ -60,7 +60,7 @@ def _valid(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _cn_number(s: str) -> int | None:
+def cn_number(s: str) -> int | None:
     """二〇二四 → 2024, 十二 → 12, 三十一 → 31; plain digits pass through."""
     s = s.strip()
     if not s:
@@ -100,7 +100,7 @@ def iter_dates(text: str | None, *, year_hint: int | None = None) -> Iterator[da
     spans: list[tuple[int, int]] = []
     for rx in (_FULL, _CN_FULL):
         for m in rx.finditer(s):
-            parts = [_cn_number(g) for g in m.groups()]
+            parts = [cn_number(g) for g in m.groups()]
             if None in parts:
                 continue
             d = _valid(*parts)  # type: ignore[arg-type]
