@@ -44,6 +44,8 @@ RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = False
 
 ITEM_PIPELINES = {"gongkai.crawler.pipelines.StorePipeline": 300}
+EXTENSIONS = {"gongkai.crawler.progress.CrawlProgress": 500}
+GONGKAI_PROGRESS = True  # shown only when stderr is a terminal
 
 # gongkai's own settings (read by the spider and the pipeline through from_crawler)
 GONGKAI_MAX_PAGES_PER_SITE = 3000
