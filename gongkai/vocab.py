@@ -25,3 +25,9 @@ def load_config(name: str) -> Any:
 def column_types() -> dict[str, list[str]]:
     """Column type → navigation words, from ``config/columns.yaml``."""
     return {name: list(spec.get("words", [])) for name, spec in load_config("columns.yaml")["types"].items()}
+
+
+def column_label(column_type: str) -> str:
+    """Chinese display name of a column type (``policy_docs`` → 政策文件)."""
+    spec = load_config("columns.yaml")["types"].get(column_type, {})
+    return str(spec.get("label") or column_type)

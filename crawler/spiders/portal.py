@@ -31,6 +31,7 @@ from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.settings import BAIDUSPIDER_UA
 from gongkai.targets import SiteTarget, Targets
 from gongkai.text import compact
+from gongkai.vocab import column_label
 
 BINARY_SNIFF = 4096
 
@@ -204,7 +205,7 @@ class PortalSpider(scrapy.Spider):
 
     def _columns(self, state: SiteState, html: str, url: str) -> Iterator[Any]:
         configured = state.target.columns
-        found = [(ctype, ctype, curl, "config") for ctype, curl in configured.items()]
+        found = [(ctype, column_label(ctype), curl, "config") for ctype, curl in configured.items()]
         if not configured:
             found = [(ctype, name, curl, "discovered") for ctype, name, curl in navigation.discover_columns(html, url)]
         for ctype, name, curl, how in found:

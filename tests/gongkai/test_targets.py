@@ -82,3 +82,11 @@ def test_kind_inference():
     assert infer_kind("江川市财政局") == "department"
     assert infer_kind("龙街镇人民政府") == "township"
     assert infer_kind("城关街道办事处") == "township"
+
+
+def test_every_column_type_has_a_chinese_label():
+    from gongkai.vocab import column_label, column_types
+
+    for ctype in column_types():
+        assert column_label(ctype) != ctype
+    assert column_label("policy_docs") == "政策文件"
