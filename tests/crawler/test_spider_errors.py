@@ -1,0 +1,35 @@
+"""A crash in one page's extraction is recorded as that site's error; the page itself is kept."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from scrapy.http import HtmlResponse, Request
+
+from gongkai.crawler.spiders import portal
+from gongkai.targets import Targets
+
+
+def make_spider() -> portal.PortalSpider:
+    targets = Targets.model_validate({"audit": {"name": "x", "period": "2024Q2", "as_of": "2024-08-05"},
+                                      "sites": [{"id": "a", "name": "某局", "home": "http://127.0.0.1:8001/"}]})
+    spider = portal.PortalSpider(targets=targets, audit_id=1)
+    spider.sites = {"a": portal.SiteState(target=targets.sites[0], cutoff=date(2023, 1, 1))}
+    return spider
+
+
+def test_extraction_crash_is_an_error_item_and_the_page_survives(monkeypatch: pytest.MonkeyPatch):
+    def explode(html: str, url: str) -> None:
+        raise ValueError("unreadable metadata table")
+
+    monkeypatch.setattr(portal.article_extract, "extract_article", explode)
+    request = Request("http://127.0.0.1:8001/a/t20240510_1.html",
+                      meta={"site": "a", "role": "article", "column_type": "notices", "column_url": "http://127.0.0.1:8001/a/"})
+    response = HtmlResponse(request.url, body="<html><title>通知</title><body>正文</body></html>".encode(),
+                            encoding="utf-8", request=request, status=200)
+    items = list(make_spider().parse_article(response))
+    errors = [i for i in items if i["type"] == "error"]
+    pages = [i for i in items if i["type"] == "page"]
+    assert errors and errors[0]["stage"] == "extract" and "unreadable metadata table" in errors[0]["message"]
+    assert pages and pages[0]["page"]["title"] == "通知" and "document" not in pages[0]
