@@ -100,7 +100,11 @@ def run_missing(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]
         yield result(site, rule, subject, "pass", f"已公开{ctx['year']}年度报告", period, **ev)
     elif view.as_of <= ctx["deadline"]:
         yield result(site, rule, subject, "not_applicable", f"年报尚未到期（截止{ctx['deadline']}）", period, **ev)
-    elif ctx["columns"] and all(c.get("outcome") in UNREADABLE for c in ctx["columns"]):
+    elif not ctx["columns"]:
+        # nothing was read where reports live (often under 信息公开目录, which discovery missed)
+        yield result(site, rule, subject, "unknown", "未发现年报栏目，无法判断（可在 targets 中配置 annual_reports 栏目）",
+                     period, **ev)
+    elif all(c.get("outcome") in UNREADABLE for c in ctx["columns"]):
         yield result(site, rule, subject, "unknown", "年报栏目无法读取", period, **ev)
     else:
         yield result(site, rule, subject, "fail", f"截至{view.as_of}未找到本机关{ctx['year']}年度报告", period, **ev)

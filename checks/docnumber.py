@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from gongkai.checks.base import result
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.scope import period_documents
+from gongkai.checks.scope import out_of_scope, period_documents
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.text import simplify
@@ -62,6 +62,10 @@ def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
             continue
         url = doc["url"]
         ev = {"title": doc.get("title"), "url": url, "doc_number": number, "publish_date": day}
+        why = out_of_scope(doc, site, params)
+        if why:  # a 转发 carries the other body's number: not this body's 公文 to judge
+            yield result(site, rule, url, "not_applicable", why, **ev)
+            continue
         if day is None:
             yield result(site, rule, url, "unknown", "发布日期无法识别", **ev)
             continue

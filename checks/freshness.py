@@ -24,7 +24,7 @@ from gongkai.workdays import month_end
 
 _WINDOW = re.compile(r"^\s*(\d+)\s*([dmy]?)\s*$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
-UNREADABLE = ("blocked", "js_only", "error", "broken")
+UNREADABLE = ("blocked", "js_only", "error", "broken", "pending")  # pending: list never fetched (budget)
 
 
 def window_start(as_of: date, spec: Any) -> date:

@@ -116,9 +116,11 @@ class _SiteIndex:
     """Interpretations, links and list-item dates of one site, built once per site."""
 
     def __init__(self, view: AuditView, site: SiteInfo) -> None:
+        self.as_of = view.as_of
+        # judged as at as_of: an interpretation published after it did not exist yet
         self.interpretations = [
             Interpretation(d["url"], d.get("title") or "", published(d), _doc_urls(d))
-            for d in view.documents(site.site) if is_interpretation(d)]
+            for d in view.documents(site.site) if is_interpretation(d) and self._by_as_of(published(d))]
         self.by_url = {u: i for i in self.interpretations for u in i.urls}
         self.keys = {i.url: named_keys(i.title) for i in self.interpretations}
         self.related = {u: {r.get("url") for r in d.get("related", [])}
@@ -128,6 +130,9 @@ class _SiteIndex:
             self.out_links.setdefault(link["page_url"], set()).add(link["target"])
         self.item_dates = {it["url"]: it["date"] for it in view.list_items(site.site) if it["date"]}
         self.points_to = {i.url: self._targets(i.urls) for i in self.interpretations}
+
+    def _by_as_of(self, day: date | None) -> bool:
+        return day is None or day <= self.as_of
 
     def _targets(self, urls: frozenset[str]) -> set[str]:
         """Everything the pages at ``urls`` link to: 相关 fields and page links."""
@@ -146,7 +151,8 @@ class _SiteIndex:
             url, text = rel.get("url"), simplify(rel.get("text"))
             if url and url not in self.by_url and url not in purls and any(w in text for w in words):
                 day = self.item_dates.get(url) or date_from_url(url)
-                found[url] = Interpretation(url, rel.get("text") or "", day, frozenset({url}))
+                if self._by_as_of(day):
+                    found[url] = Interpretation(url, rel.get("text") or "", day, frozenset({url}))
         return list(found.values())
 
     def match(self, policy: dict[str, Any]) -> Match | None:

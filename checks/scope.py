@@ -94,10 +94,11 @@ def same_body(name: str | None, site_name: str) -> bool:
 def issuing_body(doc: dict[str, Any]) -> str | None:
     """Who issued a document: the body named before 关于 in its title (the 发文机关 of a 公文
     title), else the 发布机构 field (often the drafting department, hence second)."""
-    title = re.sub(r"\s+", "", simplify(doc.get("title")))
+    title = re.sub(r"[ \t\u3000]+", " ", simplify(doc.get("title"))).strip()
     head, sep, _ = title.partition("关于")
-    if sep and head and _BODY_END.search(head):
-        return head
+    head = head.strip()
+    if sep and head and _BODY_END.search(head.replace(" ", "")):
+        return head  # spaces kept: jointly issued titles list the bodies separated by spaces
     return str(doc["publisher"]) if doc.get("publisher") else None
 
 

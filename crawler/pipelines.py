@@ -79,5 +79,8 @@ class StorePipeline:
     def _on_dialect(self, item: dict[str, Any]) -> None:
         self.store.set_site_dialect(self.audit_id, item["site"], item["dialect"])
 
+    def _on_origins(self, item: dict[str, Any]) -> None:
+        self.store.set_site_origins(self.audit_id, item["site"], item["origins"])
+
     def _on_error(self, item: dict[str, Any]) -> None:
         self.store.record_error(self.audit_id, item["site"], item["stage"], item["subject"], item["message"])

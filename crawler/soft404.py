@@ -1,8 +1,10 @@
 """Soft-404 detection: a 200 answer that is really the site's "page not found".
 
-Each site's not-found page is learnt by fetching a surely-missing URL; a page is a soft 404 when its
-visible text is very similar to that page, or when it is short and says the usual not-found words.
-No per-site list of phrases: the similarity to the site's own not-found page does the work.
+Each site's not-found page is learnt by fetching a surely-missing URL.  Portals wrap that page in
+their full template (navigation, footer), and a short real notice wrapped in the same template
+would look "similar" if whole pages were compared.  So both texts are first stripped of the lines
+the site's home page also shows (the template), and only what remains is compared; the usual
+not-found words are looked for in that remainder too.  No per-site list of phrases.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ NOT_FOUND_WORDS = re.compile(r"(页面不存在|页面未找到|找不到(该|�
                              r"文章不存在|内容不存在|栏目不存在)", re.IGNORECASE)
 SIMILARITY_THRESHOLD = 0.85
 SAMPLE = 20000
+MIN_CONTENT = 20       # characters of non-template text needed to compare two pages
+SHORT_CONTENT = 300    # a remainder this short that says "not found" is the not-found page
 
 
 def _shingles(text: str, size: int = 3) -> set[str]:
@@ -30,11 +34,23 @@ def similarity(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
-def is_soft404(text: str, title: str, not_found_text: str | None) -> str | None:
-    """Why ``text`` is a soft 404, or None.  ``not_found_text`` is the site's learnt page."""
-    if not_found_text and len(not_found_text) > 20 and similarity(text, not_found_text) >= SIMILARITY_THRESHOLD:
+def content_of(text: str, template: set[str]) -> str:
+    """The lines of ``text`` that are not template lines (lines the home page shows too)."""
+    lines = (line.strip() for line in (text or "").splitlines())
+    return "\n".join(line for line in lines if line and line not in template)
+
+
+def is_soft404(text: str, title: str, not_found_text: str | None, template: set[str] | None = None) -> str | None:
+    """Why ``text`` is a soft 404, or None.
+
+    ``not_found_text`` is the site's learnt not-found page; ``template`` the lines of its home page.
+    """
+    template = template or set()
+    content = content_of(text, template)
+    learnt = content_of(not_found_text or "", template)
+    if len(learnt) >= MIN_CONTENT and len(content) >= MIN_CONTENT and similarity(content, learnt) >= SIMILARITY_THRESHOLD:
         return "与本站“页面不存在”页面高度相似（软 404）"
-    if len(text) < 600 and (NOT_FOUND_WORDS.search(title or "") or NOT_FOUND_WORDS.search(text)):
+    if len(content) < SHORT_CONTENT and (NOT_FOUND_WORDS.search(title or "") or NOT_FOUND_WORDS.search(content)):
         return "页面内容为“页面不存在”提示（软 404）"
     return None
 
@@ -50,20 +66,23 @@ def reclassify_site(store: Any, audit_id: int, site: str) -> int:
     pages = store.rows(st.pages, audit_id, site=site)
     probe_page = next((p for p in pages if p["kind"] == "not_found_probe" and p["status"] == 200), None)
     learnt = probe_page["text"] if probe_page else None
+    home = next((p for p in pages if p["kind"] == "home" and p["variant"] == "normal"), None)
+    template = {line.strip() for line in (home["text"] or "").splitlines() if line.strip()} if home else set()
     count = 0
     for page in pages:
         if page["kind"] in ("not_found_probe", "home") or page["outcome"] != "ok" or page["variant"] != "normal":
             continue
-        why = is_soft404(page["text"] or "", page["title"] or "", learnt)
+        why = is_soft404(page["text"] or "", page["title"] or "", learnt, template)
         if why:
             count += 1
             store.update_rows(st.pages, audit_id, {"outcome": "broken", "reason": why}, id=page["id"])
-            store.delete_rows(st.documents, audit_id, url=page["url"])
+            store.delete_rows(st.documents, audit_id, site=site, url=page["url"])
             store.update_rows(st.probes, audit_id, {"outcome": "soft404", "reason": why}, site=site, kind="link",
                               url=page["url"])
     for probe in store.rows(st.probes, audit_id, site=site, kind="link", outcome="ok"):
         detail = st.from_json(probe["detail_json"], {}) or {}
-        why = detail.get("text") is not None and is_soft404(detail.get("text", ""), detail.get("title", ""), learnt)
+        why = detail.get("text") is not None and is_soft404(detail.get("text", ""), detail.get("title", ""), learnt,
+                                                             template)
         if why:
             count += 1
             store.update_rows(st.probes, audit_id, {"outcome": "soft404", "reason": why}, id=probe["id"])

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gongkai.store import Store, from_json, now_iso, to_json
+from sqlalchemy.exc import SQLAlchemyError
+
+from gongkai.store import Store, StoreError, from_json, now_iso, to_json
 
 __all__ = ["Store", "StageError", "crawl", "check", "report"]
 from gongkai.targets import Targets
@@ -28,15 +30,21 @@ def store_path(out_dir: Path) -> Path:
 
 
 def open_store(path: Path | str, *, must_exist: bool = False) -> Store:
+    """Open a store; a missing file, a file that is not a database or a dead URL is a StageError."""
     if must_exist and "://" not in str(path) and not Path(path).exists():
         raise StageError(f"{path}: no such store (run `gongkai crawl` or `gongkai audit` first)")
-    return Store(path)
+    try:
+        return Store(path)
+    except (StoreError, SQLAlchemyError) as exc:
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise StageError(f"{path}: not a usable gongkai store: {detail}") from None
 
 
 def resolve_audit(store: Store, audit_id: int | None) -> int:
     found = audit_id if audit_id is not None else store.latest_audit_id()
     if found is None or store.audit(found) is None:
-        raise StageError(f"{store.url}: no audit {'#' + str(audit_id) if audit_id else 'found'} in the store")
+        wanted = f"#{audit_id}" if audit_id is not None else "found"
+        raise StageError(f"{store.url}: no audit {wanted} in the store")
     return found
 
 

@@ -56,7 +56,7 @@ pages = sa.Table(
     sa.Column("identity_json", sa.Text),      # footer identity: 网站标识码, ICP, 公安备案, 党政机关标识
     sa.Column("outcome", sa.Text),            # ok | broken | blocked | error
     sa.Column("reason", sa.Text),
-    sa.UniqueConstraint("audit_id", "url", "variant"),
+    sa.UniqueConstraint("audit_id", "site", "url", "variant"),
 )
 
 links = sa.Table(
@@ -99,7 +99,7 @@ documents = sa.Table(
     sa.Column("validity", sa.Text), sa.Column("label", sa.Text), sa.Column("label_slot", sa.Text),
     sa.Column("related_json", sa.Text), sa.Column("attachments_json", sa.Text),
     sa.Column("body_text", sa.Text), sa.Column("dedup_key", sa.Text),
-    sa.UniqueConstraint("audit_id", "url"),
+    sa.UniqueConstraint("audit_id", "site", "url"),
 )
 
 probes = sa.Table(
@@ -215,6 +215,12 @@ class Store:
             conn.execute(sites.update().where(sites.c.audit_id == audit_id, sites.c.site == site)
                          .values(dialect=dialect))
 
+    def set_site_origins(self, audit_id: int, site: str, origins: list[str]) -> None:
+        """Where the site turned out to live (its home redirected to another origin)."""
+        with self.engine.begin() as conn:
+            conn.execute(sites.update().where(sites.c.audit_id == audit_id, sites.c.site == site)
+                         .values(origins_json=to_json(origins)))
+
     # -- crawl writes (one transaction per page) ---------------------------------------------
     def save_page(self, audit_id: int, bundle: dict[str, Any]) -> None:
         """Write a crawled page with its links, list items and document in one transaction.
@@ -226,14 +232,16 @@ class Store:
         page["text"] = (page.get("text") or "")[:MAX_PAGE_TEXT]
         variant = page.setdefault("variant", "normal")
         with self.engine.begin() as conn:
-            conn.execute(pages.delete().where(pages.c.audit_id == audit_id, pages.c.url == page["url"],
-                                              pages.c.variant == variant))
+            site = page["site"]
+            conn.execute(pages.delete().where(pages.c.audit_id == audit_id, pages.c.site == site,
+                                              pages.c.url == page["url"], pages.c.variant == variant))
             conn.execute(pages.insert().values(audit_id=audit_id, **page))
             if variant != "normal":
                 return
             url = page["url"]
-            conn.execute(links.delete().where(links.c.audit_id == audit_id, links.c.page_url == url))
-            conn.execute(list_items.delete().where(list_items.c.audit_id == audit_id,
+            conn.execute(links.delete().where(links.c.audit_id == audit_id, links.c.site == site,
+                                              links.c.page_url == url))
+            conn.execute(list_items.delete().where(list_items.c.audit_id == audit_id, list_items.c.site == site,
                                                    list_items.c.page_url == url))
             if bundle.get("links"):
                 conn.execute(links.insert(), [dict(audit_id=audit_id, site=page["site"], page_url=url, **lk)
@@ -258,7 +266,8 @@ class Store:
                     also.append(entry)
                 conn.execute(documents.update().where(documents.c.id == first.id).values(also_in_json=to_json(also)))
                 return
-        conn.execute(documents.delete().where(documents.c.audit_id == audit_id, documents.c.url == doc["url"]))
+        conn.execute(documents.delete().where(documents.c.audit_id == audit_id, documents.c.site == doc["site"],
+                                              documents.c.url == doc["url"]))
         conn.execute(documents.insert().values(audit_id=audit_id, **doc))
 
     def save_column(self, audit_id: int, row: dict[str, Any]) -> None:

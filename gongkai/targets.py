@@ -95,6 +95,10 @@ class SiteTarget(BaseModel):
         for host in value:
             if not re.fullmatch(r"[A-Za-z0-9.-]+(:\d{1,5})?", host):
                 raise ValueError(f"not a host name: {host!r}")
+            try:
+                origin(f"http://{host}/")
+            except ValueError:
+                raise ValueError(f"not a host name (bad port): {host!r}") from None
         return [h.lower() for h in value]
 
     @field_validator("columns")

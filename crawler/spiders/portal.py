@@ -29,7 +29,7 @@ from gongkai.crawler.extract import identity as identity_extract
 from gongkai.crawler.extract import navigation
 from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.settings import BAIDUSPIDER_UA
-from gongkai.targets import SiteTarget, Targets
+from gongkai.targets import SiteTarget, Targets, origin
 from gongkai.text import compact
 from gongkai.vocab import column_label
 
@@ -46,12 +46,18 @@ class SiteState:
     link_targets: dict[str, str] = field(default_factory=dict)  # target → first page linking it
     checked: set[str] = field(default_factory=set)         # URLs with a link probe
     done: set[str] = field(default_factory=set)            # articles stored by an interrupted run
+    extra_origins: set[str] = field(default_factory=set)   # where the home page redirected to
     pages: int = 0
     links_checked: int = 0
     dialect: str | None = None
 
     def owns(self, url: str) -> bool:
-        return self.target.owns(url)
+        if self.target.owns(url):
+            return True
+        try:
+            return origin(url) in self.extra_origins
+        except ValueError:
+            return False
 
 
 def _asked_url(request: scrapy.Request) -> str:
@@ -183,6 +189,10 @@ class PortalSpider(scrapy.Spider):
     # -- callbacks ----------------------------------------------------------------------------------
     def parse_home(self, response: Response) -> Iterator[Any]:
         state = self.sites[response.meta["site"]]
+        if not state.owns(response.url):  # http → https, or to www.: the site lives where it landed
+            state.extra_origins.add(origin(response.url))
+            yield {"type": "origins", "site": state.target.id,
+                   "origins": [*state.target.origins(), *sorted(state.extra_origins)]}
         html = self._text(response)
         state.dialect = dialects.detect(html, response.url) if html else None
         bundle = self._page_bundle(response, state, "home", html, dialect=state.dialect)
@@ -209,6 +219,8 @@ class PortalSpider(scrapy.Spider):
         if not configured:
             found = [(ctype, name, curl, "discovered") for ctype, name, curl in navigation.discover_columns(html, url)]
         for ctype, name, curl, how in found:
+            if how == "discovered" and not state.owns(curl):
+                continue  # a 政策文件 link to the province's portal is not this site's column
             yield {"type": "column", "row": {"site": state.target.id, "type": ctype, "name": name, "url": curl,
                                              "how_found": how, "outcome": "pending", "reason": None}}
             req = self._request(state, curl, self.parse_list, role="list", priority=50,

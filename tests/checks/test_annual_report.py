@@ -55,3 +55,10 @@ def test_township_deadline_is_a_parameter(make_audit) -> None:
                    column_type="annual_reports")
     [res] = audit.run("annual_report.late", rule)
     assert res.status == "fail" and res.evidence["deadline"] == "2024-02-28"
+
+
+def test_no_annual_report_column_found_is_unknown_not_missing(make_audit) -> None:
+    audit = make_audit(period="2024Q2", as_of=date(2024, 7, 15))
+    audit.page(audit.home, "home", title="大连市人民政府")
+    [res] = audit.run("annual_report.missing")
+    assert res.status == "unknown" and "未发现年报栏目" in res.reason

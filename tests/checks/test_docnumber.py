@@ -43,3 +43,18 @@ def test_docnumber_rule_on_documents(audit) -> None:
     assert results[H + "zfwj/202404/t20240412_3.html"].status == "fail"
     assert H + "zfwj/202404/t20240413_4.html" not in results    # no 发文字号
     assert H + "zfwj/202401/t20240105_5.html" not in results    # published before the period
+
+
+def test_a_repost_of_another_bodys_document_is_not_judged(audit):
+    url = audit.home + "zcwj/zhuanfa.html"
+    audit.document(url, "大连市人民政府办公室转发省财政厅关于加强预算管理的通知的通知", "2024-05-10",
+                   doc_number="辽财预[2024]5号")
+    assert audit.by_subject("docnumber.malformed")[url].status == "not_applicable"
+
+
+def test_a_jointly_issued_document_is_the_bodys_own(audit):
+    from gongkai.checks.scope import ownership
+
+    view = audit.view()
+    doc = {"title": "中共大连市委办公室 大连市人民政府办公室关于印发某方案的通知", "publisher": None}
+    assert ownership(doc, audit.site_info(view)) == "own"

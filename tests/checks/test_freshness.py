@@ -104,3 +104,9 @@ def test_items_all_after_as_of_are_unknown_not_undated(make_audit) -> None:
         {"title": "后来的新闻", "url": H + "zwdt/202407/t20240712_1.html", "date": "2024-07-12"}])
     [res] = audit.run("column.stale")
     assert res.status == "unknown"
+
+
+def test_a_column_whose_list_was_never_fetched_is_not_empty(audit):
+    url = audit.home + "ghjh/"
+    audit.column("plans", url, "规划计划", outcome="pending")
+    assert audit.by_subject("column.empty")[url].status == "unknown"

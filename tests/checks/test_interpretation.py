@@ -132,3 +132,12 @@ def test_interpretation_rate_from_stored_results() -> None:
     ]
     assert interpretation_rate(rows) == {"judged": 2, "interpreted": 1, "rate": 0.5}
     assert interpretation_rate(rows, "normative_docs")["rate"] == 1.0
+
+
+def test_an_interpretation_published_after_as_of_did_not_exist_yet(make_audit):
+    audit = make_audit(as_of=date(2024, 7, 15))
+    policy = audit.home + "zcwj/202406/t20240603_1.html"
+    audit.document(policy, "大连市人民政府关于加强安全生产工作的意见", "2024-06-03", doc_number="大政发〔2024〕8号")
+    audit.document(audit.home + "zcjd/202409/t20240901_2.html", "《大连市人民政府关于加强安全生产工作的意见》政策解读",
+                   "2024-09-01", column_type="interpretations", related=[{"url": policy, "text": "原文"}])
+    assert audit.by_subject("interpretation.missing")[policy].status == "fail"

@@ -57,7 +57,8 @@ def trs_site(root: Path) -> Path:
     files = {
         "index.html": f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>江川市人民政府</title>{META}</head>
 <body><div class="nav"><a href="/">首页</a><a href="/zwgk/zcwj/">政策文件</a><a href="/old-news/">工作动态</a>
-<a href="http://127.0.0.1:9/">友情链接失效</a><a href="/missing.html">机构概况</a></div>
+<a href="http://127.0.0.1:9/">友情链接失效</a><a href="/missing.html">机构概况</a>
+<a href="http://127.0.0.1:9/zwgk/tzgg/">通知公告</a></div>
 <ul class="news"><li><a href="/xwdt/202407/t20240801_2001.html">江川市召开防汛工作会议</a><span>2024-08-01</span></li></ul>
 {FOOTER}</body></html>""",
         "xwdt/index.html": trs_list("工作动态", [("./202407/t20240801_2001.html", "江川市召开防汛工作会议", "2024-08-01")],

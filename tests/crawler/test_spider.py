@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from gongkai import store as st
+from gongkai.demo.portal import closed_port
 from gongkai.demo.server import SiteServer
 from tests.crawler.sites import hanweb_site, trs_site
 
@@ -68,6 +69,7 @@ def test_discovered_columns_and_redirect(crawled):
     store, audit, trs, _ = crawled
     cols = {c["type"]: c for c in store.rows(st.columns, audit, site="trs")}
     assert cols["policy_docs"]["how_found"] == "discovered"
+    assert "notices" not in cols  # its 通知公告 link leads to another site
     assert cols["news"]["url"] == trs.base_url + "old-news/"
     news_page = by_url(store.rows(st.pages, audit, site="trs"))[trs.base_url + "old-news/"]
     assert news_page["final_url"] == trs.base_url + "xwdt/" and news_page["status"] == 200
@@ -144,3 +146,16 @@ def test_resume_completes_an_interrupted_crawl_without_refetching(tmp_path):
     for url in first:
         path = url.removeprefix(trs.base_url.rstrip("/"))
         assert trs.hits[path] == hits_before[path]
+
+
+def test_home_redirect_to_another_origin_moves_the_site_there(tmp_path):
+    port = closed_port()
+    landed = f"http://localhost:{port}/"
+    root = trs_site(tmp_path / "trs")
+    (root / "_site.yaml").write_text(yaml.safe_dump({"redirects": {"/entry.html": landed}}), encoding="utf-8")
+    with SiteServer(root, port=port) as trs:
+        store, audit = run_crawl(tmp_path, [{"id": "trs", "name": "江川市人民政府", "home": trs.base_url + "entry.html"}])
+    docs = store.rows(st.documents, audit, site="trs")
+    assert len(docs) >= 4 and all(d["url"].startswith(landed) for d in docs)
+    origins = st.from_json(store.rows(st.sites, audit)[0]["origins_json"])
+    assert f"http://localhost:{port}" in origins

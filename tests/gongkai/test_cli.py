@@ -103,3 +103,19 @@ def test_extract_reads_a_url_and_lists_items(tmp_path):
 def test_extract_unreachable_url_exit_2():
     proc = run("extract", "http://127.0.0.1:9/x.html")
     assert proc.returncode == 2 and "cannot fetch" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_file_that_is_not_a_store_is_one_line_exit_2(tmp_path, capsys):
+    fake = tmp_path / "notes.sqlite"
+    fake.write_text("audit: {}\n" * 200)
+    assert main(["check", "--store", str(fake)]) == 2
+    err = capsys.readouterr().err
+    assert "not a usable gongkai store" in err and "Traceback" not in err
+
+
+def test_unknown_audit_id_zero(tmp_path, capsys):
+    from gongkai.store import Store
+
+    Store(tmp_path / "s.sqlite").create_audit("a", "2024Q2", __import__("datetime").date(2024, 8, 5), {})
+    assert main(["check", "--store", str(tmp_path / "s.sqlite"), "--audit", "0"]) == 2
+    assert "no audit #0" in capsys.readouterr().err

@@ -45,3 +45,16 @@ def test_results_of_a_site_are_replaced_atomically(tmp_path):
     store.replace_results(audit, "s", [{"rule": "r", "subject": "u", "status": "fail"}])
     store.replace_results(audit, "s", [{"rule": "r", "subject": "u", "status": "pass"}])
     assert [r["status"] for r in store.rows(st.results, audit)] == ["pass"]
+
+
+def test_two_sites_sharing_a_host_keep_their_own_rows(tmp_path):
+    store = st.Store(tmp_path / "s.sqlite")
+    audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
+    url = "http://xxgk.example.gov.cn/a.html"
+    for site in ("czj", "jyj"):
+        store.save_page(audit, {"page": {"site": site, "url": url, "status": 200, "kind": "article"},
+                                "links": [{"target": url + "#x", "text": site, "hidden": False, "internal": True}],
+                                "document": {"site": site, "url": url, "title": site}})
+    assert sorted(r["site"] for r in store.rows(st.pages, audit)) == ["czj", "jyj"]
+    assert sorted(r["title"] for r in store.rows(st.documents, audit)) == ["czj", "jyj"]
+    assert len(store.rows(st.links, audit)) == 2

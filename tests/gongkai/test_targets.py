@@ -55,6 +55,7 @@ def test_sites_differ_by_port(tmp_path):
     (("  download_delay: 0.5", "  download_delay: 0.5\n  colour: red"), ":7: crawl.colour: unknown key"),
     (("  period: 2024Q2", "  period: 2024Q9"), ":3: audit.period: not a period"),
     (("      policy_docs:", "      fiscal:"), "unknown column type 'fiscal'"),
+    (("hosts: [xxgk.example.gov.cn]", "hosts: ['xxgk.example.gov.cn:99999']"), ":13: sites[0].hosts: not a host name (bad port)"),
 ])
 def test_bad_files_give_one_line(tmp_path, mutation, expected):
     path = write(tmp_path, GOOD.replace(*mutation))
