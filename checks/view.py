@@ -97,12 +97,27 @@ class AuditView:
             rows = [r for r in rows if r["column_url"] == column_url]
         return [{**r, "date": _date(r["date"])} for r in rows]
 
+    def listed_in(self, site: str) -> dict[str, set[str]]:
+        """URL → types of every column whose list shows it (whichever column fetched it first)."""
+        key = ("listed_in", site)
+        if key not in self._cache:
+            types = {c["url"]: c["type"] for c in self.columns(site)}
+            listed: dict[str, set[str]] = {}
+            for item in self._rows(st.list_items, site=site):
+                if item["column_url"] in types:
+                    listed.setdefault(item["url"], set()).add(types[item["column_url"]])
+            self._cache[key] = listed
+        return self._cache[key]
+
     def documents(self, site: str, column_type: str | None = None) -> list[dict[str, Any]]:
-        """Documents of a site (a repost counts once; ``also_in`` lists its other columns)."""
+        """Documents of a site (a repost counts once; ``also_in`` lists its other columns, and
+        ``column_types`` every column that lists it under any of its URLs)."""
         out = []
+        listed = self.listed_in(site)
         for r in self._rows(st.documents, site=site):
             also = st.from_json(r["also_in_json"], [])
-            types = {r["column_type"], *(a.get("column_type") for a in also)}
+            types = {r["column_type"], *(a.get("column_type") for a in also), *listed.get(r["url"], ()),
+                     *(t for a in also for t in listed.get(a.get("url"), ()))}
             if column_type and column_type not in types:
                 continue
             out.append({**r, "publish_date": _date(r["publish_date"]), "written_date": _date(r["written_date"]),

@@ -16,8 +16,6 @@ from twisted.python.failure import Failure
 BROKEN_STATUSES = frozenset({404, 410}) | frozenset(range(500, 600))
 BLOCKED_STATUSES = frozenset({401, 403, 412, 418, 429, 451, 521})
 HEAD_REFUSED = frozenset({400, 403, 404, 405, 406, 412, 500, 501, 503})
-ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|wps|et|zip|rar|7z|ofd|txt|csv|jpg|jpeg|png|gif|mp4|mp3)$",
-                            re.IGNORECASE)
 _CHALLENGE = re.compile(r"\$_ts\s*=|\bFSSBBIl1UgzbN7N\b|_\$[a-z]{2}\s*\(|challenge-platform|__jsl_clearance|"
                         r"\bwzws_cid\b|\bacw_sc__v2\b|yunsuo_session", re.IGNORECASE)
 
@@ -59,8 +57,3 @@ def classify_failure(failure: Failure) -> Outcome:
     if "maxsize" in text.lower() or "exceeds" in text.lower() or "Cancelled" in name:
         return Outcome("blocked", f"响应过大，已按上限中止: {text}")
     return Outcome("broken", f"{name}: {text}")
-
-
-def is_attachment(url: str) -> bool:
-    """Attachments are checked with HEAD first (no need to download a 20 MB PDF)."""
-    return bool(ATTACHMENT_EXT.search(url.split("?", 1)[0]))

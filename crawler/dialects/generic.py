@@ -7,7 +7,8 @@ is the 下一页 link, or failing one the next of the numbered page links (``lis
 
 from __future__ import annotations
 
-from .htmltree import base_url, parse_document
+from gongkai.crawler.markup import base_url, parse_document
+
 from .items import page_items
 from .jsrender import loads_list_by_script
 from .listpage import ListPage, PageRequest, has_next

@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+from gongkai.crawler.markup import absolute_url, base_url, parse_document, parse_fragment, split_url
+
 from .generic import next_from_pager
-from .htmltree import absolute_url, base_url, parse_document, parse_fragment, split_url
 from .items import heading_year, page_items, record_items
 from .jsrender import loads_list_by_script
 from .listpage import MAX_ITEMS, MAX_PAGES, MAX_RECORDS, ListPage, PageRequest, bounded_int

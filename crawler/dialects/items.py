@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from gongkai.crawler.markup import absolute_url
 from gongkai.models import ListItem
 from gongkai.text import date_from_url, iter_dates, parse_date, squash, year_from_url
 
-from .htmltree import absolute_url
 from .listpage import MAX_ITEMS, MAX_TITLE
 
 ROW_TAGS = frozenset({"li", "tr", "dd", "dt"})

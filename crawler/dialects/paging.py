@@ -13,9 +13,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml.html import HtmlElement
 
+from gongkai.crawler.markup import absolute_url
 from gongkai.text import squash
 
-from .htmltree import absolute_url
 from .listpage import MAX_PAGES, MAX_RECORDS, bounded_int
 
 NEXT_WORDS = frozenset({"下一页", "下页", "下一頁", "后一页", "后页", "next", "nextpage", ">", "›", "»", ">>"})

@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from gongkai.crawler.markup import base_url, parse_document
+
 from .generic import next_from_pager
-from .htmltree import base_url, parse_document
 from .items import page_items
 from .jsrender import loads_list_by_script
 from .listpage import MAX_PAGES, MAX_RECORDS, ListPage, PageRequest, bounded_int, has_next

@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import lxml.html
 from lxml import etree
+
+from gongkai.crawler.markup import parse_document
 
 MAX_HTML = 5_000_000  # characters of markup we are willing to parse
 MAX_LINES = 20_000
 
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                               recover=True, no_network=True, huge_tree=False)
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link",
                         "iframe", "object", "embed", "select", "option", "textarea", "svg"})
 _BLOCK = frozenset({"address", "article", "aside", "blockquote", "body", "br", "center", "dd", "div",
@@ -27,27 +26,11 @@ _BLOCK = frozenset({"address", "article", "aside", "blockquote", "body", "br", "
                     "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre",
                     "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
 _SPACE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-
-
-def clean_markup(html: str | None) -> str:
-    """Bounded markup without control characters or lone surrogates (lxml rejects both)."""
-    if not html:
-        return ""
-    return _CONTROL.sub(" ", html[:MAX_HTML])
 
 
 def parse(html: str | None) -> etree._Element:
-    """An lxml HTML tree for any input; an empty ``<html/>`` when nothing parses."""
-    data = clean_markup(html).encode("utf-8", "replace")
-    if data.strip():
-        try:
-            root = lxml.html.document_fromstring(data, parser=_PARSER)
-        except (etree.ParserError, ValueError):
-            root = None
-        if root is not None:
-            return root
-    return lxml.html.document_fromstring(b"<html></html>", parser=_PARSER)
+    """An lxml HTML tree for any input (see :func:`gongkai.crawler.markup.parse_document`)."""
+    return parse_document(html)
 
 
 def tag_of(el: etree._Element) -> str:

@@ -8,10 +8,10 @@ block) — and holds the links that follow the heading inside the nearest ancest
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from lxml import etree
 
+from gongkai.crawler.markup import is_attachment
 from gongkai.models import LinkRef
 
 from .dom import iter_elements, squash, tag_of
@@ -114,12 +114,6 @@ def related_links(root: etree._Element, base: str) -> list[LinkRef]:
     return _refs(anchors, base)
 
 
-def is_attachment_url(url: str) -> bool:
-    """Whether ``url`` names a document file (.pdf, .docx, .ofd …) rather than a page."""
-    path = urlsplit(url).path.lower()
-    return path.endswith(ATTACHMENT_EXTENSIONS)
-
-
 def _names_file(href: str | None) -> bool:
     """Cheap pre-check on the raw href, so pages with 20,000 links are not all resolved."""
     path = re.split(r"[?#]", (href or "").strip(), maxsplit=1)[0].lower()
@@ -129,6 +123,6 @@ def _names_file(href: str | None) -> bool:
 def attachment_links(root: etree._Element, base: str) -> list[LinkRef]:
     """Links to document files anywhere in the page, and every link of a 附件 block."""
     by_ext = [a for a in iter_elements(root, frozenset({"a"}))
-              if _names_file(a.get("href")) and is_attachment_url(absolute_url(a.get("href"), base) or "")]
+              if _names_file(a.get("href")) and is_attachment(absolute_url(a.get("href"), base) or "")]
     in_block = [a for h in _headings(root, _ATTACHMENT, ATTACHMENT_HEADINGS) for a in _links_after(h)]
     return _refs(by_ext + in_block, base)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from gongkai.crawler.linkcheck import is_attachment  # a file is never a column, whatever its link says
+from gongkai.crawler.markup import is_attachment  # a file is never a column, whatever its link says
 from gongkai.text import date_from_url, simplify
 from gongkai.vocab import column_types
 

@@ -6,10 +6,9 @@ large, and nothing in them is ever evaluated.
 
 from __future__ import annotations
 
-from urllib.parse import urldefrag, urljoin
-
 from lxml import etree
 
+from gongkai.crawler.markup import absolute_url, base_url
 from gongkai.models import LinkRef
 
 from .dom import is_invisible, iter_elements, parse, squash, tag_of, text_lines
@@ -21,7 +20,6 @@ MAX_META_VALUE = 2000
 MAX_VISIBLE = 200_000
 MAX_LINKS = 20_000
 MAX_ANCHOR = 300
-_SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:", "file:", "sms:")
 
 
 def page_title(html: str | etree._Element) -> str:
@@ -61,28 +59,6 @@ def meta_value(meta: dict[str, str], *names: str) -> str:
 def visible_text(html: str | etree._Element) -> str:
     """The page text a reader sees (no script/style/comments), one line per block, bounded."""
     return "\n".join(text_lines(_root(html)))[:MAX_VISIBLE]
-
-
-def absolute_url(href: str | None, base: str) -> str | None:
-    """``href`` resolved against ``base`` without fragment; None for non-web or broken links."""
-    href = (href or "").strip()
-    if not href or href.startswith("#") or href.lower().replace(" ", "").startswith(_SKIPPED_SCHEMES):
-        return None
-    try:
-        url = urldefrag(urljoin(base, href))[0]
-    except ValueError:
-        return None
-    return url if url.lower().startswith(("http://", "https://")) else None
-
-
-def base_url(root: etree._Element, url: str) -> str:
-    """The document's ``<base href>`` when it gives one, else the page URL."""
-    for el in iter_elements(root, frozenset({"base"})):
-        href = absolute_url(el.get("href"), url)
-        if href:
-            return href
-        break
-    return url
 
 
 def anchor_text(a: etree._Element) -> str:

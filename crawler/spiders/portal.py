@@ -28,6 +28,7 @@ from gongkai.crawler.extract import home as home_extract
 from gongkai.crawler.extract import identity as identity_extract
 from gongkai.crawler.extract import navigation
 from gongkai.crawler.extract import page as page_extract
+from gongkai.crawler.markup import is_attachment
 from gongkai.crawler.settings import BAIDUSPIDER_UA
 from gongkai.targets import SiteTarget, Targets, origin
 from gongkai.text import compact
@@ -390,7 +391,7 @@ class PortalSpider(scrapy.Spider):
     def _link_request(self, state: SiteState, target: str, source: str, method: str | None = None) -> scrapy.Request:
         internal = state.owns(target)
         if method is None:
-            method = "GET" if internal and not linkcheck.is_attachment(target) else "HEAD"
+            method = "GET" if internal and not is_attachment(target) else "HEAD"
         slot = f"site:{state.target.id}" if internal else None
         meta = {"site": state.target.id, "role": "link", "source": source, "dont_retry": method == "HEAD",
                 "max_retry_times": 1, "download_maxsize": 2_000_000 if method == "GET" else 0}
