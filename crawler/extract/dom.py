@@ -16,7 +16,6 @@ from lxml import etree
 
 from gongkai.crawler.markup import parse_document
 
-MAX_HTML = 5_000_000  # characters of markup we are willing to parse
 MAX_LINES = 20_000
 
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link",
