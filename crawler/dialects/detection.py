@@ -11,7 +11,7 @@ import re
 from itertools import islice
 from urllib.parse import urlsplit
 
-from .listpage import MAX_HTML
+from gongkai.crawler.markup import MAX_HTML
 
 THRESHOLD = 3   # below this neither CMS is evident
 

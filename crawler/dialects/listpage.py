@@ -13,7 +13,6 @@ from gongkai.models import ListItem
 MAX_ITEMS = 2000        # items kept from one page: a list page never honestly holds more
 MAX_PAGES = 1000        # pager numbers above this are treated as this (hostile or broken pagers)
 MAX_TITLE = 500         # characters kept of an item title
-from gongkai.crawler.markup import MAX_HTML  # noqa: F401 - the one bound on markup, re-exported for the dialects
 
 
 @dataclass
