@@ -39,21 +39,29 @@ def classify_status(status: int, body_head: str = "") -> Outcome:
     return Outcome("ok", f"HTTP {status}")
 
 
+DNS_REASON = "域名无法解析 (DNS)"
+
+
 def classify_failure(failure: Failure) -> Outcome:
-    """Outcome of a request that produced no response (DNS, refused, timeout, TLS, loop …)."""
+    """Outcome of a request that produced no response (DNS, refused, timeout, TLS, loop …).
+
+    Scrapy ≥ 2.14 raises its own exception types (CannotResolveHostError …); older code paths
+    raise Twisted's.  Both are recognised.
+    """
     exc = failure.value
     name = type(exc).__name__
     text = str(exc)[:300]
-    if failure.check(net_error.DNSLookupError):
-        return Outcome("broken", f"域名无法解析 (DNS): {text}")
-    if failure.check(net_error.ConnectionRefusedError):
+    low = text.lower()
+    if failure.check(net_error.DNSLookupError) or name == "CannotResolveHostError":
+        return Outcome("broken", f"{DNS_REASON}: {text}")
+    if failure.check(net_error.ConnectionRefusedError) or name == "DownloadConnectionRefusedError":
         return Outcome("broken", "连接被拒绝 (connection refused)")
     if failure.check(net_error.TimeoutError, net_error.TCPTimedOutError) or "Timeout" in name:
         return Outcome("broken", f"请求超时 ({name})")
-    if "SSL" in name or "TLS" in name or "ssl" in text.lower() or "handshake" in text.lower():
+    if "SSL" in name or "TLS" in name or "ssl" in low or "handshake" in low or "certificate" in low:
         return Outcome("blocked", f"TLS 握手失败（可能为旧版加密，浏览器或可访问）: {text}")
-    if "max redirections" in text.lower() or "redirect" in text.lower():
+    if "redirect" in low:
         return Outcome("broken", f"重定向循环或过多: {text}")
-    if "maxsize" in text.lower() or "exceeds" in text.lower() or "Cancelled" in name:
+    if name == "DownloadCancelledError" or "maxsize" in low or "exceeds" in low or "Cancelled" in name:
         return Outcome("blocked", f"响应过大，已按上限中止: {text}")
     return Outcome("broken", f"{name}: {text}")

@@ -11,7 +11,7 @@ from typing import Any
 
 from scrapy import signals
 
-from gongkai.crawler import soft404
+from gongkai.crawler import offline, soft404
 from gongkai.store import Store, now_iso
 
 
@@ -47,6 +47,10 @@ class StorePipeline:
                 soft404.reclassify_site(self.store, self.audit_id, site)
             except Exception as exc:  # noqa: BLE001 - one site's post-processing must not lose the others
                 self.store.record_error(self.audit_id, site, "crawl", "soft404", f"{type(exc).__name__}: {exc}")
+        try:
+            offline.guard_offline(self.store, self.audit_id)
+        except Exception as exc:  # noqa: BLE001 - the crawl's data is already stored; record and go on
+            self.store.record_error(self.audit_id, None, "crawl", "offline guard", f"{type(exc).__name__}: {exc}")
         self.store.mark_audit(self.audit_id, crawled_at=now_iso())
         self.store.close()
 
