@@ -79,9 +79,9 @@ def _has_conac(root: etree._Element) -> bool:
     return False
 
 
-def footer_identity(html: str) -> dict[str, Any]:
+def footer_identity(html: str | etree._Element) -> dict[str, Any]:
     """site_code, icp, psb (strings or None), conac (bool) and footer_text (≤ 2000 chars)."""
-    root = parse(html)
+    root = html if isinstance(html, etree._Element) else parse(html)
     footer = "\n".join(footer_lines(root))
     everything = "\n".join(text_lines(root))
     site_code = _search(_SITE_CODE, footer, everything)

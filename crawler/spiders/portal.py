@@ -28,7 +28,7 @@ from gongkai.crawler.extract import home as home_extract
 from gongkai.crawler.extract import identity as identity_extract
 from gongkai.crawler.extract import navigation
 from gongkai.crawler.extract import page as page_extract
-from gongkai.crawler.markup import is_attachment
+from gongkai.crawler.markup import is_attachment, parse_document
 from gongkai.crawler.settings import BAIDUSPIDER_UA
 from gongkai.targets import SiteTarget, Targets, origin
 from gongkai.text import compact
@@ -171,10 +171,11 @@ class PortalSpider(scrapy.Spider):
         page = self._page_row(response, state, kind, **extra)
         links: list[dict[str, Any]] = []
         if html:
-            page.update(title=page_extract.page_title(html), text=page_extract.visible_text(html), snapshot=html,
-                        meta_json=_json(page_extract.meta_tags(html)),
-                        identity_json=_json(identity_extract.footer_identity(html)))
-            for ref in page_extract.page_links(html, response.url):
+            root = parse_document(html)  # parsed once for every page-level extractor
+            page.update(title=page_extract.page_title(root), text=page_extract.visible_text(root), snapshot=html,
+                        meta_json=_json(page_extract.meta_tags(root)),
+                        identity_json=_json(identity_extract.footer_identity(root)))
+            for ref in page_extract.page_links(root, response.url):
                 links.append({"target": ref.url, "text": ref.text, "hidden": ref.hidden,
                               "hidden_how": ref.hidden_how, "internal": state.owns(ref.url)})
                 state.link_targets.setdefault(ref.url, response.url)
