@@ -83,7 +83,8 @@ class AuditView:
         return next((p for p in self.pages(site, variant=variant) if p["url"] == url or p["final_url"] == url), None)
 
     def home_page(self, site: SiteInfo) -> dict[str, Any] | None:
-        return self.page(site.site, site.home) or next(iter(self.pages(site.site, kind="home")), None)
+        # the page the site's home ends on (after a 引导页 script redirect), else the home URL's page
+        return next(iter(self.pages(site.site, kind="home")), None) or self.page(site.site, site.home)
 
     def links(self, site: str) -> list[dict[str, Any]]:
         return self._rows(st.links, site=site)

@@ -26,7 +26,7 @@ from gongkai.crawler import dialects, linkcheck
 from gongkai.crawler.extract import article as article_extract
 from gongkai.crawler.extract import home as home_extract
 from gongkai.crawler.extract import identity as identity_extract
-from gongkai.crawler.extract import navigation
+from gongkai.crawler.extract import navigation, redirect
 from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.markup import is_attachment, parse_document
 from gongkai.crawler.settings import BAIDUSPIDER_UA
@@ -35,6 +35,7 @@ from gongkai.text import compact
 from gongkai.vocab import column_label
 
 BINARY_SNIFF = 4096
+MAX_STUB_HOPS = 3  # 引导页 → 引导页 → … is followed this many times
 
 
 @dataclass
@@ -196,6 +197,11 @@ class PortalSpider(scrapy.Spider):
             yield {"type": "origins", "site": state.target.id,
                    "origins": [*state.target.origins(), *sorted(state.extra_origins)]}
         html = self._text(response)
+        hops = response.meta.get("stub_hops", 0)
+        landing = redirect.script_redirect(html, response.url) if html and hops < MAX_STUB_HOPS else None
+        if landing and 200 <= response.status < 300:
+            yield from self._follow_stub(response, state, html, landing, hops)
+            return
         state.dialect = dialects.detect(html, response.url) if html else None
         bundle = self._page_bundle(response, state, "home", html, dialect=state.dialect)
         page = bundle["page"]
@@ -214,6 +220,22 @@ class PortalSpider(scrapy.Spider):
             return
         yield from self._columns(state, html, response.url)
         yield from self._home_articles(state, items, bundle["links"])
+
+    def _follow_stub(self, response: Response, state: SiteState, html: str, landing: str,
+                     hops: int) -> Iterator[Any]:
+        """A 引导页 whose script sends the browser on: keep it as a page, crawl the landing as home."""
+        bundle = self._page_bundle(response, state, "other", html)
+        bundle["page"]["reason"] = f"首页为脚本跳转页，跳转至 {landing}"
+        yield bundle
+        yield self._probe_for_page(response, state, bundle["page"])
+        if not state.owns(landing):
+            state.extra_origins.add(origin(landing))
+            yield {"type": "origins", "site": state.target.id,
+                   "origins": [*state.target.origins(), *sorted(state.extra_origins)]}
+        req = self._request(state, landing, self.parse_home, role="home", priority=100,
+                            meta={"stub_hops": hops + 1, "max_retry_times": self.home_retries})
+        if req:
+            yield req
 
     def _columns(self, state: SiteState, html: str, url: str) -> Iterator[Any]:
         configured = state.target.columns

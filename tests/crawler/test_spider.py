@@ -159,3 +159,17 @@ def test_home_redirect_to_another_origin_moves_the_site_there(tmp_path):
     assert len(docs) >= 4 and all(d["url"].startswith(landed) for d in docs)
     origins = st.from_json(store.rows(st.sites, audit)[0]["origins_json"])
     assert f"http://localhost:{port}" in origins
+
+
+def test_script_redirect_stub_home_leads_to_the_real_home(tmp_path):
+    root = trs_site(tmp_path / "trs")
+    (root / "index.html").rename(root / "portal.html")
+    (root / "index.html").write_text('<html><head><title>引导页跳转</title></head><body>'
+                                     '<SCRIPT language=javascript> location.href="/portal.html";</SCRIPT></body></html>',
+                                     encoding="utf-8")
+    with SiteServer(root) as trs:
+        store, audit = run_crawl(tmp_path, [{"id": "trs", "name": "江川市人民政府", "home": trs.base_url}])
+    pages = by_url(store.rows(st.pages, audit, site="trs", variant="normal"))
+    assert pages[trs.base_url]["kind"] == "other" and "脚本跳转" in pages[trs.base_url]["reason"]
+    assert pages[trs.base_url + "portal.html"]["kind"] == "home"
+    assert len(store.rows(st.documents, audit, site="trs")) >= 4
