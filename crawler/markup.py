@@ -14,6 +14,8 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from gongkai.text import date_from_url
+
 MAX_HTML = 8_000_000  # characters of markup we are willing to parse
 MAX_HREF = 2000
 
@@ -102,6 +104,18 @@ def split_url(url: str) -> SplitResult | None:
         return urlsplit(url)
     except ValueError:
         return None
+
+
+_ARTICLE_PATH = re.compile(
+    r"/t(?:19|20)\d{6}_\d+|/art_\d+_\d+|content_\d+|/art/(?:19|20)\d{2}/|/(?:19|20)\d{2}-?\d{2}/[^/]+\.s?html?$"
+    r"|/[0-9a-f]{32}\.s?html?$|/(?:19|20)\d{4}/[0-9a-f]{16,}", re.I)
+
+
+def is_article_url(url: str) -> bool:
+    """URL shapes CMSs give one document (TRS t2024…, Hanweb /art/…, content_…), not a column:
+    column discovery skips them, a home page with no dates is dated through them."""
+    parts = split_url(url)
+    return parts is not None and (date_from_url(url) is not None or bool(_ARTICLE_PATH.search(parts.path)))
 
 
 def is_attachment(url: str) -> bool:

@@ -7,13 +7,12 @@ per process, so a process runs at most one crawl; tests drive the CLI in subproc
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from gongkai.store import Store, StoreError, from_json, now_iso, to_json
+from gongkai.store import Store, StoreError, now_iso, to_json
 
 __all__ = ["Store", "StageError", "crawl", "check", "report"]
 from gongkai.targets import Targets
@@ -112,12 +111,6 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, r
     return audit_id
 
 
-@dataclass
-class CheckOutcome:
-    audit_id: int
-    summary: Any
-
-
 def check(store: Store, audit_id: int, rules_path: Path | None = None) -> Any:
     """Run the rules over an audit already in the store."""
     from gongkai.checks.engine import run_checks
@@ -134,8 +127,3 @@ def report(store: Store, audit_id: int, out_dir: Path, *, indicators_path: Path 
 
     out_dir.mkdir(parents=True, exist_ok=True)
     return write_reports(store, audit_id, out_dir, indicators_path=indicators_path, rules_path=rules_path)
-
-
-def audit_targets(store: Store, audit_id: int) -> dict[str, Any]:
-    row = store.audit(audit_id) or {}
-    return from_json(row.get("targets_json"), {})

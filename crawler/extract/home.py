@@ -1,4 +1,4 @@
-"""Dated items on a home page, and the article links a home page points to.
+"""Dated items on a home page.
 
 A home page is not one list but many blocks (要闻, 通知公告, 政策文件 …).  Every link whose own row
 (its parent ``li``/``tr``/``dd``/``p``/``div``) prints a date is an item; ``[05-10]`` gets its year
@@ -7,19 +7,14 @@ from the link's URL or, failing that, from the latest full year printed on the p
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urldefrag, urljoin
 
-import lxml.html
-
+from gongkai.crawler.markup import parse_document
 from gongkai.models import ListItem
 from gongkai.text import date_from_url, iter_dates, parse_date, squash, year_from_url
 
 MAX_ITEMS = 2000
 ROW_TAGS = {"li", "tr", "dd", "p", "div", "td", "span"}
-ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/art/\d{4}/\d{1,2}/\d{1,2}/|content_\d+|/\d{6}/[0-9a-f]{16,}|/\d{4}-\d{2}/\d{2}/",
-                         re.IGNORECASE)
-
 
 def _page_year(text: str) -> int | None:
     years = [d.year for d in iter_dates(text)]
@@ -28,10 +23,7 @@ def _page_year(text: str) -> int | None:
 
 def home_items(html: str, url: str) -> list[ListItem]:
     """Links of the home page whose row shows a date (bounded, deduplicated by URL)."""
-    try:
-        root = lxml.html.fromstring(html[:3_000_000] or "<html/>")
-    except (ValueError, lxml.etree.ParserError):
-        return []
+    root = parse_document(html)
     for bad in root.xpath("//script|//style"):
         bad.drop_tree()
     page_year = _page_year(root.text_content()[:300_000])
@@ -55,8 +47,3 @@ def home_items(html: str, url: str) -> list[ListItem]:
             if len(items) >= MAX_ITEMS:
                 break
     return list(items.values())
-
-
-def looks_like_article(url: str) -> bool:
-    """URL shapes that CMSs use for articles (TRS t2024…, Hanweb /art/…, content_…)."""
-    return bool(ARTICLE_URL.search(url))

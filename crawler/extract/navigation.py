@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from lxml import etree
 
-from gongkai.crawler.markup import is_attachment  # a file is never a column, whatever its link says
-from gongkai.text import date_from_url, simplify
+from gongkai.crawler.markup import is_article_url, is_attachment  # files and documents are never columns
+from gongkai.text import simplify
 from gongkai.vocab import column_types
 
 from .dom import iter_elements, parse, tag_of
@@ -24,10 +23,6 @@ from .page import absolute_url, anchor_text, base_url
 MAX_COLUMN_TEXT = 12
 MIN_INNER_WORD = 4  # shorter vocabulary words only count at the start or end of a text
 _NAV_MARK = re.compile(r"nav|menu|lanmu|column|channel|daohang|dh|sub|left|side|tab|xxgk|gkml", re.I)
-_ARTICLE_PATH = re.compile(
-    r"/t(?:19|20)\d{6}_\d+|/art_\d+_\d+|content_\d+|/art/(?:19|20)\d{2}/|/(?:19|20)\d{2}-?\d{2}/[^/]+\.s?html?$"
-    r"|/[0-9a-f]{32}\.s?html?$", re.I)
-
 
 @dataclass(order=True)
 class _Candidate:
@@ -48,11 +43,6 @@ def _in_nav(el: etree._Element) -> bool:
             return True
         node, depth = node.getparent(), depth + 1
     return False
-
-
-def is_article_url(url: str) -> bool:
-    """URLs that name one document (dated TRS/Hanweb paths, content_123.htm …), not a column."""
-    return date_from_url(url) is not None or bool(_ARTICLE_PATH.search(urlsplit(url).path))
 
 
 def _match(word: str, plain: str) -> tuple[int, int, int] | None:

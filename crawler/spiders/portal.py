@@ -28,7 +28,7 @@ from gongkai.crawler.extract import home as home_extract
 from gongkai.crawler.extract import identity as identity_extract
 from gongkai.crawler.extract import navigation, redirect
 from gongkai.crawler.extract import page as page_extract
-from gongkai.crawler.markup import is_attachment, parse_document
+from gongkai.crawler.markup import is_article_url, is_attachment, parse_document
 from gongkai.crawler.settings import BAIDUSPIDER_UA
 from gongkai.targets import SiteTarget, Targets, origin
 from gongkai.text import compact
@@ -257,7 +257,7 @@ class PortalSpider(scrapy.Spider):
         dated = [it for it in items if it.date]
         if dated:
             return
-        candidates = [lk["target"] for lk in links if lk["internal"] and home_extract.looks_like_article(lk["target"])]
+        candidates = [lk["target"] for lk in links if lk["internal"] and is_article_url(lk["target"])]
         for url in list(dict.fromkeys(candidates))[: self.home_articles]:
             req = self._request(state, url, self.parse_article, role="article", priority=10,
                                 meta={"column_type": "home", "column_url": state.target.home})

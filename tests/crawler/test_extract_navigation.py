@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from gongkai.crawler.extract.navigation import classify, discover_columns, is_article_url
+from gongkai.crawler.extract.navigation import classify, discover_columns
+from gongkai.crawler.markup import is_article_url
 from tests.paths import CORPUS_PAGES as CORPUS
 
 BASE = "http://www.jc.gov.cn/"
@@ -54,3 +55,9 @@ def test_article_urls() -> None:
     assert is_article_url("http://www.gov.cn/zhengce/content/2019-02/15/content_5365945.htm")
     assert not is_article_url("http://x.gov.cn/col/col1599528/index.html")
     assert not is_article_url("http://x.gov.cn/zw/tzgg/")
+
+
+def test_article_url_shapes_of_other_cms():
+    assert is_article_url("http://www.wanzai.gov.cn/wzxrmzf/tjgb/201705/9c059bf058ef4db8b3c8f920e22186fe.shtml")
+    assert is_article_url("http://www.yichun.gov.cn/ycsrmzf/tjgb/202305/36796cdc82d04268913f2884cf2fe579.shtml")
+    assert not is_article_url("http://[::1")
