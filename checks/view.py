@@ -99,14 +99,17 @@ class AuditView:
         return [{**r, "date": _date(r["date"])} for r in rows]
 
     def listed_in(self, site: str) -> dict[str, set[str]]:
-        """URL → types of every column whose list shows it (whichever column fetched it first)."""
+        """URL → types of every column whose list shows it (whichever column fetched it first;
+        a list URL given for two column types counts for both)."""
         key = ("listed_in", site)
         if key not in self._cache:
-            types = {c["url"]: c["type"] for c in self.columns(site)}
+            types: dict[str, set[str]] = {}
+            for c in self.columns(site):
+                types.setdefault(c["url"], set()).add(c["type"])
             listed: dict[str, set[str]] = {}
             for item in self._rows(st.list_items, site=site):
                 if item["column_url"] in types:
-                    listed.setdefault(item["url"], set()).add(types[item["column_url"]])
+                    listed.setdefault(item["url"], set()).update(types[item["column_url"]])
             self._cache[key] = listed
         return self._cache[key]
 

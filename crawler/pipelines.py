@@ -77,8 +77,8 @@ class StorePipeline:
         self.store.save_column(self.audit_id, item["row"])
 
     def _on_column_outcome(self, item: dict[str, Any]) -> None:
-        self.store.save_column(self.audit_id, {"site": item["site"], "url": item["url"], "outcome": item["outcome"],
-                                               "reason": item["reason"]})
+        self.store.update_columns_at(self.audit_id, item["site"], item["url"],
+                                     {"outcome": item["outcome"], "reason": item["reason"]})
 
     def _on_dialect(self, item: dict[str, Any]) -> None:
         self.store.set_site_dialect(self.audit_id, item["site"], item["dialect"])

@@ -59,15 +59,15 @@ def start_audit(store: Store, targets: Targets) -> int:
 
 
 def resume_ledger(store: Store, audit_id: int) -> dict[str, dict[str, Any]]:
-    """Per site, what an interrupted crawl already has: stored articles, their links, probed links."""
+    """Per site, what an interrupted crawl already has: stored articles (fingerprints), their links, probed links."""
     from gongkai import store as st
 
     ledger: dict[str, dict[str, Any]] = {}
     for page in store.rows(st.pages, audit_id, kind="article", outcome="ok"):
-        ledger.setdefault(page["site"], {"done": set(), "links": {}, "checked": set()})["done"].add(page["url"])
+        ledger.setdefault(page["site"], {"done": set(), "links": {}, "checked": set()})["done"].add(page["fingerprint"])
     for link in store.rows(st.links, audit_id):
         entry = ledger.get(link["site"])
-        if entry and link["page_url"] in entry["done"]:
+        if entry and link["page_fp"] in entry["done"]:
             entry["links"].setdefault(link["target"], link["page_url"])
     for probe in store.rows(st.probes, audit_id, kind="link"):
         ledger.setdefault(probe["site"], {"done": set(), "links": {}, "checked": set()})["checked"].add(probe["url"])

@@ -16,7 +16,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-SCHEMA_VERSION = 1
+from gongkai.fingerprint import request_fingerprint
+
+SCHEMA_VERSION = 2
 MAX_SNAPSHOT = 2_000_000   # characters of HTML kept per page
 MAX_PAGE_TEXT = 200_000    # characters of visible text kept per page
 
@@ -30,6 +32,8 @@ audits = sa.Table(
     sa.Column("name", sa.Text), sa.Column("period", sa.Text), sa.Column("as_of", sa.Text),
     sa.Column("targets_json", sa.Text), sa.Column("started_at", sa.Text),
     sa.Column("crawled_at", sa.Text), sa.Column("checked_at", sa.Text),
+    sa.Column("crawl_state", sa.Text),          # running | finished | interrupted
+    sa.Column("crawl_close_reason", sa.Text),   # Scrapy's close reason (finished, shutdown, …) or ours
 )
 
 sites = sa.Table(
@@ -46,6 +50,9 @@ pages = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
     sa.Column("url", sa.Text, nullable=False), sa.Column("variant", sa.Text, nullable=False, default="normal"),
+    sa.Column("fingerprint", sa.Text, nullable=False),  # Scrapy request fingerprint (method + URL + body)
+    sa.Column("method", sa.Text, nullable=False, default="GET"),
+    sa.Column("request_body", sa.Text),       # form body of a POST (Hanweb dataproxy: which column)
     sa.Column("final_url", sa.Text), sa.Column("status", sa.Integer), sa.Column("content_type", sa.Text),
     sa.Column("encoding", sa.Text), sa.Column("size", sa.Integer), sa.Column("sha256", sa.Text),
     sa.Column("fetched_at", sa.Text), sa.Column("dialect", sa.Text),
@@ -56,18 +63,21 @@ pages = sa.Table(
     sa.Column("identity_json", sa.Text),      # footer identity: 网站标识码, ICP, 公安备案, 党政机关标识
     sa.Column("outcome", sa.Text),            # ok | broken | blocked | error
     sa.Column("reason", sa.Text),
-    sa.UniqueConstraint("audit_id", "site", "url", "variant"),
+    sa.UniqueConstraint("audit_id", "site", "fingerprint", "variant"),
 )
+sa.Index("ix_pages_url", pages.c.audit_id, pages.c.site, pages.c.url)
 
 links = sa.Table(
     "links", meta,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
-    sa.Column("page_url", sa.Text, nullable=False), sa.Column("target", sa.Text, nullable=False),
+    sa.Column("page_url", sa.Text, nullable=False), sa.Column("page_fp", sa.Text, nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
     sa.Column("text", sa.Text), sa.Column("hidden", sa.Boolean, default=False),
     sa.Column("hidden_how", sa.Text), sa.Column("internal", sa.Boolean, default=True),
 )
 sa.Index("ix_links_target", links.c.audit_id, links.c.target)
+sa.Index("ix_links_page", links.c.audit_id, links.c.site, links.c.page_fp)
 
 columns = sa.Table(
     "columns", meta,
@@ -76,7 +86,14 @@ columns = sa.Table(
     sa.Column("type", sa.Text, nullable=False), sa.Column("name", sa.Text),
     sa.Column("url", sa.Text, nullable=False), sa.Column("how_found", sa.Text),
     sa.Column("outcome", sa.Text), sa.Column("reason", sa.Text),
-    sa.UniqueConstraint("audit_id", "site", "url"),
+    # coverage: what the CMS announced, what was listed and fetched, and whether that is all of it
+    sa.Column("announced_records", sa.Integer), sa.Column("announced_pages", sa.Integer),
+    sa.Column("list_pages", sa.Integer), sa.Column("list_pages_failed", sa.Integer),
+    sa.Column("items_listed", sa.Integer), sa.Column("items_in_window", sa.Integer),
+    sa.Column("articles_fetched", sa.Integer), sa.Column("articles_failed", sa.Integer),
+    sa.Column("coverage", sa.Text),           # complete | incomplete | pending (crawl not closed)
+    sa.Column("coverage_reason", sa.Text),    # why incomplete, in Chinese, for the report
+    sa.UniqueConstraint("audit_id", "site", "type", "url"),
 )
 
 list_items = sa.Table(
@@ -84,8 +101,10 @@ list_items = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
     sa.Column("column_url", sa.Text, nullable=False), sa.Column("page_url", sa.Text),
+    sa.Column("page_fp", sa.Text),
     sa.Column("title", sa.Text), sa.Column("url", sa.Text), sa.Column("date", sa.Text),
 )
+sa.Index("ix_list_items_page", list_items.c.audit_id, list_items.c.site, list_items.c.page_fp)
 
 documents = sa.Table(
     "documents", meta,
@@ -108,11 +127,13 @@ probes = sa.Table(
     sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
     sa.Column("kind", sa.Text, nullable=False),   # home | link | not_found
     sa.Column("url", sa.Text, nullable=False), sa.Column("method", sa.Text),
+    sa.Column("fingerprint", sa.Text),        # of the probing request (None for a URL probed by HEAD→GET)
     sa.Column("final_url", sa.Text), sa.Column("status", sa.Integer),
     sa.Column("outcome", sa.Text),                # ok | broken | soft404 | blocked | unknown
     sa.Column("reason", sa.Text), sa.Column("detail_json", sa.Text), sa.Column("at", sa.Text),
 )
 sa.Index("ix_probes_url", probes.c.audit_id, probes.c.url)
+sa.Index("ix_documents_dedup", documents.c.audit_id, documents.c.site, documents.c.dedup_key)
 
 results = sa.Table(
     "results", meta,
@@ -180,6 +201,9 @@ class Store:
                 conn.execute(schema_info.insert().values(version=SCHEMA_VERSION))
             elif version > SCHEMA_VERSION:
                 raise StoreError(f"{self.url}: store schema v{version} is newer than this gongkai (v{SCHEMA_VERSION})")
+            elif version < SCHEMA_VERSION:  # v1 keyed pages by URL: its rows cannot say which POST they were
+                raise StoreError(f"{self.url}: store schema v{version} is older than this gongkai (v{SCHEMA_VERSION}); "
+                                 "crawl into a new --out")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -225,29 +249,33 @@ class Store:
     def save_page(self, audit_id: int, bundle: dict[str, Any]) -> None:
         """Write a crawled page with its links, list items and document in one transaction.
 
-        Re-saving a URL (a resumed or repeated crawl) replaces what the earlier attempt wrote.
+        A page is its request fingerprint (method + canonical URL + body), never its URL alone:
+        two Hanweb dataproxy POSTs share a URL.  Re-saving a fingerprint (a resumed or repeated
+        crawl) replaces what the earlier attempt wrote.
         """
         page = dict(bundle["page"])
         page["snapshot"] = (page.get("snapshot") or "")[:MAX_SNAPSHOT]
         page["text"] = (page.get("text") or "")[:MAX_PAGE_TEXT]
         variant = page.setdefault("variant", "normal")
+        page.setdefault("method", "GET")
+        if not page.get("fingerprint"):
+            page["fingerprint"] = request_fingerprint(page["url"], page["method"])
+        site, fp = page["site"], page["fingerprint"]
         with self.engine.begin() as conn:
-            site = page["site"]
             conn.execute(pages.delete().where(pages.c.audit_id == audit_id, pages.c.site == site,
-                                              pages.c.url == page["url"], pages.c.variant == variant))
+                                              pages.c.fingerprint == fp, pages.c.variant == variant))
             conn.execute(pages.insert().values(audit_id=audit_id, **page))
             if variant != "normal":
                 return
             url = page["url"]
-            conn.execute(links.delete().where(links.c.audit_id == audit_id, links.c.site == site,
-                                              links.c.page_url == url))
-            conn.execute(list_items.delete().where(list_items.c.audit_id == audit_id, list_items.c.site == site,
-                                                   list_items.c.page_url == url))
+            for table in (links, list_items):
+                conn.execute(table.delete().where(table.c.audit_id == audit_id, table.c.site == site,
+                                                  table.c.page_fp == fp))
             if bundle.get("links"):
-                conn.execute(links.insert(), [dict(audit_id=audit_id, site=page["site"], page_url=url, **lk)
+                conn.execute(links.insert(), [dict(audit_id=audit_id, site=site, page_url=url, page_fp=fp, **lk)
                                               for lk in bundle["links"]])
             if bundle.get("list_items"):
-                conn.execute(list_items.insert(), [dict(audit_id=audit_id, site=page["site"], page_url=url, **it)
+                conn.execute(list_items.insert(), [dict(audit_id=audit_id, site=site, page_url=url, page_fp=fp, **it)
                                                    for it in bundle["list_items"]])
             if bundle.get("document"):
                 self._save_document(conn, audit_id, bundle["document"])
@@ -271,13 +299,21 @@ class Store:
         conn.execute(documents.insert().values(audit_id=audit_id, **doc))
 
     def save_column(self, audit_id: int, row: dict[str, Any]) -> None:
+        """Insert or update the column (site, type, url): two types may share one URL."""
         with self.engine.begin() as conn:
             existing = conn.execute(sa.select(columns.c.id).where(
-                columns.c.audit_id == audit_id, columns.c.site == row["site"], columns.c.url == row["url"])).first()
+                columns.c.audit_id == audit_id, columns.c.site == row["site"], columns.c.type == row["type"],
+                columns.c.url == row["url"])).first()
             if existing:
                 conn.execute(columns.update().where(columns.c.id == existing.id).values(**row))
             else:
                 conn.execute(columns.insert().values(audit_id=audit_id, **row))
+
+    def update_columns_at(self, audit_id: int, site: str, url: str, values: dict[str, Any]) -> None:
+        """Update every column of a site listed at ``url`` (whatever types share that list)."""
+        with self.engine.begin() as conn:
+            conn.execute(columns.update().where(columns.c.audit_id == audit_id, columns.c.site == site,
+                                                columns.c.url == url).values(**values))
 
     def save_probe(self, audit_id: int, row: dict[str, Any]) -> None:
         row = {"at": now_iso(), **row}

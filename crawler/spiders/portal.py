@@ -20,6 +20,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
+from scrapy.utils.request import fingerprint
 from twisted.python.failure import Failure
 
 from gongkai.crawler import dialects, linkcheck
@@ -44,10 +45,10 @@ class SiteState:
 
     target: SiteTarget
     cutoff: date
-    scheduled: set[str] = field(default_factory=set)       # URLs requested as pages
+    scheduled: set[str] = field(default_factory=set)       # request fingerprints asked as pages
     link_targets: dict[str, str] = field(default_factory=dict)  # target → first page linking it
     checked: set[str] = field(default_factory=set)         # URLs with a link probe
-    done: set[str] = field(default_factory=set)            # articles stored by an interrupted run
+    done: set[str] = field(default_factory=set)            # fingerprints of articles stored by an interrupted run
     extra_origins: set[str] = field(default_factory=set)   # where the home page redirected to
     pages: int = 0
     links_checked: int = 0
@@ -109,17 +110,30 @@ class PortalSpider(scrapy.Spider):
     # -- requests -----------------------------------------------------------------------------
     def _request(self, state: SiteState, url: str, callback: Any, *, role: str, priority: int = 0,
                  meta: dict[str, Any] | None = None, **kw: Any) -> scrapy.Request | None:
-        """A page request inside the site's budget and ledger, or None if already asked/over budget."""
-        if url in state.scheduled or state.pages >= self.max_pages:
-            return None
-        state.scheduled.add(url)
-        if role == "article" and url in state.done:
-            return None  # stored by the interrupted run this one resumes
-        state.pages += 1
+        """A page request inside the site's budget and ledger, or None if already asked/over budget.
+
+        The ledger keys on Scrapy's request fingerprint: two dataproxy POSTs with one URL and two
+        columns in their bodies are two pages.
+        """
         base_meta = {"site": state.target.id, "role": role, "download_slot": f"site:{state.target.id}"}
         cls = kw.pop("request_cls", scrapy.Request)
-        return cls(url, callback=callback, errback=self.on_error, dont_filter=True, priority=priority,
-                   meta={**base_meta, **(meta or {})}, **kw)
+        req = cls(url, callback=callback, errback=self.on_error, dont_filter=True, priority=priority,
+                  meta={**base_meta, **(meta or {})}, **kw)
+        fp = self._stamp(req)
+        if fp in state.scheduled or state.pages >= self.max_pages:
+            return None
+        state.scheduled.add(fp)
+        if role == "article" and fp in state.done:
+            return None  # stored by the interrupted run this one resumes
+        state.pages += 1
+        return req
+
+    def _stamp(self, req: scrapy.Request) -> str:
+        """Record the request's identity in its meta, where it survives redirects."""
+        fp = self.crawler.request_fingerprinter.fingerprint(req).hex()
+        req.meta.update(fingerprint=fp, method=req.method,
+                        request_body=req.body.decode("utf-8", "replace")[:2000] if req.body else None)
+        return fp
 
     async def start(self) -> AsyncIterator[Any]:
         for state in self.sites.values():
@@ -130,16 +144,20 @@ class PortalSpider(scrapy.Spider):
             if req:
                 yield req
             missing = urljoin(site.home, f"/gongkai-not-found-{uuid.uuid4().hex[:12]}.html")
-            yield scrapy.Request(missing, callback=self.parse_not_found, errback=self.on_not_found_error,
-                                 dont_filter=True, priority=90,
-                                 meta={"site": site.id, "role": "not_found", "download_slot": f"site:{site.id}",
-                                       "dont_retry": True})
+            probe = scrapy.Request(missing, callback=self.parse_not_found, errback=self.on_not_found_error,
+                                   dont_filter=True, priority=90,
+                                   meta={"site": site.id, "role": "not_found", "download_slot": f"site:{site.id}",
+                                         "dont_retry": True})
+            self._stamp(probe)
+            yield probe
             if self.cloak_check:
-                yield scrapy.Request(site.home, callback=self.parse_cloak, errback=self.on_cloak_error,
-                                     dont_filter=True, priority=80, headers={"User-Agent": BAIDUSPIDER_UA,
-                                                                             "Referer": "https://www.baidu.com/"},
-                                     meta={"site": site.id, "role": "cloak", "download_slot": f"site:{site.id}",
-                                           "dont_retry": True})
+                cloak = scrapy.Request(site.home, callback=self.parse_cloak, errback=self.on_cloak_error,
+                                       dont_filter=True, priority=80, headers={"User-Agent": BAIDUSPIDER_UA,
+                                                                               "Referer": "https://www.baidu.com/"},
+                                       meta={"site": site.id, "role": "cloak", "download_slot": f"site:{site.id}",
+                                             "dont_retry": True})
+                self._stamp(cloak)
+                yield cloak
 
     # -- page bookkeeping -------------------------------------------------------------------------
     def _page_row(self, response: Response, state: SiteState, kind: str, **extra: Any) -> dict[str, Any]:
@@ -147,7 +165,8 @@ class PortalSpider(scrapy.Spider):
         body = response.body or b""
         outcome = linkcheck.classify_status(response.status, self._text(response)[:20000])
         return {
-            "site": state.target.id, "url": request_url, "final_url": response.url, "status": response.status,
+            "site": state.target.id, "url": request_url, **_identity(response.request),
+            "final_url": response.url, "status": response.status,
             "content_type": response.headers.get(b"Content-Type", b"").decode("latin-1")[:200],
             "encoding": getattr(response, "encoding", None), "size": len(body),
             "sha256": hashlib.sha256(body).hexdigest(), "fetched_at": _now(), "kind": kind,
@@ -185,7 +204,8 @@ class PortalSpider(scrapy.Spider):
     def _probe_for_page(self, response: Response, state: SiteState, page: dict[str, Any]) -> dict[str, Any]:
         """A crawled page is also a checked link target."""
         state.checked.add(page["url"])
-        return {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": page["url"], "method": "GET",
+        return {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": page["url"],
+                                          "method": page["method"], "fingerprint": page["fingerprint"],
                                           "final_url": response.url, "status": response.status,
                                           "outcome": page["outcome"], "reason": page["reason"]}}
 
@@ -210,7 +230,8 @@ class PortalSpider(scrapy.Spider):
                                  "date": it.date.isoformat() if it.date else None} for it in items]
         yield bundle
         yield self._probe_for_page(response, state, page)
-        yield {"type": "probe", "row": {"site": state.target.id, "kind": "home", "url": page["url"], "method": "GET",
+        yield {"type": "probe", "row": {"site": state.target.id, "kind": "home", "url": page["url"],
+                                        "method": page["method"], "fingerprint": page["fingerprint"],
                                         "final_url": response.url, "status": response.status,
                                         "outcome": page["outcome"], "reason": page["reason"],
                                         "detail_json": _json({"retries": response.meta.get("retry_times", 0)})}}
@@ -242,13 +263,16 @@ class PortalSpider(scrapy.Spider):
         found = [(ctype, column_label(ctype), curl, "config") for ctype, curl in configured.items()]
         if not configured:
             found = [(ctype, name, curl, "discovered") for ctype, name, curl in navigation.discover_columns(html, url)]
+        types_at: dict[str, list[str]] = {}  # one list URL may be given for two column types
         for ctype, name, curl, how in found:
             if how == "discovered" and not state.owns(curl):
                 continue  # a 政策文件 link to the province's portal is not this site's column
             yield {"type": "column", "row": {"site": state.target.id, "type": ctype, "name": name, "url": curl,
                                              "how_found": how, "outcome": "pending", "reason": None}}
+            types_at.setdefault(curl, []).append(ctype)
+        for curl, ctypes in types_at.items():  # the list is fetched once and feeds every type it was given
             req = self._request(state, curl, self.parse_list, role="list", priority=50,
-                                meta={"column_type": ctype, "column_url": curl, "list_page": 0})
+                                meta={"column_type": ctypes[0], "column_url": curl, "list_page": 0})
             if req:
                 yield req
 
@@ -378,15 +402,18 @@ class PortalSpider(scrapy.Spider):
         out = linkcheck.classify_failure(failure)
         role = req.meta.get("role")
         kind = {"home": "home", "list": "list", "article": "article"}.get(role, "other")
-        page = {"site": state.target.id, "url": _asked_url(req), "final_url": req.url if req.meta.get("redirect_urls") else None, "status": None, "fetched_at": _now(),
+        page = {"site": state.target.id, "url": _asked_url(req), **_identity(req),
+                "final_url": req.url if req.meta.get("redirect_urls") else None, "status": None, "fetched_at": _now(),
                 "kind": kind, "outcome": out.outcome, "reason": out.reason,
                 "column_type": req.meta.get("column_type"), "column_url": req.meta.get("column_url")}
         yield {"type": "page", "page": page, "links": []}
         state.checked.add(page["url"])
-        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": page["url"], "method": "GET",
+        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": page["url"],
+                                        "method": page["method"], "fingerprint": page["fingerprint"],
                                         "outcome": out.outcome, "reason": out.reason}}
         if role == "home":
-            yield {"type": "probe", "row": {"site": state.target.id, "kind": "home", "url": page["url"], "method": "GET",
+            yield {"type": "probe", "row": {"site": state.target.id, "kind": "home", "url": page["url"],
+                                            "method": page["method"], "fingerprint": page["fingerprint"],
                                             "outcome": out.outcome, "reason": out.reason,
                                             "detail_json": _json({"retries": req.meta.get("retry_times", 0),
                                                                   "timeout_s": req.meta.get("download_timeout")})}}
@@ -449,6 +476,15 @@ class PortalSpider(scrapy.Spider):
         yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": _asked_url(req),
                                         "method": req.method,
                                         "outcome": out.outcome, "reason": out.reason}}
+
+
+def _identity(request: scrapy.Request) -> dict[str, Any]:
+    """The page row's identity fields, stamped on the request by ``PortalSpider._stamp`` (a request
+    made elsewhere, e.g. in a test, is identified by Scrapy's default fingerprint)."""
+    meta = request.meta
+    if "fingerprint" not in meta:
+        return {"fingerprint": fingerprint(request).hex(), "method": request.method, "request_body": None}
+    return {"fingerprint": meta["fingerprint"], "method": meta["method"], "request_body": meta.get("request_body")}
 
 
 def _json(value: Any) -> str:
