@@ -44,7 +44,7 @@ RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = False
 
 ITEM_PIPELINES = {"gongkai.crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"gongkai.crawler.progress.CrawlProgress": 500}
+EXTENSIONS = {"gongkai.crawler.progress.CrawlProgress": 500, "gongkai.crawler.closing.CrawlCloser": 100}
 GONGKAI_PROGRESS = True  # shown only when stderr is a terminal
 
 # gongkai's own settings (read by the spider and the pipeline through from_crawler)

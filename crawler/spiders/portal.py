@@ -24,6 +24,7 @@ from scrapy.utils.request import fingerprint
 from twisted.python.failure import Failure
 
 from gongkai.crawler import dialects, linkcheck
+from gongkai.crawler.coverage import ColumnCoverage
 from gongkai.crawler.extract import article as article_extract
 from gongkai.crawler.extract import home as home_extract
 from gongkai.crawler.extract import identity as identity_extract
@@ -50,6 +51,9 @@ class SiteState:
     checked: set[str] = field(default_factory=set)         # URLs with a link probe
     done: set[str] = field(default_factory=set)            # fingerprints of articles stored by an interrupted run
     extra_origins: set[str] = field(default_factory=set)   # where the home page redirected to
+    coverage: dict[str, ColumnCoverage] = field(default_factory=dict)  # column list URL → its ledger
+    ok: set[str] = field(default_factory=set)              # fingerprints of articles stored with outcome ok
+    failed: set[str] = field(default_factory=set)          # fingerprints of articles that failed
     pages: int = 0
     links_checked: int = 0
     dialect: str | None = None
@@ -120,13 +124,25 @@ class PortalSpider(scrapy.Spider):
         req = cls(url, callback=callback, errback=self.on_error, dont_filter=True, priority=priority,
                   meta={**base_meta, **(meta or {})}, **kw)
         fp = self._stamp(req)
-        if fp in state.scheduled or state.pages >= self.max_pages:
+        if fp in state.scheduled:
+            return None
+        if state.pages >= self.max_pages:
+            self._over_budget(state, meta or {})
             return None
         state.scheduled.add(fp)
         if role == "article" and fp in state.done:
             return None  # stored by the interrupted run this one resumes
         state.pages += 1
         return req
+
+    def _over_budget(self, state: SiteState, meta: dict[str, Any]) -> None:
+        """A request dropped by the site's page budget leaves its column incomplete."""
+        cov = state.coverage.get(meta.get("column_url") or "")
+        if cov is not None:
+            cov.problem(f"站点页面预算用尽（max_pages_per_site={self.max_pages}）")
+
+    def _fp(self, url: str) -> str:
+        return self.crawler.request_fingerprinter.fingerprint(scrapy.Request(url)).hex()
 
     def _stamp(self, req: scrapy.Request) -> str:
         """Record the request's identity in its meta, where it survives redirects."""
@@ -268,12 +284,15 @@ class PortalSpider(scrapy.Spider):
             if how == "discovered" and not state.owns(curl):
                 continue  # a 政策文件 link to the province's portal is not this site's column
             yield {"type": "column", "row": {"site": state.target.id, "type": ctype, "name": name, "url": curl,
-                                             "how_found": how, "outcome": "pending", "reason": None}}
+                                             "how_found": how, "outcome": "pending", "reason": None,
+                                             "coverage": "pending"}}
             types_at.setdefault(curl, []).append(ctype)
         for curl, ctypes in types_at.items():  # the list is fetched once and feeds every type it was given
+            state.coverage.setdefault(curl, ColumnCoverage(curl))
             req = self._request(state, curl, self.parse_list, role="list", priority=50,
                                 meta={"column_type": ctypes[0], "column_url": curl, "list_page": 0})
             if req:
+                state.coverage[curl].asked()
                 yield req
 
     def _home_articles(self, state: SiteState, items: list[Any], links: list[dict[str, Any]]) -> Iterator[Any]:
@@ -292,6 +311,8 @@ class PortalSpider(scrapy.Spider):
         state = self.sites[response.meta["site"]]
         meta = response.meta
         ctype, curl, number = meta["column_type"], meta["column_url"], meta.get("list_page", 0)
+        cov = state.coverage.setdefault(curl, ColumnCoverage(curl))
+        cov.answered()
         alternates = meta.get("alternates") or []
         if response.status == 404 and alternates:  # Hanweb dataproxy at another path
             yield from self._follow(state, meta["page_request"], alternates[0], alternates[1:], ctype, curl, number)
@@ -318,12 +339,16 @@ class PortalSpider(scrapy.Spider):
                 outcome, reason = "js_only", "栏目列表由脚本动态加载，无法读取（需人工核验）"
             yield {"type": "column_outcome", "site": state.target.id, "url": curl, "outcome": outcome,
                    "reason": reason}
+            if outcome == "js_only":
+                cov.problem(reason)
         if not listing:
+            cov.page_failed(number, page["reason"] or page["outcome"] or f"HTTP {response.status}")
             return
-        for it in items:
-            if it.date and it.date < state.cutoff:
-                continue
+        in_window = [it for it in items if not (it.date and it.date < state.cutoff)]
+        cov.listed(listing, len(in_window))
+        for it in in_window:
             if state.owns(it.url):
+                cov.wanted.add(self._fp(it.url))
                 req = self._request(state, it.url, self.parse_article, role="article", priority=20,
                                     meta={"column_type": ctype, "column_url": curl})
                 if req:
@@ -331,10 +356,14 @@ class PortalSpider(scrapy.Spider):
             else:
                 state.link_targets.setdefault(it.url, response.url)
         dated = [it.date for it in items if it.date]
-        past_cutoff = bool(dated) and max(dated) < state.cutoff
+        cov.past_cutoff = bool(dated) and max(dated) < state.cutoff
         nxt = listing.next_page
-        if nxt and not past_cutoff and number + 1 < self.max_list_pages:
-            yield from self._follow(state, nxt, nxt.url, list(nxt.alternates), ctype, curl, number + 1)
+        if not nxt or cov.past_cutoff:
+            return
+        if number + 1 >= self.max_list_pages:
+            cov.problem(f"翻页达到上限（max_list_pages={self.max_list_pages}）")
+            return
+        yield from self._follow(state, nxt, nxt.url, list(nxt.alternates), ctype, curl, number + 1)
 
     def _follow(self, state: SiteState, nxt: Any, url: str, alternates: list[str], ctype: str, curl: str,
                 number: int) -> Iterator[Any]:
@@ -347,6 +376,7 @@ class PortalSpider(scrapy.Spider):
         else:
             req = self._request(state, url, self.parse_list, role="list", priority=40, meta=meta)
         if req:
+            state.coverage[curl].asked()
             yield req
 
     def parse_article(self, response: Response) -> Iterator[Any]:
@@ -364,6 +394,7 @@ class PortalSpider(scrapy.Spider):
                        "message": f"{type(exc).__name__}: {exc}"}
             else:
                 bundle["document"] = _document_row(state.target.id, page["url"], ctype, curl, fields)
+        (state.ok if page["outcome"] == "ok" else state.failed).add(page["fingerprint"])
         yield bundle
         yield self._probe_for_page(response, state, page)
 
@@ -417,6 +448,12 @@ class PortalSpider(scrapy.Spider):
                                             "outcome": out.outcome, "reason": out.reason,
                                             "detail_json": _json({"retries": req.meta.get("retry_times", 0),
                                                                   "timeout_s": req.meta.get("download_timeout")})}}
+        if role == "article":
+            state.failed.add(page["fingerprint"])
+        if role == "list":
+            cov = state.coverage.setdefault(req.meta["column_url"], ColumnCoverage(req.meta["column_url"]))
+            cov.answered()
+            cov.page_failed(req.meta.get("list_page", 0), out.reason or out.outcome)
         if role == "list" and req.meta.get("list_page", 0) == 0:
             yield {"type": "column_outcome", "site": state.target.id, "url": req.meta["column_url"],
                    "outcome": out.outcome, "reason": out.reason}
