@@ -9,6 +9,7 @@ leg of a redirect loop (no errback, nothing recorded) and its offsite filter ign
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from gongkai.text import compact
 from gongkai.vocab import column_label
 
 BINARY_SNIFF = 4096
+FAILED_HOME = ("broken", "error")  # outcomes worth another attempt (blocked answers, it is not down)
 MAX_STUB_HOPS = 3  # 引导页 → 引导页 → … is followed this many times
 
 
@@ -54,6 +56,7 @@ class SiteState:
     coverage: dict[str, ColumnCoverage] = field(default_factory=dict)  # column list URL → its ledger
     ok: set[str] = field(default_factory=set)              # fingerprints of articles stored with outcome ok
     failed: set[str] = field(default_factory=set)          # fingerprints of articles that failed
+    home_pending: int = 0                                  # home attempts waiting for their time
     pages: int = 0
     links_checked: int = 0
     dialect: str | None = None
@@ -100,6 +103,9 @@ class PortalSpider(scrapy.Spider):
         spider.cloak_check = s.getbool("GONGKAI_CLOAK_CHECK")
         spider.home_articles = s.getint("GONGKAI_HOME_ARTICLES")
         spider.home_retries = max(s.getint("RETRY_TIMES"), 3)
+        spider.home_attempts = s.getint("GONGKAI_HOME_ATTEMPTS")
+        spider.home_interval = s.getfloat("GONGKAI_HOME_ATTEMPT_INTERVAL")
+        spider.download_timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         start = spider.targets.audit.parsed_period.start
         cutoff = start - timedelta(days=s.getint("GONGKAI_LOOKBACK_DAYS"))
         spider.sites = {t.id: SiteState(target=t, cutoff=cutoff) for t in spider.targets.sites}
@@ -156,7 +162,7 @@ class PortalSpider(scrapy.Spider):
             site = state.target
             yield {"type": "site_started", "site": site.id}
             req = self._request(state, site.home, self.parse_home, role="home", priority=100,
-                                meta={"max_retry_times": self.home_retries})
+                                meta=self._home_meta(attempt=1))
             if req:
                 yield req
             missing = urljoin(site.home, f"/gongkai-not-found-{uuid.uuid4().hex[:12]}.html")
@@ -250,9 +256,11 @@ class PortalSpider(scrapy.Spider):
                                         "method": page["method"], "fingerprint": page["fingerprint"],
                                         "final_url": response.url, "status": response.status,
                                         "outcome": page["outcome"], "reason": page["reason"],
-                                        "detail_json": _json({"retries": response.meta.get("retry_times", 0)})}}
+                                        "detail_json": _json(self._home_detail(response.meta))}}
         if state.dialect:
             yield {"type": "dialect", "site": state.target.id, "dialect": state.dialect}
+        if page["outcome"] in FAILED_HOME:
+            self._retry_home(state, response.request)
         if page["outcome"] != "ok" or not html:
             return
         yield from self._columns(state, html, response.url)
@@ -270,7 +278,7 @@ class PortalSpider(scrapy.Spider):
             yield {"type": "origins", "site": state.target.id,
                    "origins": [*state.target.origins(), *sorted(state.extra_origins)]}
         req = self._request(state, landing, self.parse_home, role="home", priority=100,
-                            meta={"stub_hops": hops + 1, "max_retry_times": self.home_retries})
+                            meta={**self._home_meta(attempt=1), "stub_hops": hops + 1})
         if req:
             yield req
 
@@ -425,6 +433,41 @@ class PortalSpider(scrapy.Spider):
     def on_cloak_error(self, failure: Failure) -> None:
         self.logger.info("cloak re-fetch failed for %s: %s", failure.request.url, failure.value)
 
+    # -- availability: a failing home is tried again, spread over the audit ----------------------------
+    def _home_meta(self, attempt: int) -> dict[str, Any]:
+        return {"max_retry_times": self.home_retries, "home_attempt": attempt, "started": time.monotonic()}
+
+    def _home_detail(self, meta: dict[str, Any]) -> dict[str, Any]:
+        """What the availability rule shows for one attempt: which, how long, with which timeout."""
+        return {"attempt": meta.get("home_attempt", 1), "of": self.home_attempts,
+                "seconds": round(time.monotonic() - meta.get("started", time.monotonic()), 1),
+                "timeout_s": self.download_timeout, "retries": meta.get("retry_times", 0)}
+
+    def _retry_home(self, state: SiteState, failed: scrapy.Request) -> None:
+        """Ask the home page again after the interval, until the attempts are used up.
+
+        One failed fetch must not veto a site: the network of either side may blink.  The spider
+        stays open (``on_idle``) while an attempt waits.
+        """
+        attempt = failed.meta.get("home_attempt", 1)
+        if attempt >= self.home_attempts:
+            return
+        state.home_pending += 1
+        url = _asked_url(failed)
+        meta = {k: failed.meta[k] for k in ("site", "role", "download_slot", "stub_hops") if k in failed.meta}
+
+        def send() -> None:
+            state.home_pending -= 1
+            req = scrapy.Request(url, callback=self.parse_home, errback=self.on_error, dont_filter=True,
+                                 priority=100, meta={**meta, **self._home_meta(attempt + 1)})
+            self._stamp(req)
+            self.crawler.engine.crawl(req)
+
+        # the reactor Scrapy installed (imported at module level it would install the default one)
+        from twisted.internet import reactor
+
+        reactor.callLater(self.home_interval, send)
+
     # -- failures -------------------------------------------------------------------------------------
     def on_error(self, failure: Failure) -> Iterator[Any]:
         """A page that produced no response: record it (and the home probe) with its reason."""
@@ -446,8 +489,9 @@ class PortalSpider(scrapy.Spider):
             yield {"type": "probe", "row": {"site": state.target.id, "kind": "home", "url": page["url"],
                                             "method": page["method"], "fingerprint": page["fingerprint"],
                                             "outcome": out.outcome, "reason": out.reason,
-                                            "detail_json": _json({"retries": req.meta.get("retry_times", 0),
-                                                                  "timeout_s": req.meta.get("download_timeout")})}}
+                                            "detail_json": _json(self._home_detail(req.meta))}}
+            if out.outcome in FAILED_HOME:
+                self._retry_home(state, req)
         if role == "article":
             state.failed.add(page["fingerprint"])
         if role == "list":
@@ -461,7 +505,7 @@ class PortalSpider(scrapy.Spider):
     # -- link checks (after the crawl proper) ---------------------------------------------------------
     def on_idle(self) -> None:
         """When pages are done, check every link target not fetched yet (HEAD, then GET)."""
-        scheduled = False
+        scheduled = any(state.home_pending for state in self.sites.values())
         for state in self.sites.values():
             for target, source in list(state.link_targets.items()):
                 if target in state.checked or target in state.scheduled:
