@@ -13,7 +13,7 @@ from typing import Any
 
 from scrapy import signals
 
-from gongkai.store import Store
+from gongkai.store import Store, machine_failure
 
 FINISHED = "finished"
 
@@ -40,6 +40,13 @@ class CrawlCloser:
 
     def closed(self, spider: Any, reason: str) -> None:
         finished = reason == FINISHED
+        try:
+            self._write(spider, reason, finished)
+        except Exception as exc:  # noqa: BLE001 - a store that cannot be written leaves the audit "running"
+            if not machine_failure(exc):
+                raise
+
+    def _write(self, spider: Any, reason: str, finished: bool) -> None:
         store = Store(self.store_url)
         try:
             for site_id, state in getattr(spider, "sites", {}).items():

@@ -256,6 +256,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `gongkai rules | head`
         sys.stderr.close()
         return EXIT_OK
+    except stages.MachineError as exc:
+        print(f"gongkai: error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("gongkai: interrupted; what was collected is in the store", file=sys.stderr)
         return 130

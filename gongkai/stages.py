@@ -26,6 +26,10 @@ class StageError(Exception):
     """A stage cannot run (missing store, unknown audit); the message is one line for the user."""
 
 
+class MachineError(Exception):
+    """This machine failed the stage (disk full, read-only store); one line naming the path, exit 1."""
+
+
 @dataclass(frozen=True)
 class CrawlOutcome:
     """How a crawl ended: only a ``finished`` crawl may be checked and reported as complete."""
@@ -129,6 +133,7 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, r
     from scrapy.settings import Settings
 
     from gongkai.crawler import settings as crawler_settings
+    from gongkai.crawler.pipelines import STORE_FAILURE
     from gongkai.crawler.spiders.portal import PortalSpider
 
     store = open_store(store_location)
@@ -152,11 +157,16 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, r
     if quiet:  # failures are recorded in the store with their reasons; the terminal stays readable
         for name in ("scrapy.downloadermiddlewares.retry", "scrapy.core.scraper", "scrapy.core.downloader"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
-    process.crawl(PortalSpider, targets=targets, audit_id=audit_id, ledger=ledger)
+    crawler = process.create_crawler(PortalSpider)
+    process.crawl(crawler, targets=targets, audit_id=audit_id, ledger=ledger)
     try:
         process.start()
     finally:
         _restore_signals()
+    failure = crawler.stats.get_value(STORE_FAILURE) if crawler.stats else None
+    if failure:
+        raise MachineError(f"{store_location}: {failure}; the crawl stopped and what it stored is kept — "
+                           "free the disk, then continue with --resume")
     return crawl_outcome(open_store(store_location), audit_id)
 
 

@@ -33,11 +33,11 @@ from gongkai.crawler.extract import navigation, redirect
 from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.markup import is_article_url, is_attachment, parse_document
 from gongkai.crawler.settings import BAIDUSPIDER_UA
+from gongkai.crawler.sniff import is_binary
 from gongkai.targets import SiteTarget, Targets, origin
 from gongkai.text import compact
 from gongkai.vocab import column_label
 
-BINARY_SNIFF = 4096
 FAILED_HOME = ("broken", "error")  # outcomes worth another attempt (blocked answers, it is not down)
 MAX_STUB_HOPS = 3  # 引导页 → 引导页 → … is followed this many times
 
@@ -200,7 +200,7 @@ class PortalSpider(scrapy.Spider):
         """Decoded HTML, or '' for binary bodies (PDFs, or binary served as text/html)."""
         if not isinstance(response, TextResponse):
             return ""
-        if b"\x00" in response.body[:BINARY_SNIFF]:
+        if is_binary(response.body, response.headers.get(b"Content-Type", b"").decode("latin-1")):
             return ""
         try:
             return response.text
