@@ -1,9 +1,12 @@
 """The portal spider: home → columns → list pages (all pages) → articles, then link checks.
 
 The spider only routes: parsing lives in ``crawler/dialects`` and ``crawler/extract``, outcomes in
-``crawler/linkcheck``, persistence in the item pipeline.  Every request is ``dont_filter`` and the
-spider keeps its own per-site ledger, because Scrapy's dupefilter would silently drop the second
-leg of a redirect loop (no errback, nothing recorded) and its offsite filter ignores ports.
+``crawler/linkcheck``, persistence in the item pipeline, the coverage verdict in
+``crawler/coverage``.  Every request is ``dont_filter`` and the spider keeps its own per-site
+ledger keyed by Scrapy's request fingerprint (method + canonical URL + body: Hanweb's dataproxy
+POSTs share one URL), because Scrapy's dupefilter would silently drop the second leg of a redirect
+loop (no errback, nothing recorded) and its offsite filter ignores ports.  Each column's ledger
+(what the CMS announced, what was listed and fetched) is written when the crawl closes.
 """
 
 from __future__ import annotations
