@@ -38,6 +38,9 @@ REDIRECT_MAX_TIMES = 10
 METAREFRESH_ENABLED = True
 
 CONCURRENT_REQUESTS = 16
+# politeness is per host (Scrapy's default download slot): sites sharing a host share its delay;
+# the downloader-aware queue serves every slot in turn, so one big portal never starves the others
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 RANDOMIZE_DOWNLOAD_DELAY = True
@@ -55,6 +58,7 @@ GONGKAI_LOOKBACK_DAYS = 400
 GONGKAI_CLOAK_CHECK = True
 GONGKAI_HOME_ATTEMPTS = 3          # a failing home page is tried again, spread over the audit …
 GONGKAI_HOME_ATTEMPT_INTERVAL = 60  # … at least this many seconds apart, before 站点无法访问 may fail
+GONGKAI_LINK_MAXSIZE = 2_000_000  # bytes a link check's GET reads (and never more than DOWNLOAD_MAXSIZE)
 GONGKAI_HOME_ARTICLES = 20   # linked articles fetched from the home page when it prints no dates
 
 FRIENDLY_NAMES = {

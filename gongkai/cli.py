@@ -110,6 +110,17 @@ def _print_coverage(store: stages.Store, audit_id: int) -> None:
         _say(line)
 
 
+def cmd_probe(args: argparse.Namespace) -> int:
+    targets = _load(args.targets)
+    store = _store_for(args, must_exist=False)
+    location = store.url.removeprefix("sqlite:///") if store.url.startswith("sqlite:///") else store.url
+    store.close()
+    for row in stages.probe(targets, location):
+        took = f"{row['seconds']:.1f}s" if row["seconds"] is not None else "—"
+        _say(f"{row['at']} {row['site']} {row['outcome']} {took} {row['reason']}")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     store = _store_for(args, must_exist=True)
     audit_id = stages.resolve_audit(store, args.audit)
@@ -210,6 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", help="store path or SQLAlchemy URL")
     p.add_argument("--resume", action="store_true", help="continue the latest audit in the store: keep what it stored")
     p.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+
+    p = add("probe", cmd_probe, "availability monitoring: one timed request per site home into the store "
+                                "(run from cron; 站点无法访问 uses a week of these)")
+    p.add_argument("targets", help="targets.yaml")
+    p.add_argument("--out", help="directory holding the store gongkai.sqlite")
+    p.add_argument("--store", help="store path or SQLAlchemy URL")
 
     p = add("check", cmd_check, "run the rules over a crawled audit (no crawling)")
     p.add_argument("--out", help="directory holding the store gongkai.sqlite")

@@ -170,6 +170,38 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, r
     return crawl_outcome(open_store(store_location), audit_id)
 
 
+def probe(targets: Targets, store_location: Path | str) -> list[dict[str, Any]]:
+    """One timed request per site home into the store's monitoring history; returns what was seen."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from gongkai.crawler import settings as crawler_settings
+    from gongkai.crawler.monitor import MonitorSpider
+
+    store = open_store(store_location)
+    store_url = store.url
+    started = now_iso()
+    store.close()
+    settings = Settings()
+    settings.setmodule(crawler_settings, priority="project")
+    user_agent = targets.crawl.user_agent
+    if user_agent:
+        settings.set("USER_AGENT", user_agent, priority="cmdline")
+    settings.set("GONGKAI_STORE", store_url, priority="cmdline")
+    settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
+    process = CrawlerProcess(settings)
+    process.crawl(MonitorSpider, targets=targets)
+    try:
+        process.start()
+    finally:
+        _restore_signals()
+    store = open_store(store_location)
+    try:
+        return [row for site in targets.sites for row in store.monitor_history(site.id, started, "9999")]
+    finally:
+        store.close()
+
+
 def crawl_outcome(store: Store, audit_id: int) -> CrawlOutcome:
     """Read back how the crawl of ``audit_id`` ended (written by the crawler's CrawlCloser)."""
     from gongkai.crawler.offline import nothing_answered

@@ -145,6 +145,19 @@ results = sa.Table(
     sa.Column("reason", sa.Text), sa.Column("message", sa.Text), sa.Column("evidence_json", sa.Text),
 )
 
+# availability monitoring (`gongkai probe`, run from cron): one timed request per site home, kept
+# across audits — the official 站点无法访问 check is a week of such probes, not one crawl
+monitor_probes = sa.Table(
+    "monitor_probes", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("site", sa.Text, nullable=False), sa.Column("url", sa.Text, nullable=False),
+    sa.Column("at", sa.Text, nullable=False),   # UTC ISO time the request was sent
+    sa.Column("seconds", sa.Float), sa.Column("timeout_s", sa.Float), sa.Column("status", sa.Integer),
+    sa.Column("outcome", sa.Text, nullable=False),  # ok | broken | blocked | unknown
+    sa.Column("reason", sa.Text),
+)
+sa.Index("ix_monitor_site_at", monitor_probes.c.site, monitor_probes.c.at)
+
 errors = sa.Table(
     "errors", meta,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -320,6 +333,17 @@ class Store:
         row = {"at": now_iso(), **row}
         with self.engine.begin() as conn:
             conn.execute(probes.insert().values(audit_id=audit_id, **row))
+
+    def save_monitor_probe(self, row: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(monitor_probes.insert().values(**row))
+
+    def monitor_history(self, site: str, since: str, until: str) -> list[dict[str, Any]]:
+        """Monitoring probes of a site's home with ``since <= at < until`` (ISO strings), oldest first."""
+        query = (sa.select(monitor_probes).where(monitor_probes.c.site == site, monitor_probes.c.at >= since,
+                                                  monitor_probes.c.at < until).order_by(monitor_probes.c.at))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
 
     def record_error(self, audit_id: int, site: str | None, stage: str, subject: str, message: str) -> None:
         with self.engine.begin() as conn:

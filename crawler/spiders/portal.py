@@ -109,6 +109,7 @@ class PortalSpider(scrapy.Spider):
         spider.home_attempts = s.getint("GONGKAI_HOME_ATTEMPTS")
         spider.home_interval = s.getfloat("GONGKAI_HOME_ATTEMPT_INTERVAL")
         spider.download_timeout = s.getfloat("DOWNLOAD_TIMEOUT")
+        spider.link_maxsize = min(s.getint("GONGKAI_LINK_MAXSIZE"), s.getint("DOWNLOAD_MAXSIZE") or 2**62)
         start = spider.targets.audit.parsed_period.start
         cutoff = start - timedelta(days=s.getint("GONGKAI_LOOKBACK_DAYS"))
         spider.sites = {t.id: SiteState(target=t, cutoff=cutoff) for t in spider.targets.sites}
@@ -128,7 +129,7 @@ class PortalSpider(scrapy.Spider):
         The ledger keys on Scrapy's request fingerprint: two dataproxy POSTs with one URL and two
         columns in their bodies are two pages.
         """
-        base_meta = {"site": state.target.id, "role": role, "download_slot": f"site:{state.target.id}"}
+        base_meta = {"site": state.target.id, "role": role}
         cls = kw.pop("request_cls", scrapy.Request)
         req = cls(url, callback=callback, errback=self.on_error, dont_filter=True, priority=priority,
                   meta={**base_meta, **(meta or {})}, **kw)
@@ -171,16 +172,14 @@ class PortalSpider(scrapy.Spider):
             missing = urljoin(site.home, f"/gongkai-not-found-{uuid.uuid4().hex[:12]}.html")
             probe = scrapy.Request(missing, callback=self.parse_not_found, errback=self.on_not_found_error,
                                    dont_filter=True, priority=90,
-                                   meta={"site": site.id, "role": "not_found", "download_slot": f"site:{site.id}",
-                                         "dont_retry": True})
+                                   meta={"site": site.id, "role": "not_found", "dont_retry": True})
             self._stamp(probe)
             yield probe
             if self.cloak_check:
                 cloak = scrapy.Request(site.home, callback=self.parse_cloak, errback=self.on_cloak_error,
                                        dont_filter=True, priority=80, headers={"User-Agent": BAIDUSPIDER_UA,
                                                                                "Referer": "https://www.baidu.com/"},
-                                       meta={"site": site.id, "role": "cloak", "download_slot": f"site:{site.id}",
-                                             "dont_retry": True})
+                                       meta={"site": site.id, "role": "cloak", "dont_retry": True})
                 self._stamp(cloak)
                 yield cloak
 
@@ -457,7 +456,7 @@ class PortalSpider(scrapy.Spider):
             return
         state.home_pending += 1
         url = _asked_url(failed)
-        meta = {k: failed.meta[k] for k in ("site", "role", "download_slot", "stub_hops") if k in failed.meta}
+        meta = {k: failed.meta[k] for k in ("site", "role", "stub_hops") if k in failed.meta}
 
         def send() -> None:
             state.home_pending -= 1
@@ -526,11 +525,10 @@ class PortalSpider(scrapy.Spider):
         internal = state.owns(target)
         if method is None:
             method = "GET" if internal and not is_attachment(target) else "HEAD"
-        slot = f"site:{state.target.id}" if internal else None
         meta = {"site": state.target.id, "role": "link", "source": source, "dont_retry": method == "HEAD",
-                "max_retry_times": 1, "download_maxsize": 2_000_000 if method == "GET" else 0}
-        if slot:
-            meta["download_slot"] = slot
+                "max_retry_times": 1}
+        if method == "GET":  # a link check reads the head of the page only (soft 404, title)
+            meta["download_maxsize"] = self.link_maxsize
         return scrapy.Request(target, method=method, callback=self.parse_link, errback=self.on_link_error,
                               dont_filter=True, priority=-10, headers={"Referer": source}, meta=meta)
 
