@@ -44,6 +44,7 @@ _LABEL_COLON = re.compile(_BOUNDARY + r"(" + _ALL + r")\s*:")
 _NEXT_LABEL = re.compile(r"(" + _ALL + r")\s*:")  # inside a value no boundary is needed
 _LABEL_ONLY = re.compile(r"^(" + _ALL + r")\s*:?$")
 _GENERIC_LABEL = re.compile(r"^[^\s:\d]{1,8}\s*:")
+_GENERIC_LABEL_ONLY = re.compile(r"^[^\s:\d]{1,8}\s*:$")
 
 
 def _canonical(label_text: str) -> str:
@@ -59,6 +60,16 @@ def label_of(text: str) -> str | None:
     """The known label (field or stop label) that ``text`` consists of, colon optional, else None."""
     only = _LABEL_ONLY.match(fold(text.strip()))
     return _canonical(only.group(1)) if only else None
+
+
+def cell_label(text: str) -> str | None:
+    """The label a table cell consists of: a known one, colon optional, or any short word ending
+    in a colon ("名称：") — a header cell even where no field of ours is named."""
+    known = label_of(text)
+    if known:
+        return known
+    folded = fold(text.strip())
+    return _canonical(folded.rstrip(": ")) if _GENERIC_LABEL_ONLY.match(folded) else None
 
 
 def is_label_text(text: str) -> bool:

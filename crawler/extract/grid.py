@@ -20,7 +20,7 @@ from __future__ import annotations
 from lxml import etree
 
 from .dom import tag_of, text_lines
-from .fields import EMPTY, is_known_label_line, label_of
+from .fields import EMPTY, cell_label, is_known_label_line, label_of
 
 MAX_COLSPAN = 20
 MAX_ROWS = 200          # a metadata table has a handful of rows; a larger one is data
@@ -38,7 +38,7 @@ def _cells(row: etree._Element) -> list[Cell]:
                 span = max(1, min(int(cell.get("colspan") or 1), MAX_COLSPAN))
             except ValueError:
                 span = 1
-            out.append((text, label_of(text) if text else None, span))
+            out.append((text, cell_label(text) if text else None, span))
     return out
 
 

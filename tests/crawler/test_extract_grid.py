@@ -54,3 +54,9 @@ def test_a_row_of_pairs_with_empty_values_is_not_a_header_over_the_next_row() ->
     table = _table("""<table><tr><td>索引号：</td><td>A1</td><td>文号：</td><td></td><td>发布机构：</td><td></td></tr>
 <tr><td colspan="6">关于某某的通知</td></tr></table>""")
     assert table_lines(table) == ["索引号：A1", f"文号：{EMPTY}", f"发布机构：{EMPTY}", "关于某某的通知"]
+
+
+def test_a_header_may_name_columns_outside_the_vocabulary_when_they_read_as_labels() -> None:
+    table = _table("""<table><tr><td>索取号：</td><td>名称：</td><td>发布时间：</td></tr>
+<tr><td>A-2024-1</td><td>关于某某的通知</td><td>2024-06-05</td></tr></table>""")
+    assert table_lines(table) == ["索取号：A-2024-1", "名称：关于某某的通知", "发布时间：2024-06-05"]
