@@ -31,3 +31,14 @@ def column_label(column_type: str) -> str:
     """Chinese display name of a column type (``policy_docs`` → 政策文件)."""
     spec = load_config("columns.yaml")["types"].get(column_type, {})
     return str(spec.get("label") or column_type)
+
+
+def field_labels() -> dict[str, tuple[str, ...]]:
+    """Metadata field → its labels, most trusted first, from ``config/fields.yaml``."""
+    spec = load_config("fields.yaml")["fields"]
+    return {field: tuple(str(entry["label"]) for entry in entries) for field, entries in spec.items()}
+
+
+def stop_labels() -> tuple[str, ...]:
+    """Labels of no field that still end the value before them (``config/fields.yaml``)."""
+    return tuple(str(label) for group in load_config("fields.yaml")["stop_labels"] for label in group["labels"])

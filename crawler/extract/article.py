@@ -19,18 +19,20 @@ from gongkai.text import date_from_url, parse_date, simplify, year_from_url
 
 from .content import content_block, without_tables
 from .dom import parse, tag_of, text_lines
-from .fields import doc_number, first_token, is_known_label_line, organisation, read_fields, validity
+from .fields import is_known_label_line, read_fields
 from .fold import fold
 from .links import attachment_links, related_links
+from .metadata import field_lines
 from .page import base_url, meta_tags, meta_value, page_title
 from .signature import find_signature
+from .values import doc_number, first_token, index_number, is_doc_number, publisher, validity
 
 MAX_BODY = 100_000
 HEADER_WINDOW = 6       # lines under the title where an unlabelled publication date may stand
 _DATE_TIME_LINE = re.compile(r"^\s*(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
-NUMBER_LINE_WINDOW = 8  # lines at the top of the body where a 发文字号 line may stand
-_DOC_NUMBER_LINE = re.compile(
-    r"^[\u4e00-\u9fff]{1,16}\s*[〔\[【(［（﹝]\s*(?:19|20)\d{2}\s*[〕\]】)］）﹞]\s*(?:第\s*)?\d{1,5}\s*[号號]$")
+HEADER_LINES = 20  # most lines a 版头 (份号, 紧急程度, joint issuers' 红头, 文号, title) takes
+_RUNNING_TEXT = re.compile(r"[。；;：:！？]$")
+MAX_HEADER_LINE = 60
 _SITE_SUFFIX = re.compile(r"(网|网站|门户|政府|人民政府|政府网|平台|gov\.cn|首页|官网)$", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|——|—|\s-\s|-)\s*")
 _HEADINGS = frozenset({"h1", "h2", "h3"})
@@ -44,7 +46,7 @@ def extract_article(html: str, url: str) -> ArticleFields:
     root = parse(html)
     meta = meta_tags(root)
     lines = text_lines(root)
-    fields = read_fields(lines)
+    fields = read_fields(field_lines(root))
     block = content_block(root)
     body = text_lines(block)
     signature = find_signature(text_lines(without_tables(block)) if block is not None else [])
@@ -58,8 +60,8 @@ def extract_article(html: str, url: str) -> ArticleFields:
                       or _first_date([meta_value(meta, *PUBLISH_META)], year) or date_from_url(url)),
         written_date=_first_date(fields.get("written_date", []), year) or signature.written_date,
         doc_number=_first(fields, "doc_number", doc_number) or _number_line(body),
-        index_number=_first(fields, "index_number", first_token),
-        publisher=_first(fields, "publisher", organisation) or meta_value(meta, *SOURCE_META) or None,
+        index_number=_first(fields, "index_number", index_number),
+        publisher=_first(fields, "publisher", publisher) or publisher(meta_value(meta, *SOURCE_META)) or None,
         validity=_simplified(_first(fields, "validity", validity)),
         disclosure_label=_simplified(field_label) or signature.label,
         label_slot="field" if field_label else ("signature" if signature.label else None),
@@ -110,11 +112,25 @@ def _header_date(lines: list[str], title: str | None) -> date | None:
 
 
 def _number_line(body: list[str]) -> str | None:
-    """The 发文字号 printed on its own line under the title (国发〔2019〕5号)."""
-    for line in body[:NUMBER_LINE_WINDOW]:
-        if _DOC_NUMBER_LINE.match(fold(line.strip())):
+    """The 发文字号 printed unlabelled on a line of its own in the 版头 of the body: under the
+    红头 (某某市人民政府文件, one line per issuer of a joint document) or the title, as a 公文 —
+    often pasted from Word — prints it.
+
+    Only a line that is a 文号 and nothing else counts, and only before the running text starts:
+    a number quoted in a sentence, or further down, is another document's.
+    """
+    for line in body[:HEADER_LINES]:
+        if is_doc_number(line):
             return line.strip()
+        if _is_running_text(line):
+            return None
     return None
+
+
+def _is_running_text(line: str) -> bool:
+    """The first line of the 主体 (主送机关 "各区人民政府：", a sentence): the 版头 is over."""
+    text = fold(line.strip())
+    return len(text) > MAX_HEADER_LINE or bool(_RUNNING_TEXT.search(text))
 
 
 def _title(fields: dict[str, list[str]], meta: dict[str, str], root: etree._Element,

@@ -3,9 +3,11 @@
 Real sites put 索引号/发文字号/发布日期 … in 2-, 4- or 6-cell table rows, in ``<li>``/``<span>``
 runs on one line, with the label and value in one cell or in two, with "：" or ":" or no colon
 at all, in simplified or traditional characters.  All of these read the same once the page is
-seen as *lines* (see :func:`dom.text_lines`): a label is a known word followed by a colon at
-the start of a line or after a space; its value runs to the next label on that line, or — when
-nothing follows the colon — is the next line, unless that line is itself a label.
+seen as *lines* (see :func:`dom.text_lines`, and :mod:`metadata` for the tables and empty slots
+it rewrites first): a label is a known word followed by a colon at the start of a line or after
+a space; its value runs to the next known label on that line (glued or not: "来源：某局发布日期：…"),
+or — when nothing follows the colon — is the next line, unless that line is itself a label or
+the slot is marked :data:`EMPTY`.  The labels are data: ``config/fields.yaml``.
 """
 
 from __future__ import annotations
@@ -13,27 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from gongkai.vocab import field_labels, stop_labels
+
 from .fold import fold
 
 # Field → labels, most trusted first.  Spaces inside labels ("索 引 号", "标　　题") are allowed.
-FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "title": ("信息名称", "文件名称", "文件标题", "标题", "题名"),
-    "index_number": ("索引号", "信息索引", "索取号"),
-    "doc_number": ("发文字号", "文号", "发文编号", "文件编号"),
-    "publisher": ("发布机构", "发文机关", "发文机构", "发文单位", "发布单位", "制发机关", "信息来源", "来源",
-                  "责任部门", "责任单位"),
-    "publish_date": ("发布日期", "发布时间", "公开日期", "发文日期", "时间", "日期"),
-    "written_date": ("成文日期", "成文时间"),
-    "validity": ("有效性", "时效性", "效力状态", "有效状态"),
-    "disclosure_label": ("公开方式", "公开属性", "信息公开选项", "公开形式", "公开类型"),
-}
+FIELD_LABELS: dict[str, tuple[str, ...]] = field_labels()
 # Labels that belong to no field but end the value of the label before them.
-OTHER_LABELS: tuple[str, ...] = (
-    "主题分类", "主题词", "生成日期", "公开时限", "公开范围", "分类", "信息类别", "信息分类", "内容概述", "摘要",
-    "访问量", "浏览次数", "浏览量", "阅读次数", "点击数", "点击率", "作者", "编辑", "责任编辑", "字号", "字体", "打印",
-    "体裁分类", "组配分类", "服务对象", "关键词", "所属主题", "公文种类", "实施日期", "生效日期", "废止日期",
-    "失效日期", "截止日期", "有效期", "统一编号", "登记号", "所属机构", "发布人", "审核人", "文种",
-)
+OTHER_LABELS: tuple[str, ...] = stop_labels()
+EMPTY = "\ue000"  # the value of a slot the page shows empty: never replaced by the next line's text
 MAX_VALUE = 300
 MAX_NEXT_LINE_VALUE = 150  # a longer next line is body text, not a metadata value
 
@@ -51,10 +41,10 @@ def _label_pattern(labels: Iterable[str]) -> str:
 _ALL = _label_pattern([*_LABEL_FIELD, *OTHER_LABELS])
 _BOUNDARY = r"(?:^|(?<=[\s|｜/、,;>》】\])）(]))"
 _LABEL_COLON = re.compile(_BOUNDARY + r"(" + _ALL + r")\s*:")
+_NEXT_LABEL = re.compile(r"(" + _ALL + r")\s*:")  # inside a value no boundary is needed
 _LABEL_ONLY = re.compile(r"^(" + _ALL + r")\s*:?$")
 _GENERIC_LABEL = re.compile(r"^[^\s:\d]{1,8}\s*:")
-_ORG_END = re.compile(r"(院|部|厅|局|委|会|府|室|处|办|队|所|站|中心|公司|集团|银行|政府|[省市县区镇乡]|社|台|报|网|署|总局)$")
-_DOC_NUMBER_END = re.compile(r"[号號]$")
+_GENERIC_LABEL_ONLY = re.compile(r"^[^\s:\d]{1,8}\s*:$")
 
 
 def _canonical(label_text: str) -> str:
@@ -64,6 +54,32 @@ def _canonical(label_text: str) -> str:
 def _is_label_line(line: str) -> bool:
     folded = fold(line)
     return bool(_LABEL_COLON.match(folded) or _LABEL_ONLY.match(folded) or _GENERIC_LABEL.match(folded))
+
+
+def label_of(text: str) -> str | None:
+    """The known label (field or stop label) that ``text`` consists of, colon optional, else None."""
+    only = _LABEL_ONLY.match(fold(text.strip()))
+    return _canonical(only.group(1)) if only else None
+
+
+def cell_label(text: str) -> str | None:
+    """The label a table cell consists of: a known one, colon optional, or any short word ending
+    in a colon ("名称：") — a header cell even where no field of ours is named."""
+    known = label_of(text)
+    if known:
+        return known
+    folded = fold(text.strip())
+    return _canonical(folded.rstrip(": ")) if _GENERIC_LABEL_ONLY.match(folded) else None
+
+
+def is_label_text(text: str) -> bool:
+    """Whether ``text`` is nothing but a label ("备注", "发布机构：") — never a field's value."""
+    return label_of(text) is not None
+
+
+def field_of(label: str) -> str | None:
+    """The field a canonical label names (None for stop labels and unknown words)."""
+    return _LABEL_FIELD.get(label)
 
 
 def is_known_label_line(line: str) -> bool:
@@ -77,6 +93,24 @@ def _is_value_line(lines: list[str], i: int) -> bool:
     return i < len(lines) and len(lines[i]) <= MAX_NEXT_LINE_VALUE and not _is_label_line(lines[i])
 
 
+def _label_matches(folded: str) -> list[re.Match[str]]:
+    """Known labels followed by a colon: the first at a boundary, the rest anywhere in its value.
+
+    "来源：广州市某区统计局发布日期：2024-06-05" is two pairs although nothing separates 局 from 发布.
+    """
+    first = _LABEL_COLON.search(folded)
+    found = [first] if first else []
+    while found and (m := _NEXT_LABEL.search(folded, found[-1].end())):
+        found.append(m)
+    return found
+
+
+def _up_to_label(text: str) -> str:
+    """``text`` up to the first known label in it: a value never runs into the next pair."""
+    m = _NEXT_LABEL.search(fold(text))
+    return text[:m.start()].strip() if m else text
+
+
 def _pairs_in_line(lines: list[str], i: int) -> list[tuple[str, str]]:
     """(label, value) pairs on line ``i``; a bare trailing label takes the next line as value."""
     line = lines[i]
@@ -85,7 +119,7 @@ def _pairs_in_line(lines: list[str], i: int) -> list[tuple[str, str]]:
     if only:
         spans = [(only.start(1), only.end(1), len(line))]
     else:
-        found = list(_LABEL_COLON.finditer(folded))
+        found = _label_matches(folded)
         spans = [(m.start(1), m.end(), found[k + 1].start(1) if k + 1 < len(found) else len(line))
                  for k, m in enumerate(found)]
     pairs: list[tuple[str, str]] = []
@@ -93,8 +127,8 @@ def _pairs_in_line(lines: list[str], i: int) -> list[tuple[str, str]]:
         label = _canonical(folded[start:value_start].rstrip(": "))
         value = line[value_start:end].strip(" :：\u3000\xa0")
         if not value and end == len(line) and _is_value_line(lines, i + 1):
-            value = lines[i + 1].strip()
-        pairs.append((label, value[:MAX_VALUE]))
+            value = _up_to_label(lines[i + 1].strip())
+        pairs.append((label, value.replace(EMPTY, "").strip()[:MAX_VALUE]))
     return pairs
 
 
@@ -105,50 +139,8 @@ def read_fields(lines: list[str]) -> dict[str, list[str]]:
         if len(line) > 2000:
             continue
         for label, value in _pairs_in_line(lines, i):
-            field = _LABEL_FIELD.get(label)
+            field = field_of(label)
             if field and value:
                 rank = FIELD_LABELS[field].index(label)
                 found.setdefault(field, []).append((rank, i, value))
     return {field: [v for _, _, v in sorted(items)] for field, items in found.items()}
-
-
-def first_token(value: str) -> str:
-    """The value up to the first space: fields such as 索引号 or 有效性 never contain one."""
-    return value.split()[0] if value.split() else ""
-
-
-_VALIDITY_WORD = re.compile(r"有效|失效|废止|廢止|修改|修订|修訂|暂行|暫行|试行|試行|现行|現行|期满|期滿|宣布|继续|繼續|[至到]\s*\d{4}")
-MAX_VALIDITY = 40
-
-
-def validity(value: str) -> str:
-    """A 有效性 value: a short status (有效, 失效, 已废止, 有效期至2027年…), else nothing.
-
-    An empty 有效性 cell makes the line reader take the next line (often the document title) as
-    its value; a status vocabulary keeps that from being read as the document's validity.
-    """
-    token = first_token(value)
-    return token if len(token) <= MAX_VALIDITY and _VALIDITY_WORD.search(token) else ""
-
-
-def organisation(value: str) -> str:
-    """An issuing body, without the UI words that follow it on the same line (下载 收藏 …).
-
-    Joint issuers are kept ("国务院办公厅 中央军委办公厅"): every space-separated part after the first
-    must itself end like an organisation.
-    """
-    parts = value.split()
-    if not parts:
-        return ""
-    kept = [parts[0]]
-    for part in parts[1:]:
-        if not _ORG_END.search(part):
-            break
-        kept.append(part)
-    return " ".join(kept)
-
-
-def doc_number(value: str) -> str:
-    """A 发文字号 as written; trailing words after a complete number (…号) are dropped."""
-    head = first_token(value)
-    return head if _DOC_NUMBER_END.search(head) else value.strip()
