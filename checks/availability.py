@@ -11,13 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import Field
+
 from gongkai.checks.base import MAX_SAMPLES, result
+from gongkai.checks.params import KindParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 
 FAILED = ("broken", "error")
+
+
+class ReachabilityParams(KindParams):
+    """``timeout_s``: the official probe timeout, quoted in evidence (the crawl sets its own)."""
+
+    timeout_s: int = Field(15, gt=0)
 
 
 def _attempts(view: AuditView, site: SiteInfo) -> list[dict[str, Any]]:
@@ -34,13 +43,12 @@ def _attempts(view: AuditView, site: SiteInfo) -> list[dict[str, Any]]:
              "outcome": home.get("outcome") or "ok", "reason": home.get("reason")}]
 
 
-@register("site_reachability")
-def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
+@register("site_reachability", ReachabilityParams)
+def run(view: AuditView, site: SiteInfo, rule: Rule, params: ReachabilityParams) -> Iterator[Result]:
     tries = _attempts(view, site)
     outcomes = [t["outcome"] for t in tries]
     failed = sum(o in FAILED for o in outcomes)
-    ev = {"probes": len(tries), "failed": failed, "timeout_s": params.get("timeout_s", 15),
+    ev = {"probes": len(tries), "failed": failed, "timeout_s": params.timeout_s,
           "tried": tries[:MAX_SAMPLES],
           "note": "官方否决项需连续7天每天≥20次监测，本次仅为审计期间的抓取结果"}
     if not tries:
