@@ -42,6 +42,7 @@ class Kind:
         return self.params.model_validate(rule.params_for(site))
 
     def __call__(self, view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
+        """Run the rule on one site with that site's parameters (the engine also keeps them for messages)."""
         return self.run(view, site, rule, self.params_for(rule, site))
 
 
