@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from gongkai.checks.base import MAX_SAMPLES, result
+from pydantic import field_validator
+
+from gongkai.checks.base import MAX_SAMPLES, result, unless_unseen
+from gongkai.checks.params import ColumnType, KindParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.scope import same_body
@@ -24,6 +27,22 @@ from gongkai.text import cn_number, date_from_url, simplify
 
 _YEAR = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
 UNREADABLE = ("blocked", "js_only", "error", "broken")
+
+
+class ReportParams(KindParams):
+    """``columns``: where reports are listed; ``deadline``: MM-DD of the year after the one covered."""
+
+    columns: list[ColumnType] = ["annual_reports"]
+    deadline: str = "03-31"
+
+    @field_validator("deadline")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        try:
+            date.fromisoformat(f"2024-{value}")   # a leap year: 02-29 is a day
+        except ValueError:
+            raise ValueError(f"not a MM-DD day: {value!r}") from None
+        return value
 
 
 @dataclass(frozen=True)
@@ -70,16 +89,16 @@ def _reports(view: AuditView, site: SiteInfo, year: int) -> list[Report]:
     return list(found.values())
 
 
-def _context(view: AuditView, site: SiteInfo, rule: Rule) -> dict[str, Any]:
-    params = rule.params_for(site)
+def _context(view: AuditView, site: SiteInfo, params: ReportParams) -> dict[str, Any]:
     year = view.period.start.year - 1
-    month, day = (int(x) for x in str(params.get("deadline", "03-31")).split("-"))
-    columns = [c for c in view.columns(site.site) if c["type"] in params.get("columns", ["annual_reports"])]
+    month, day = (int(x) for x in params.deadline.split("-"))
+    columns = [c for c in view.columns(site.site) if c["type"] in params.columns]
     reports = _reports(view, site, year)
     own = sorted((r for r in reports if r.own), key=lambda r: (r.date is None, r.date or date.max))
     return {"year": year, "deadline": date(year + 1, month, day), "columns": columns, "own": own,
             "others": [{"title": r.title, "url": r.url} for r in reports if not r.own][:MAX_SAMPLES],
-            "subject": columns[0]["url"] if columns else site.home}
+            "subject": columns[0]["url"] if columns else site.home,
+            "coverage": view.coverage(site.site, params.columns)}
 
 
 def _evidence(ctx: dict[str, Any], report: Report | None) -> dict[str, Any]:
@@ -90,9 +109,10 @@ def _evidence(ctx: dict[str, Any], report: Report | None) -> dict[str, Any]:
     return ev
 
 
-@register("annual_report_presence")
-def run_missing(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    ctx = _context(view, site, rule)
+@register("annual_report_presence", ReportParams)
+def run_missing(view: AuditView, site: SiteInfo, rule: Rule, params: ReportParams) -> Iterator[Result]:
+    """Missing rests on nothing found: unless the report columns were read whole it is ``unknown``."""
+    ctx = _context(view, site, params)
     period, subject = str(ctx["year"]), ctx["subject"]
     report = ctx["own"][0] if ctx["own"] else None
     ev = _evidence(ctx, report)
@@ -107,12 +127,14 @@ def run_missing(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]
     elif all(c.get("outcome") in UNREADABLE for c in ctx["columns"]):
         yield result(site, rule, subject, "unknown", "年报栏目无法读取", period, **ev)
     else:
-        yield result(site, rule, subject, "fail", f"截至{view.as_of}未找到本机关{ctx['year']}年度报告", period, **ev)
+        yield unless_unseen(result(site, rule, subject, "fail", f"截至{view.as_of}未找到本机关{ctx['year']}年度报告",
+                                   period, **ev), ctx["coverage"])
 
 
-@register("annual_report_timeliness")
-def run_late(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    ctx = _context(view, site, rule)
+@register("annual_report_timeliness", ReportParams)
+def run_late(view: AuditView, site: SiteInfo, rule: Rule, params: ReportParams) -> Iterator[Result]:
+    """Late rests on the earliest copy seen: an earlier one may sit unseen in a column not read whole."""
+    ctx = _context(view, site, params)
     period = str(ctx["year"])
     report = ctx["own"][0] if ctx["own"] else None
     ev = _evidence(ctx, report)
@@ -121,6 +143,7 @@ def run_late(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
     elif report.date is None:
         yield result(site, rule, report.url, "unknown", "年报发布日期无法识别", period, **ev)
     elif report.date > ctx["deadline"]:
-        yield result(site, rule, report.url, "fail", f"年报{report.date}发布，晚于{ctx['deadline']}", period, **ev)
+        yield unless_unseen(result(site, rule, report.url, "fail", f"年报{report.date}发布，晚于{ctx['deadline']}",
+                                   period, **ev), ctx["coverage"])
     else:
         yield result(site, rule, report.url, "pass", f"年报{report.date}发布", period, **ev)

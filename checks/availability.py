@@ -1,26 +1,82 @@
-"""站点无法访问: could the home page be fetched at all during the audit?
+"""站点无法访问: could the home page be opened, judged as the official check judges it where we can.
 
-The official veto (国办秘函〔2019〕19号) needs a week of probes (≥ 20 a day, 15 s timeout, ≥ 5 %
-failures); one audit cannot observe that, so this rule fails only when every home attempt failed,
-and there were at least ``min_attempts`` of them spread over the audit (the crawler tries a failing
-home again ``home_attempts`` times, ``home_attempt_interval`` seconds apart); its evidence lists
-every attempt with its time, outcome, seconds and the crawl's timeout.  A 403/412 to a crawler is
-``unknown``: the site answers, but not to us.
+The official veto (国办秘函〔2019〕19号) rests on a week of probes: at least 20 a day, a 15 s
+timeout, a failure share of 5 % or more.  When ``gongkai probe`` (run from cron) recorded such a
+week before the audit's as_of, that history decides, and the evidence is its log.  Otherwise the
+audit's own attempts decide: the crawler tries a failing home again ``home_attempts`` times,
+``home_attempt_interval`` seconds apart, and the rule fails only when at least ``min_attempts``
+of them all failed; the evidence lists every attempt (time, outcome, seconds, the crawl's
+timeout) and says which basis was used.  A 403/412 to a crawler is ``unknown``: the site answers,
+but not to us.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
-from gongkai.checks.base import result
+from pydantic import Field
+
+from gongkai.checks.base import MAX_SAMPLES, result
+from gongkai.checks.params import KindParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 
 FAILED = ("broken", "error")
+AUDIT_BASIS = "审计期间分散探测（未达到官方一周监测口径）"
+MONITOR_BASIS = "可用性监测记录（gongkai probe）"
 
+
+class ReachabilityParams(KindParams):
+    """The official monitoring figures, and how many spread attempts one audit needs instead."""
+
+    min_attempts: int = Field(3, ge=1, le=10)          # failed home attempts in one audit before a fail
+    monitor_days: int = Field(7, ge=1, le=31)          # days of monitoring the official check needs …
+    monitor_per_day: int = Field(20, ge=1, le=1440)    # … each with at least this many probes
+    monitor_failure_share: float = Field(0.05, gt=0, le=1)  # failures at or above this share fail
+
+
+@register("site_reachability", ReachabilityParams)
+def run(view: AuditView, site: SiteInfo, rule: Rule, params: ReachabilityParams) -> Iterator[Result]:
+    week = _monitoring(view, site, params)
+    if week is not None:
+        yield _judge_monitoring(site, rule, params, week)
+    else:
+        yield _judge_attempts(site, rule, params, _attempts(view, site))
+
+
+# -- the official basis: a week of monitoring --------------------------------------------------------
+
+def _monitoring(view: AuditView, site: SiteInfo, params: ReachabilityParams) -> list[dict[str, Any]] | None:
+    """The monitoring probes of the week before as_of, if every day of it has enough of them."""
+    until = view.as_of + timedelta(days=1)
+    probes = view.monitor_history(site.site, until - timedelta(days=params.monitor_days), until)
+    per_day = Counter(p["at"][:10] for p in probes)
+    enough = sum(n >= params.monitor_per_day for n in per_day.values())
+    return probes if enough >= params.monitor_days else None
+
+
+def _judge_monitoring(site: SiteInfo, rule: Rule, params: ReachabilityParams,
+                      probes: list[dict[str, Any]]) -> Result:
+    failed = [p for p in probes if p["outcome"] in FAILED]
+    share = len(failed) / len(probes)
+    ev = {"basis": MONITOR_BASIS, "probes": len(probes), "failed": len(failed), "failure_share": round(share, 4),
+          "threshold": params.monitor_failure_share, "days": params.monitor_days,
+          "timeout_s": sorted({p["timeout_s"] for p in probes if p["timeout_s"] is not None}),
+          "failures": [{k: p[k] for k in ("at", "outcome", "status", "seconds", "reason")} for p in failed]}
+    if share >= params.monitor_failure_share:
+        return result(site, rule, site.home, "fail",
+                      f"一周监测{len(probes)}次中{len(failed)}次无法访问（{share:.1%}，达到{params.monitor_failure_share:.0%}）",
+                      **ev)
+    return result(site, rule, site.home, "pass",
+                  f"一周监测{len(probes)}次中{len(failed)}次无法访问（{share:.1%}，低于{params.monitor_failure_share:.0%}）", **ev)
+
+
+# -- without monitoring: the audit's own attempts, spread over the crawl --------------------------------
 
 def _attempts(view: AuditView, site: SiteInfo) -> list[dict[str, Any]]:
     """Every home attempt (time, outcome, seconds, timeout), or the home page fetch itself when the
@@ -38,27 +94,23 @@ def _attempts(view: AuditView, site: SiteInfo) -> list[dict[str, Any]]:
              "outcome": home.get("outcome") or "ok", "reason": home.get("reason")}]
 
 
-@register("site_reachability")
-def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
-    needed = int(params.get("min_attempts", 3))
-    tries = _attempts(view, site)
+def _judge_attempts(site: SiteInfo, rule: Rule, params: ReachabilityParams, tries: list[dict[str, Any]]) -> Result:
     outcomes = [t["outcome"] for t in tries]
     failed = sum(o in FAILED for o in outcomes)
+    needed = params.min_attempts
     timeouts = sorted({t["timeout_s"] for t in tries if t.get("timeout_s") is not None})
-    ev = {"probes": len(tries), "failed": failed, "min_attempts": needed,
-          "timeout_s": timeouts[0] if len(timeouts) == 1 else timeouts or None,
-          "tried": tries, "note": "官方否决项需连续7天每天≥20次监测，本次仅为审计期间的抓取结果"}
+    ev = {"basis": AUDIT_BASIS, "probes": len(tries), "failed": failed, "min_attempts": needed,
+          "timeout_s": timeouts[0] if len(timeouts) == 1 else timeouts or None, "tried": tries[:MAX_SAMPLES],
+          "note": f"官方否决项需连续7天每天≥20次监测（可用 gongkai probe 定时记录），本次依据：{AUDIT_BASIS}"}
     if not tries:
-        yield result(site, rule, site.home, "unknown", "未对首页进行探测", **ev)
-    elif "ok" in outcomes:
-        yield result(site, rule, site.home, "pass", f"首页可访问（{len(tries)}次探测中{failed}次失败）", **ev)
-    elif failed and failed < needed:
-        yield result(site, rule, site.home, "unknown",
-                     f"首页{failed}次探测均失败，但少于判定所需的{needed}次分散探测（抓取是否中断？）", **ev)
-    elif failed:
+        return result(site, rule, site.home, "unknown", "未对首页进行探测", **ev)
+    if "ok" in outcomes:
+        return result(site, rule, site.home, "pass", f"首页可访问（{len(tries)}次探测中{failed}次失败）", **ev)
+    if failed and failed < needed:
+        return result(site, rule, site.home, "unknown",
+                      f"首页{failed}次探测均失败，但少于判定所需的{needed}次分散探测（抓取是否中断？）", **ev)
+    if failed:
         last = next(t for t in reversed(tries) if t["outcome"] in FAILED)
-        yield result(site, rule, site.home, "fail",
-                     f"首页{failed}次分散探测均失败：{last.get('reason') or last.get('status')}", **ev)
-    else:
-        yield result(site, rule, site.home, "unknown", f"首页拒绝抓取或结果不明（{'、'.join(map(str, outcomes))}）", **ev)
+        return result(site, rule, site.home, "fail",
+                      f"首页{failed}次分散探测均失败：{last.get('reason') or last.get('status')}", **ev)
+    return result(site, rule, site.home, "unknown", f"首页拒绝抓取或结果不明（{'、'.join(map(str, outcomes))}）", **ev)

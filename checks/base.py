@@ -7,9 +7,11 @@ knowledge of Python types.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from gongkai.checks.coverage import Coverage
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import SiteInfo
 from gongkai.models import Result, Status
@@ -42,3 +44,17 @@ def result(site: SiteInfo, rule: Rule, subject: str, status: Status, reason: str
     """A result of ``rule`` on ``subject``; keyword arguments are its evidence (any names)."""
     return Result(site=site.site, rule=rule.id, subject=subject or site.home, status=status,
                   reason=reason, period=period, evidence=plain(evidence))
+
+
+def unless_unseen(res: Result, coverage: Coverage) -> Result:
+    """A fail that unseen items could overturn, made ``unknown`` when the columns were not read whole.
+
+    Only fails are at stake: each rule that calls this fails on absence or on the earliest copy
+    seen, and passes on something seen.  The unknown keeps what was seen (``seen``: the verdict
+    the data read would give) and the coverage figures, so the report can show both.
+    """
+    if res.status != "fail" or coverage.complete:
+        return res
+    evidence = {**res.evidence, "seen": {"status": res.status, "reason": res.reason},
+                "coverage": plain(coverage.evidence())}
+    return replace(res, status="unknown", reason=coverage.reason(), evidence=evidence)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from gongkai.checks.base import result
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.scope import out_of_scope, period_documents
+from gongkai.checks.scope import DocumentParams, out_of_scope, period_documents
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.text import simplify
@@ -53,10 +53,9 @@ def number_problems(original: str) -> tuple[str | None, list[str]]:
     return None, problems
 
 
-@register("docnumber_format")
-def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
-    for doc, day in period_documents(view, site, params.get("columns")):
+@register("docnumber_format", DocumentParams)
+def run(view: AuditView, site: SiteInfo, rule: Rule, params: DocumentParams) -> Iterator[Result]:
+    for doc, day in period_documents(view, site, params.columns):
         number = (doc.get("doc_number") or "").strip()
         if not number:
             continue

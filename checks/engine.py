@@ -1,8 +1,10 @@
 """Load the rulebook and run it over one audit: every rule's kind, for every site.
 
 The engine knows no rule.  It reads ``config/rules.yaml`` (or another file), validates it with
-line numbers in errors, asks each rule's kind for results, words each failure from the rule's
-Chinese template, and replaces each site's results in the store in one transaction.  A crash
+line numbers in errors — each rule's ``params`` and every override block against its kind's
+parameter model — asks each rule's kind for results, words each failure from the rule's Chinese
+template, and replaces each site's results in the store in one transaction.  It stores the
+metadata of the rules it ran with the audit, so reports need nothing but the store.  A crash
 inside one kind for one site is recorded in ``errors`` and the rest goes on.
 """
 
@@ -10,16 +12,17 @@ from __future__ import annotations
 
 import string
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 from gongkai import store as st
 from gongkai import yamlfile
-from gongkai.checks.registry import load_kinds
+from gongkai.checks.registry import Kind, load_kinds
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import STATUSES, Result
@@ -40,12 +43,41 @@ def _rule_entries(name: str, data: Any) -> list[Any]:
     return data["rules"]
 
 
+def _param_blocks(rule: Rule) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """(location under the rule, block) of ``params`` and of every override block."""
+    yield ("params",), rule.params
+    for kind, block in rule.params_by_kind.items():
+        yield ("params_by_kind", kind), block
+    for region, block in rule.params_by_region.items():
+        yield ("params_by_region", region), block
+
+
+def _param_problem(name: str, root: yaml.Node, where: tuple[Any, ...], exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = tuple(p for p in err.get("loc", ()) if p != "[key]")   # a bad dict key: name the key
+    if err.get("type") == "extra_forbidden":
+        message = "unknown parameter"
+    else:
+        message = str(err.get("msg", "")).removeprefix("Value error, ")
+    return yamlfile.problem(name, root, (*where, *loc), message)
+
+
+def _check_params(name: str, root: yaml.Node, index: int, rule: Rule, kind: Kind) -> None:
+    """Every parameter block of a rule must fit its kind's model: a typo is never silently ignored."""
+    for where, block in _param_blocks(rule):
+        try:
+            kind.params.model_validate(block)
+        except ValidationError as exc:
+            raise RulesError(_param_problem(name, root, ("rules", index, *where), exc)) from None
+
+
 def load_rules(path: str | Path | None = None) -> list[Rule]:
     """Read and validate a rules file (default: the bundled ``config/rules.yaml``).
 
     Raises :class:`RulesError` with one line such as ``rules.yaml:12: rules[3].kind: unknown
-    check kind 'x'`` for unreadable YAML, a bad field, a missing id, a duplicate id or a kind
-    no module registers.
+    check kind 'x'`` for unreadable YAML, a bad field, a missing id, a duplicate id, a kind no
+    module registers, or a parameter its kind does not take or of the wrong type
+    (``rules.yaml:47: rules[2].params_by_region.辽宁.workingdays: unknown parameter``).
     """
     path = Path(path) if path else config_path("rules.yaml")
     name = str(path)
@@ -68,9 +100,15 @@ def load_rules(path: str | Path | None = None) -> list[Rule]:
         if rule.id in seen:
             raise RulesError(yamlfile.problem(name, root, ("rules", i, "id"),
                                               f"duplicate rule id {rule.id!r} (first at rules[{seen[rule.id]}])"))
+        _check_params(name, root, i, rule, kinds[rule.kind])
         seen[rule.id] = i
         rules.append(rule)
     return rules
+
+
+def known_regions(rules: Iterable[Rule]) -> set[str]:
+    """Region names any rule's ``params_by_region`` mentions (a site's region is matched by prefix)."""
+    return {region for rule in rules for region in rule.params_by_region}
 
 
 def format_rules_table(rules: list[Rule]) -> list[dict[str, Any]]:
@@ -127,7 +165,7 @@ class CheckSummary:
         return self.total("fail")
 
 
-def _row(result: Result, rule: Rule, site: SiteInfo, params: dict[str, Any]) -> dict[str, Any]:
+def _row(result: Result, rule: Rule, site: SiteInfo, params: Mapping[str, Any]) -> dict[str, Any]:
     if result.status not in STATUSES:
         raise ValueError(f"status {result.status!r} is not one of {STATUSES}")
     if result.status == "fail":
@@ -147,16 +185,17 @@ def _run_site(store: st.Store, view: AuditView, site: SiteInfo, rules: list[Rule
     rows: list[dict[str, Any]] = []
     answered = any(p["outcome"] == "ok" for p in view.pages(site.site))
     for rule in rules:
+        kind = kinds[rule.kind]
         if rule.needs_crawl and not answered:
             # Nothing was read from the site: every content rule is undecided, never passed or failed.
             produced = [_row(Result(site=site.site, rule=rule.id, subject=site.home, status="unknown",
-                                    reason="站点未能抓取到任何页面，无法检查"), rule, site, rule.params_for(site))]
+                                    reason="站点未能抓取到任何页面，无法检查"), rule, site, {})]
             rows.extend(produced)
             summary.counts.setdefault(rule.id, Counter()).update(r["status"] for r in produced)
             continue
         try:
-            params = rule.params_for(site)
-            produced = [_row(r, rule, site, params) for r in kinds[rule.kind](view, site, rule)]
+            params = kind.params_for(rule, site)
+            produced = [_row(r, rule, site, params.model_dump()) for r in kind.run(view, site, rule, params)]
         except Exception as exc:  # noqa: BLE001 - one kind crashing on one site must not stop the run
             message = f"{type(exc).__name__}: {exc}"
             store.record_error(view.audit_id, site.site, "check", rule.id, message)
@@ -167,12 +206,26 @@ def _run_site(store: st.Store, view: AuditView, site: SiteInfo, rules: list[Rule
     store.replace_results(view.audit_id, site.site, rows)
 
 
+def rule_meta_rows(rules: Iterable[Rule]) -> list[dict[str, Any]]:
+    """What the store keeps of each rule run: the whole rule as validated (title, severity,
+    veto, remediation, sources, params), so a report reads it without the rules file."""
+    return [{"rule": r.id, "meta_json": st.to_json(r.model_dump(mode="json"))} for r in rules]
+
+
+def _save_rule_meta(store: st.Store, audit_id: int, rules: list[Rule], partial: bool) -> None:
+    """The audit's rule metadata: the rules run; a run over some sites keeps the others' rules."""
+    rows = {r["rule"]: r for r in store.rows(st.rule_meta, audit_id)} if partial else {}
+    rows.update({r["rule"]: r for r in rule_meta_rows(rules)})
+    store.save_rule_meta(audit_id, [{"rule": k, "meta_json": v["meta_json"]} for k, v in rows.items()])
+
+
 def run_checks(store: st.Store, audit_id: int, rules_path: str | Path | None = None,
                sites: list[str] | None = None) -> CheckSummary:
     """Run every rule over every site of an audit (or the given sites) and store the results."""
     rules = load_rules(rules_path)
     view = AuditView(store, audit_id)
     chosen = [s for s in view.sites() if sites is None or s.site in sites]
+    _save_rule_meta(store, audit_id, rules, partial=sites is not None)
     if sites is None:
         store.clear_errors(audit_id, "check")
     summary = CheckSummary(audit_id=audit_id, sites=[s.site for s in chosen], rules=len(rules))

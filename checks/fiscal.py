@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from gongkai.checks.base import result
+from pydantic import Field
+
+from gongkai.checks.base import result, unless_unseen
+from gongkai.checks.params import ColumnType, KindParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
@@ -31,6 +34,16 @@ _SPANS: tuple[tuple[str, int], ...] = (
     (r"前三季度|1-3季度|一至三季度", 9), (r"上半年", 6), (r"下半年|全年|1-12月", 12),
     (r"第?[一1]季度", 3), (r"第?[二2]季度", 6), (r"第?[三3]季度", 9), (r"第?[四4]季度", 12),
 )
+
+
+class FiscalParams(KindParams):
+    """Where releases are listed, which titles are releases, and the deadline's lag in months."""
+
+    columns: list[ColumnType] = ["fiscal_monthly"]
+    title_words: list[str] = ["财政收支", "预算执行"]
+    exclude_words: list[str] = ["固定资产投资"]
+    lag_months: int = Field(1, ge=0, le=12)
+    jan_feb_combined: bool = True
 
 
 @dataclass(frozen=True)
@@ -63,12 +76,12 @@ def months_named(title: str) -> tuple[int | None, int | None]:
     return (None, None)
 
 
-def covered_months(title: str, published: date | None, params: dict[str, Any]) -> tuple[tuple[int, int], ...]:
+def covered_months(title: str, published: date | None, params: FiscalParams) -> tuple[tuple[int, int], ...]:
     """(year, month) pairs a 财政收支/预算执行 release discloses; () for other titles."""
     t = re.sub(r"\s+", "", simplify(title))
-    if not any(w in t for w in params.get("title_words", ["财政收支", "预算执行"])):
+    if not any(w in t for w in params.title_words):
         return ()
-    if any(w in t for w in params.get("exclude_words", ["固定资产投资"])):
+    if any(w in t for w in params.exclude_words):
         return ()
     first, last = months_named(t)
     if last is None:
@@ -86,17 +99,16 @@ def covered_months(title: str, published: date | None, params: dict[str, Any]) -
     return tuple(months)
 
 
-def due_date(year: int, month: int, params: dict[str, Any]) -> date:
+def due_date(year: int, month: int, params: FiscalParams) -> date:
     """Deadline of a month's figures: end of the month ``lag_months`` later (January with February)."""
-    if month == 1 and params.get("jan_feb_combined", True):
+    if month == 1 and params.jan_feb_combined:
         month = 2
-    lag = int(params.get("lag_months", 1))
-    index = year * 12 + (month - 1) + lag
+    index = year * 12 + (month - 1) + params.lag_months
     return month_end(index // 12, index % 12 + 1)
 
 
 def _releases(view: AuditView, site: SiteInfo, column_urls: set[str], types: set[str],
-              params: dict[str, Any]) -> list[Release]:
+              params: FiscalParams) -> list[Release]:
     seen: dict[str, Release] = {}
     candidates = [(it["title"], it["url"], it["date"]) for it in view.list_items(site.site)
                   if it["column_url"] in column_urls]
@@ -110,10 +122,12 @@ def _releases(view: AuditView, site: SiteInfo, column_urls: set[str], types: set
     return list(seen.values())
 
 
-@register("fiscal_monthly")
-def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
-    types = set(params.get("columns", ["fiscal_monthly"]))
+@register("fiscal_monthly", FiscalParams)
+def run(view: AuditView, site: SiteInfo, rule: Rule, params: FiscalParams) -> Iterator[Result]:
+    """One result per month of the period.  A month found on time passes on what was seen; a
+    month missing, or found only late (an earlier release may sit unseen), needs the columns
+    read whole, else it is ``unknown`` with the coverage reason."""
+    types = set(params.columns)
     columns = [c for c in view.columns(site.site) if c["type"] in types]
     if not columns:
         yield result(site, rule, site.home, "not_applicable", "站点无财政收支栏目")
@@ -121,6 +135,7 @@ def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
     subject = columns[0]["url"]
     releases = _releases(view, site, {c["url"] for c in columns}, types, params)
     readable = any(c.get("outcome") in (None, "ok") for c in columns)
+    coverage = view.coverage(site.site, types)
     for year, month in view.period.months:
         label = f"{year}-{month:02d}"
         due = due_date(year, month, params)
@@ -134,7 +149,8 @@ def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
             if first.date and first.date <= due:
                 yield result(site, rule, subject, "pass", f"{label}数据于{first.date}公开", label, **ev)
             else:
-                yield result(site, rule, subject, "fail", f"{label}数据于{first.date}公开，晚于{due}", label, **ev)
+                yield unless_unseen(result(site, rule, subject, "fail", f"{label}数据于{first.date}公开，晚于{due}",
+                                           label, **ev), coverage)
         elif found:
             ev.update(release=found[0].title, release_url=found[0].url)
             yield result(site, rule, subject, "unknown", "找到该月数据但发布日期无法识别", label, **ev)
@@ -143,4 +159,5 @@ def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
         elif not readable:
             yield result(site, rule, subject, "unknown", "财政收支栏目无法读取", label, **ev)
         else:
-            yield result(site, rule, subject, "fail", f"截至{view.as_of}未找到{label}财政收支数据", label, **ev)
+            yield unless_unseen(result(site, rule, subject, "fail", f"截至{view.as_of}未找到{label}财政收支数据",
+                                       label, **ev), coverage)

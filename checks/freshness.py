@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from gongkai.checks.base import result
+from pydantic import AfterValidator, BeforeValidator
+
+from gongkai.checks.base import result, unless_unseen
+from gongkai.checks.params import ColumnType, KindParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
@@ -25,6 +28,34 @@ from gongkai.workdays import month_end
 _WINDOW = re.compile(r"^\s*(\d+)\s*([dmy]?)\s*$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 UNREADABLE = ("blocked", "js_only", "error", "broken", "pending")  # pending: list never fetched (budget)
+
+
+def _window(spec: str) -> str:
+    if not _WINDOW.match(spec):
+        raise ValueError(f"not a window (e.g. 14d, 6m, 1y): {spec!r}")
+    return spec.strip()
+
+
+def _text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# How long a column may go without news: 14d, 6m, 1y (a bare number is days).
+Window = Annotated[str, BeforeValidator(_text), AfterValidator(_window)]
+
+
+class StaleParams(KindParams):
+    """``windows``: per column type, how recent its newest item must be (types absent are not
+    judged); ``archive_words``: words in a column name marking an archive not expected to change."""
+
+    windows: dict[ColumnType, Window] = {}
+    archive_words: list[str] = []
+
+
+class HomeParams(KindParams):
+    """``window``: how recent the home page's newest item must be."""
+
+    window: Window = "14d"
 
 
 def window_start(as_of: date, spec: Any) -> date:
@@ -91,10 +122,11 @@ def _archive_reason(column: dict[str, Any], as_of: date, words: list[str]) -> st
     return f"归档栏目（{hit}）" if hit else None
 
 
-@register("column_freshness")
-def run_stale(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
-    windows: dict[str, Any] = params.get("windows", {})
+@register("column_freshness", StaleParams)
+def run_stale(view: AuditView, site: SiteInfo, rule: Rule, params: StaleParams) -> Iterator[Result]:
+    """Stale rests on the newest item *seen*: unless the column was read whole it is ``unknown``
+    (the newest item may be on a list page that failed); a fresh item seen passes either way."""
+    windows = params.windows
     for column in view.columns(site.site):
         url, ctype = column["url"], column["type"]
         ev: dict[str, Any] = {"column": column.get("name"), "column_type": ctype, "as_of": view.as_of}
@@ -103,7 +135,7 @@ def run_stale(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
             continue
         cutoff = window_start(view.as_of, windows[ctype])
         ev.update(window=windows[ctype], window_text=window_label(windows[ctype]), cutoff=cutoff)
-        archive = _archive_reason(column, view.as_of, params.get("archive_words", []))
+        archive = _archive_reason(column, view.as_of, params.archive_words)
         if archive:
             yield result(site, rule, url, "not_applicable", archive, **ev)
             continue
@@ -113,22 +145,25 @@ def run_stale(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
         items = _items(view, site, {url})
         top = newest(items, view.as_of)
         ev["items"] = len(items)
+        coverage = view.coverage(site.site, ctype, url)
         if not items:
             yield result(site, rule, url, "not_applicable", "空白栏目（见 column.empty）", **ev)
         elif top is None and all(it["date"] for it in items):
             yield result(site, rule, url, "unknown", f"栏目信息均晚于评估基准日{view.as_of}", **ev)
         elif top is None:
-            yield result(site, rule, url, "fail", "栏目信息均未注明发布日期，视为不更新", **ev)
+            yield unless_unseen(result(site, rule, url, "fail", "栏目信息均未注明发布日期，视为不更新", **ev), coverage)
         else:
             ev.update(newest_date=top["date"], newest_title=top["title"], newest_url=top["url"])
             if top["date"] < cutoff:
-                yield result(site, rule, url, "fail", f"最新信息{top['date']}，早于{cutoff}", **ev)
+                yield unless_unseen(result(site, rule, url, "fail", f"最新信息{top['date']}，早于{cutoff}", **ev),
+                                    coverage)
             else:
                 yield result(site, rule, url, "pass", f"最新信息{top['date']}", **ev)
 
 
 @register("column_emptiness")
-def run_empty(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
+def run_empty(view: AuditView, site: SiteInfo, rule: Rule, params: KindParams) -> Iterator[Result]:
+    """Empty rests on nothing seen: unless the column was read whole it is ``unknown``."""
     for column in view.columns(site.site):
         url = column["url"]
         ev = {"column": column.get("name"), "column_type": column["type"], "outcome": column.get("outcome")}
@@ -139,15 +174,15 @@ def run_empty(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
         if items:
             yield result(site, rule, url, "pass", f"栏目有{len(items)}条信息", items=len(items), **ev)
         else:
-            yield result(site, rule, url, "fail", "栏目无任何信息（空白栏目）", items=0, **ev)
+            coverage = view.coverage(site.site, column["type"], url)
+            yield unless_unseen(result(site, rule, url, "fail", "栏目无任何信息（空白栏目）", items=0, **ev), coverage)
 
 
-@register("homepage_freshness")
-def run_home(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
+@register("homepage_freshness", HomeParams)
+def run_home(view: AuditView, site: SiteInfo, rule: Rule, params: HomeParams) -> Iterator[Result]:
     home = view.home_page(site)
-    cutoff = window_start(view.as_of, params.get("window", "14d"))
-    window = params.get("window", "14d")
+    window = params.window
+    cutoff = window_start(view.as_of, window)
     ev: dict[str, Any] = {"as_of": view.as_of, "cutoff": cutoff, "window": window, "window_text": window_label(window)}
     if home is None or home.get("outcome") not in (None, "ok"):
         yield result(site, rule, site.home, "unknown", "首页未能抓取", **ev)

@@ -11,7 +11,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import Field, field_validator
+
 from gongkai.checks.base import MAX_SAMPLES, result, snippet
+from gongkai.checks.params import KindParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
@@ -20,13 +23,37 @@ from gongkai.models import Result
 PAGE_KINDS = ("home", "list", "article")
 
 
-def required_tags(kind: str, params: dict[str, Any]) -> list[str]:
+class MetaParams(KindParams):
+    """Tags each page kind must carry, and the share of pages that may lack a tag."""
+
+    all_pages: list[str] = ["SiteName", "SiteDomain", "SiteIDCode"]
+    column_pages: list[str] = ["ColumnName", "ColumnType"]
+    article_pages: list[str] = ["ArticleTitle", "PubDate", "ContentSource"]
+    max_missing_share: float = Field(0.0, ge=0.0, le=1.0)
+
+
+class FooterParams(KindParams):
+    """The form of a 网站标识码 (a regular expression, matched ignoring case)."""
+
+    site_code_pattern: str = r"^(?:\d{10}|bm\d{8})$"
+
+    @field_validator("site_code_pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
+
+def required_tags(kind: str, params: MetaParams) -> list[str]:
     """Tags a page of this kind must carry: all pages, + column pages, + articles."""
-    tags = list(params.get("all_pages", ["SiteName", "SiteDomain", "SiteIDCode"]))
+    tags = list(params.all_pages)
     if kind in ("list", "article"):
-        tags += params.get("column_pages", ["ColumnName", "ColumnType"])
+        tags += params.column_pages
     if kind == "article":
-        tags += params.get("article_pages", ["ArticleTitle", "PubDate", "ContentSource"])
+        tags += params.article_pages
     return tags
 
 
@@ -34,9 +61,8 @@ def _present(meta: dict[str, Any]) -> set[str]:
     return {str(k).lower() for k, v in meta.items() if str(v or "").strip()}
 
 
-@register("meta_tags")
-def run_meta(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
+@register("meta_tags", MetaParams)
+def run_meta(view: AuditView, site: SiteInfo, rule: Rule, params: MetaParams) -> Iterator[Result]:
     pages = [p for p in view.pages(site.site) if p.get("kind") in PAGE_KINDS and p.get("outcome") in (None, "ok")]
     if not pages:
         yield result(site, rule, site.home, "unknown", "没有可检查的页面")
@@ -51,7 +77,7 @@ def run_meta(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
                 entry["missing"] += 1
                 if len(entry["samples"]) < MAX_SAMPLES:
                     entry["samples"].append(page["url"])
-    share = float(params.get("max_missing_share", 0.0))
+    share = params.max_missing_share
     missing = {tag: e for tag, e in tally.items() if e["missing"] and e["missing"] / e["of"] > share}
     ev = {"pages_checked": len(pages), "missing": missing, "missing_tags": sorted(missing)}
     if missing:
@@ -61,9 +87,8 @@ def run_meta(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
         yield result(site, rule, site.home, "pass", f"{len(pages)}个页面网页标签齐全", **ev)
 
 
-@register("footer_identity")
-def run_footer(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
+@register("footer_identity", FooterParams)
+def run_footer(view: AuditView, site: SiteInfo, rule: Rule, params: FooterParams) -> Iterator[Result]:
     home = view.home_page(site)
     if home is None or home.get("outcome") not in (None, "ok"):
         yield result(site, rule, site.home, "unknown", "首页未能抓取")
@@ -78,7 +103,7 @@ def run_footer(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
                                                   ("conac", "党政机关网站标识")) if not identity.get(key)]}
     if meta_code and code and meta_code != code:
         ev["note"] = f"页脚标识码{code}与SiteIDCode标签{meta_code}不一致"
-    pattern = params.get("site_code_pattern", r"^(?:\d{10}|bm\d{8})$")
+    pattern = params.site_code_pattern
     if not code:
         yield result(site, rule, site.home, "fail", "页脚未标注网站标识码", **ev)
     elif not re.match(pattern, code, re.I):

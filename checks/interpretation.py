@@ -6,6 +6,12 @@ policy is matched to its interpretations by links first (相关解读 fields and
 either direction), then by the 《title》 an interpretation names, tolerant of 关于印发…的通知
 wrappers, punctuation and traditional forms.  Deadlines count official working days after the
 policy's publication day (notices 000 二（五）, 002 （九）: 3个工作日).
+
+Coverage: "no interpretation found" and "the interpretation came late" rest on what was *not*
+seen (an interpretation, or an earlier one, may be listed on a page the crawl did not read), so
+they are ``unknown`` unless the interpretations column and the policy's own columns (where
+图解/问答 and 相关解读 often sit) were read whole.  A policy found interpreted, or interpreted in
+time, passes on what was seen; 互无链接 is judged on the two pages read.
 """
 
 from __future__ import annotations
@@ -17,10 +23,14 @@ from datetime import date
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from gongkai.checks.base import result
+from pydantic import Field
+
+from gongkai.checks.base import result, unless_unseen
+from gongkai.checks.coverage import Coverage
+from gongkai.checks.params import ColumnType
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.scope import out_of_scope, period_documents, published
+from gongkai.checks.scope import ScopeParams, out_of_scope, period_documents, published
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.store import from_json
@@ -28,8 +38,15 @@ from gongkai.text import compact, date_from_url, simplify
 from gongkai.vocab import load_config
 from gongkai.workdays import add_workdays, workdays_between
 
-DEFAULT_POLICY_COLUMNS = ("policy_docs", "normative_docs")
+INTERPRETATIONS = "interpretations"
 _QUOTED = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》")
+
+
+class InterpretationParams(ScopeParams):
+    """``working_days`` after the policy's publication day; ``policy_columns``: where policies are."""
+
+    working_days: int = Field(3, ge=0)
+    policy_columns: list[ColumnType] = ["policy_docs", "normative_docs"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +71,7 @@ def _vocab() -> dict[str, Any]:
 
 def is_interpretation(doc: dict[str, Any]) -> bool:
     """An interpretation: in the interpretations column, or titled 解读/图解/问答 … (not a 公文)."""
-    if "interpretations" in doc.get("column_types", []):
+    if INTERPRETATIONS in doc.get("column_types", []):
         return True
     title = re.sub(r"\s+", "", simplify(doc.get("title")))
     if not any(w in title for w in _vocab()["title_words"]):
@@ -189,14 +206,14 @@ class _Subject:
     match: Match | None
     deadline: date | None
     working_days: int
+    coverage: Coverage   # of the columns where its interpretation could have been listed
 
 
-def _subjects(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[_Subject | Result]:
+def _subjects(view: AuditView, site: SiteInfo, rule: Rule, params: InterpretationParams) -> Iterator[_Subject | Result]:
     """Each policy published in the period: a ready result when out of scope, else a subject."""
-    params = rule.params_for(site)
     index = site_index(view, site)
-    n = int(params.get("working_days", 3))
-    for doc, day in period_documents(view, site, params.get("policy_columns", DEFAULT_POLICY_COLUMNS)):
+    n = params.working_days
+    for doc, day in period_documents(view, site, params.policy_columns):
         if is_interpretation(doc):
             continue
         if day is None:
@@ -206,7 +223,9 @@ def _subjects(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[_Subject 
         if skip:
             yield result(site, rule, doc["url"], "not_applicable", skip, policy=doc.get("title"))
             continue
-        yield _Subject(doc, day, index.match(doc), add_workdays(day, n), n)
+        own = set(doc["column_types"]) & set(params.policy_columns)
+        yield _Subject(doc, day, index.match(doc), add_workdays(day, n), n,
+                       view.coverage(site.site, {INTERPRETATIONS, *own}))
 
 
 def _evidence(s: _Subject) -> dict[str, Any]:
@@ -224,9 +243,9 @@ def _evidence(s: _Subject) -> dict[str, Any]:
 _NO_CALENDAR = "官方节假日安排未覆盖该年份，无法计算工作日"
 
 
-@register("interpretation_timeliness")
-def run_late(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    for s in _subjects(view, site, rule):
+@register("interpretation_timeliness", InterpretationParams)
+def run_late(view: AuditView, site: SiteInfo, rule: Rule, params: InterpretationParams) -> Iterator[Result]:
+    for s in _subjects(view, site, rule, params):
         if isinstance(s, Result):
             yield s
             continue
@@ -239,15 +258,16 @@ def run_late(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
             yield result(site, rule, url, "pass", "解读与文件同步或提前发布", **ev)
         elif s.deadline is None:
             yield result(site, rule, url, "unknown", _NO_CALENDAR, **ev)
-        elif s.match.interpretation.date > s.deadline:
-            yield result(site, rule, url, "fail", f"解读晚于{s.working_days}个工作日期限（{s.deadline}）", **ev)
+        elif s.match.interpretation.date > s.deadline:   # an earlier interpretation may sit unseen
+            yield unless_unseen(result(site, rule, url, "fail", f"解读晚于{s.working_days}个工作日期限（{s.deadline}）",
+                                       **ev), s.coverage)
         else:
             yield result(site, rule, url, "pass", f"解读在{s.working_days}个工作日内发布", **ev)
 
 
-@register("interpretation_presence")
-def run_missing(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    for s in _subjects(view, site, rule):
+@register("interpretation_presence", InterpretationParams)
+def run_missing(view: AuditView, site: SiteInfo, rule: Rule, params: InterpretationParams) -> Iterator[Result]:
+    for s in _subjects(view, site, rule, params):
         if isinstance(s, Result):
             yield s
             continue
@@ -259,12 +279,12 @@ def run_missing(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]
         elif view.as_of <= s.deadline:
             yield result(site, rule, url, "not_applicable", f"解读期限未到（截止{s.deadline}）", **ev)
         else:
-            yield result(site, rule, url, "fail", f"期限{s.deadline}已过，未找到解读", **ev)
+            yield unless_unseen(result(site, rule, url, "fail", f"期限{s.deadline}已过，未找到解读", **ev), s.coverage)
 
 
-@register("interpretation_linking")
-def run_unlinked(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    for s in _subjects(view, site, rule):
+@register("interpretation_linking", InterpretationParams)
+def run_unlinked(view: AuditView, site: SiteInfo, rule: Rule, params: InterpretationParams) -> Iterator[Result]:
+    for s in _subjects(view, site, rule, params):
         if isinstance(s, Result):
             yield s
             continue

@@ -15,14 +15,25 @@ from typing import Any
 from gongkai.checks.base import result
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.scope import out_of_scope, period_documents
+from gongkai.checks.scope import DocumentParams, out_of_scope, period_documents
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.text import simplify
 
 SLOTS = ("field", "signature")
-DEFAULT_ATTRIBUTES = ["公开发布", "主动公开", "依申请公开", "不予公开", "不公开", "免予公开"]
-DEFAULT_CONFLICTS = ["依申请公开", "不予公开", "不公开", "免予公开"]
+
+
+class PresenceParams(DocumentParams):
+    """``cutoff``: 公文 formed before it need no label; ``attributes``: words that count as one."""
+
+    cutoff: date = date(2017, 1, 1)
+    attributes: list[str] = ["公开发布", "主动公开", "依申请公开", "不予公开", "不公开", "免予公开"]
+
+
+class ConflictParams(DocumentParams):
+    """``conflicts``: labels that contradict active publication on the portal."""
+
+    conflicts: list[str] = ["依申请公开", "不予公开", "不公开", "免予公开"]
 
 
 def slot_label(doc: dict[str, Any]) -> str | None:
@@ -38,12 +49,10 @@ def _evidence(doc: dict[str, Any], day: date | None) -> dict[str, Any]:
             "label": doc.get("label"), "label_slot": doc.get("label_slot")}
 
 
-@register("disclosure_label_presence")
-def run_missing(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
-    cutoff = date.fromisoformat(str(params.get("cutoff", "2017-01-01")))
-    attributes = params.get("attributes", DEFAULT_ATTRIBUTES)
-    for doc, day in period_documents(view, site, params.get("columns")):
+@register("disclosure_label_presence", PresenceParams)
+def run_missing(view: AuditView, site: SiteInfo, rule: Rule, params: PresenceParams) -> Iterator[Result]:
+    cutoff, attributes = params.cutoff, params.attributes
+    for doc, day in period_documents(view, site, params.columns):
         url, ev = doc["url"], _evidence(doc, day)
         if not (doc.get("doc_number") or "").strip():
             yield result(site, rule, url, "not_applicable", "无发文字号，不按公文判断", **ev)
@@ -66,11 +75,10 @@ def run_missing(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]
             yield result(site, rule, url, "fail", "未在元数据或落款处标注公开属性", **ev)
 
 
-@register("disclosure_label_conflict")
-def run_conflict(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
-    conflicts = params.get("conflicts", DEFAULT_CONFLICTS)
-    for doc, day in period_documents(view, site, params.get("columns")):
+@register("disclosure_label_conflict", ConflictParams)
+def run_conflict(view: AuditView, site: SiteInfo, rule: Rule, params: ConflictParams) -> Iterator[Result]:
+    conflicts = params.conflicts
+    for doc, day in period_documents(view, site, params.columns):
         url, ev = doc["url"], _evidence(doc, day)
         if day is None:
             yield result(site, rule, url, "unknown", "发布日期无法识别", **ev)

@@ -15,13 +15,26 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gongkai.checks.base import MAX_SAMPLES, result, snippet
+from gongkai.checks.params import KindParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.targets import origin
 
-DEFAULT_GOV_SUFFIXES = ["gov.cn", "政务", "xn--zfr164b"]
+GOV_SUFFIXES = ["gov.cn", "政务", "xn--zfr164b"]
+
+
+class GovernmentParams(KindParams):
+    """Host suffixes that are government sites (a link there is never spam or a 暗链)."""
+
+    government_suffixes: list[str] = GOV_SUFFIXES
+
+
+class HiddenParams(GovernmentParams):
+    """Besides government hosts, domains a hidden link may point to (official media, 备案 sites)."""
+
+    allowed_domains: list[str] = []
 
 
 def _linking_pages(view: AuditView, site: SiteInfo) -> dict[str, list[dict[str, Any]]]:
@@ -32,7 +45,7 @@ def _linking_pages(view: AuditView, site: SiteInfo) -> dict[str, list[dict[str, 
 
 
 @register("link_availability")
-def run_broken(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
+def run_broken(view: AuditView, site: SiteInfo, rule: Rule, params: KindParams) -> Iterator[Result]:
     latest: dict[str, dict[str, Any]] = {}
     for probe in view.probes(site.site, kind="link"):
         latest[probe["url"]] = probe          # probes come in insertion order: keep the last
@@ -69,11 +82,9 @@ def is_government(url: str, site: SiteInfo, suffixes: list[str]) -> bool:
         return False
 
 
-@register("hidden_links")
-def run_hidden(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
-    suffixes = [s.lower() for s in params.get("government_suffixes", DEFAULT_GOV_SUFFIXES)]
-    suffixes += [s.lower() for s in params.get("allowed_domains", [])]
+@register("hidden_links", HiddenParams)
+def run_hidden(view: AuditView, site: SiteInfo, rule: Rule, params: HiddenParams) -> Iterator[Result]:
+    suffixes = [s.lower() for s in (*params.government_suffixes, *params.allowed_domains)]
     by_page: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for link in view.links(site.site):
         by_page[link["page_url"]].append(link)

@@ -3,7 +3,9 @@
 The clock runs from the 成文日期 (the 落款 date or the 成文日期 field; a 生成日期 is not it) to the
 publication day, on the official calendar with 调休.  Old documents posted together on one day
 (a back-fill or a CMS migration) say nothing about how each was first published: they make one
-result for the day, not one finding per document.
+result for the day, not one finding per document.  So a lone late document is a finding only if
+its columns were read whole: otherwise the rest of its day's batch may sit unseen, and it is
+``unknown`` with the coverage reason.  A document published in time passes on its own page.
 """
 
 from __future__ import annotations
@@ -13,13 +15,24 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from gongkai.checks.base import MAX_SAMPLES, result
+from pydantic import Field
+
+from gongkai.checks.base import MAX_SAMPLES, result, unless_unseen
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.scope import out_of_scope, period_documents
+from gongkai.checks.scope import DocumentParams, out_of_scope, period_documents
 from gongkai.checks.view import AuditView, SiteInfo
-from gongkai.models import Result
+from gongkai.models import Result, Status
 from gongkai.workdays import add_workdays, workdays_between
+
+
+class PublicationParams(DocumentParams):
+    """``working_days`` from formation to publication; a day with ``backfill_min_docs`` or more
+    late documents is a back-fill, recorded as one result of ``backfill_status``."""
+
+    working_days: int = Field(20, ge=0)
+    backfill_min_docs: int = Field(3, ge=2)
+    backfill_status: Status = "unknown"
 
 
 def _evidence(doc: dict[str, Any], day: date, deadline: date | None, limit: int) -> dict[str, Any]:
@@ -27,15 +40,15 @@ def _evidence(doc: dict[str, Any], day: date, deadline: date | None, limit: int)
     return {"title": doc.get("title"), "url": doc["url"], "column_url": doc.get("column_url"),
             "doc_number": doc.get("doc_number"),
             "written_date": written, "publish_date": day, "deadline": deadline, "working_days": limit,
-            "workdays_taken": workdays_between(written, day) if written else None}
+            "workdays_taken": workdays_between(written, day) if written else None,
+            "column_types": doc.get("column_types", [])}
 
 
-@register("publication_timeliness")
-def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
-    limit = int(params.get("working_days", 20))
+@register("publication_timeliness", PublicationParams)
+def run(view: AuditView, site: SiteInfo, rule: Rule, params: PublicationParams) -> Iterator[Result]:
+    limit = params.working_days
     late_by_day: dict[date, list[dict[str, Any]]] = defaultdict(list)
-    for doc, day in period_documents(view, site, params.get("columns")):
+    for doc, day in period_documents(view, site, params.columns):
         url, written = doc["url"], doc.get("written_date")
         if day is None:
             yield result(site, rule, url, "unknown", "发布日期无法识别", title=doc.get("title"))
@@ -54,19 +67,19 @@ def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
             yield result(site, rule, url, "unknown", "官方节假日安排未覆盖该年份，无法计算工作日", **ev)
         else:
             late_by_day[day].append(ev)
-    yield from _late_results(site, rule, params, late_by_day)
+    yield from _late_results(view, site, rule, params, late_by_day)
 
 
-def _late_results(site: SiteInfo, rule: Rule, params: dict[str, Any],
+def _late_results(view: AuditView, site: SiteInfo, rule: Rule, params: PublicationParams,
                   late_by_day: dict[date, list[dict[str, Any]]]) -> Iterator[Result]:
     """Late documents: one finding each, or one note per day of a bulk back-fill."""
-    bulk = int(params.get("backfill_min_docs", 3))
-    status = params.get("backfill_status", "unknown")
+    bulk, status = params.backfill_min_docs, params.backfill_status
     for day, evs in sorted(late_by_day.items()):
         if len(evs) < bulk:
             for ev in evs:
-                yield result(site, rule, ev["url"], "fail",
-                             f"成文{ev['written_date']}，{ev['publish_date']}才公开，超过{ev['working_days']}个工作日", **ev)
+                late = result(site, rule, ev["url"], "fail",
+                              f"成文{ev['written_date']}，{ev['publish_date']}才公开，超过{ev['working_days']}个工作日", **ev)
+                yield unless_unseen(late, view.coverage(site.site, ev["column_types"]))
             continue
         columns = Counter(ev.get("column_url") for ev in evs)
         subject = next((c for c, _ in columns.most_common() if c), site.home)

@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from pydantic import AfterValidator
+
+from gongkai.checks.params import ColumnType, KindParams
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.text import date_from_url, simplify
 from gongkai.vocab import load_config
@@ -24,6 +27,31 @@ _SITE_SUFFIX = re.compile(r"(门户网站|政府门户|政务网|政府网站|�
 _LEVEL_CHARS = "省市区县州盟旗镇乡"
 _BODY_END = re.compile(r"(政府|办公厅|办公室|政府办|局|委员会|委|厅|部|署|院|办|中心|管委会|街道办事处)$")
 _SPLIT = re.compile(r"[\s、,，;；/]+")
+
+
+def _known_category(name: str) -> str:
+    known = load_config("exempt.yaml")["categories"]
+    if name not in known:
+        raise ValueError(f"unknown exempt category {name!r} (config/exempt.yaml: {', '.join(known)})")
+    return name
+
+
+ExemptCategory = Annotated[str, AfterValidator(_known_category)]
+
+
+class ScopeParams(KindParams):
+    """Whose documents a rule judges: ``exempt`` lists categories of config/exempt.yaml that are
+    ``not_applicable``; ``own_only`` judges only the body's own documents (an unknown issuer
+    counts as the body's own: the document sits in the body's own column)."""
+
+    exempt: list[ExemptCategory] = []
+    own_only: bool = True
+
+
+class DocumentParams(ScopeParams):
+    """A rule judging documents wherever listed: ``columns``, the column types read (None: all)."""
+
+    columns: list[ColumnType] | None = None
 
 
 def published(doc: dict[str, Any]) -> date | None:
@@ -53,9 +81,7 @@ def exemption(doc: dict[str, Any], categories: Iterable[str]) -> tuple[str, str]
     title = simplify(doc.get("title"))
     number = simplify(doc.get("doc_number"))
     for name in categories:
-        if name not in vocab:
-            raise ValueError(f"unknown exempt category {name!r} (config/exempt.yaml)")
-        spec = vocab[name]
+        spec = vocab[_known_category(name)]
         word = next((w for w in spec.get("title_words", []) if w in title), None)
         if word is None and number:
             word = next((p for p in spec.get("doc_number_patterns", []) if re.search(p, number)), None)
@@ -109,16 +135,11 @@ def ownership(doc: dict[str, Any], site: SiteInfo) -> Ownership:
     return "own" if same_body(body, site.name) else "other"
 
 
-def out_of_scope(doc: dict[str, Any], site: SiteInfo, params: dict[str, Any]) -> str | None:
-    """Why a rule does not apply to a document (exempt category, another body's), or None.
-
-    ``params.exempt`` lists exempt categories; ``params.own_only`` (default true) restricts the
-    rule to the body's own documents (an unknown issuer counts as the body's own: the document
-    sits in the body's own column).
-    """
-    hit = exemption(doc, params.get("exempt", []))
+def out_of_scope(doc: dict[str, Any], site: SiteInfo, params: ScopeParams) -> str | None:
+    """Why a rule does not apply to a document (exempt category, another body's), or None."""
+    hit = exemption(doc, params.exempt)
     if hit:
         return f"豁免类别：{hit[0]}（标题含“{hit[1]}”）"
-    if params.get("own_only", True) and ownership(doc, site) == "other":
+    if params.own_only and ownership(doc, site) == "other":
         return f"非本机关文件（发布机关：{issuing_body(doc)}）"
     return None

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from gongkai.checks.base import MAX_SAMPLES, result, snippet
-from gongkai.checks.links import DEFAULT_GOV_SUFFIXES, is_government
+from gongkai.checks.links import GovernmentParams, is_government
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
@@ -153,10 +153,9 @@ def judge_page(page: dict[str, Any], anchors: list[dict[str, Any]], site: SiteIn
     return verdict
 
 
-@register("spam_injection")
-def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
-    gov = [s.lower() for s in params.get("government_suffixes", DEFAULT_GOV_SUFFIXES)]
+@register("spam_injection", GovernmentParams)
+def run(view: AuditView, site: SiteInfo, rule: Rule, params: GovernmentParams) -> Iterator[Result]:
+    gov = [s.lower() for s in params.government_suffixes]
     anchors: dict[str, list[dict[str, Any]]] = {}
     for link in view.links(site.site):
         anchors.setdefault(link["page_url"], []).append(link)

@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterator
 
 from gongkai.checks.base import result
+from gongkai.checks.params import ColumnType
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.scope import out_of_scope, period_documents
+from gongkai.checks.scope import DocumentParams, out_of_scope, period_documents
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.text import simplify
@@ -21,10 +22,13 @@ from gongkai.text import simplify
 _TITLE_MARK = re.compile(r"[【\[(（]\s*(已?失效|已?废止|有效|现行有效|已修改|已修订|部分失效)\s*[】\])）]")
 
 
-@register("validity_marking")
-def run(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
-    params = rule.params_for(site)
-    for doc, day in period_documents(view, site, params.get("columns", ["normative_docs"])):
+class ValidityParams(DocumentParams):
+    columns: list[ColumnType] | None = ["normative_docs"]
+
+
+@register("validity_marking", ValidityParams)
+def run(view: AuditView, site: SiteInfo, rule: Rule, params: ValidityParams) -> Iterator[Result]:
+    for doc, day in period_documents(view, site, params.columns):
         url = doc["url"]
         ev = {"title": doc.get("title"), "url": url, "publish_date": day, "validity": doc.get("validity"),
               "doc_number": doc.get("doc_number")}

@@ -6,12 +6,14 @@ documents and probes through this view (JSON columns decoded, ISO dates parsed) 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
 
 from gongkai import store as st
+from gongkai.checks.coverage import Coverage, column_coverage
 from gongkai.workdays import Period, parse_period
 
 
@@ -92,6 +94,22 @@ class AuditView:
     def columns(self, site: str) -> list[dict[str, Any]]:
         return self._rows(st.columns, site=site)
 
+    @cached_property
+    def records_coverage(self) -> bool:
+        """True when the audit's crawler recorded coverage on any column (see checks/coverage.py)."""
+        return any(c["coverage"] is not None for c in self._rows(st.columns))
+
+    def coverage(self, site: str, column_types: str | Iterable[str], url: str | None = None) -> Coverage:
+        """Whether every column of these types (or the one at ``url``) was read whole.
+
+        A rule whose verdict could be overturned by unseen items asks this before failing; a site
+        with no column of the types gets an empty, complete coverage (the rule's own
+        "no such column" case decides).
+        """
+        types = {column_types} if isinstance(column_types, str) else set(column_types)
+        return Coverage(tuple(column_coverage(c, self.records_coverage) for c in self.columns(site)
+                              if c["type"] in types and (url is None or c["url"] == url)))
+
     def list_items(self, site: str, column_url: str | None = None) -> list[dict[str, Any]]:
         rows = self._rows(st.list_items, site=site)
         if column_url is not None:
@@ -134,6 +152,10 @@ class AuditView:
         rows = self._rows(st.probes, site=site)
         rows = [r for r in rows if not kind or r["kind"] == kind]
         return [{**r, "detail": st.from_json(r["detail_json"], {})} for r in rows]
+
+    def monitor_history(self, site: str, since: date, until: date) -> list[dict[str, Any]]:
+        """`gongkai probe` records of a site's home from ``since`` up to (not including) ``until``."""
+        return self._store.monitor_history(site, since.isoformat(), until.isoformat())
 
     def errors(self, site: str | None = None) -> list[dict[str, Any]]:
         rows = self._rows(st.errors)

@@ -158,6 +158,15 @@ monitor_probes = sa.Table(
 )
 sa.Index("ix_monitor_site_at", monitor_probes.c.site, monitor_probes.c.at)
 
+# The rules a check run used (the whole rule as validated, JSON), so `report` needs only the store.
+rule_meta = sa.Table(
+    "rule_meta", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("meta_json", sa.Text, nullable=False),
+    sa.UniqueConstraint("audit_id", "rule"),
+)
+
 errors = sa.Table(
     "errors", meta,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -377,6 +386,18 @@ class Store:
             conn.execute(results.delete().where(results.c.audit_id == audit_id, results.c.site == site))
             if rows:
                 conn.execute(results.insert(), rows)
+
+    def save_rule_meta(self, audit_id: int, rows: Iterable[dict[str, Any]]) -> None:
+        """Replace the audit's rule metadata (``rule``, ``meta_json``) in one transaction."""
+        rows = [dict(audit_id=audit_id, rule=r["rule"], meta_json=r["meta_json"]) for r in rows]
+        with self.engine.begin() as conn:
+            conn.execute(rule_meta.delete().where(rule_meta.c.audit_id == audit_id))
+            if rows:
+                conn.execute(rule_meta.insert(), rows)
+
+    def rule_metadata(self, audit_id: int) -> dict[str, dict[str, Any]]:
+        """Rule id → the rule as the audit's last check run used it (empty before any check)."""
+        return {r["rule"]: from_json(r["meta_json"], {}) for r in self.rows(rule_meta, audit_id)}
 
     # -- reads ---------------------------------------------------------------------------------
     def rows(self, table: sa.Table, audit_id: int, **where: Any) -> list[dict[str, Any]]:

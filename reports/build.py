@@ -13,7 +13,7 @@ from .dataset import AuditData, load_audit
 from .errors import ReportError
 from .export import findings, scores_document, write_json
 from .indicators import load_indicators
-from .rulemeta import load_rule_meta
+from .rulemeta import audit_rule_meta
 from .scorecard import write_scorecards
 from .scoring import SiteScore, score_audit
 from .workbook import write_workbook
@@ -51,7 +51,7 @@ def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: P
                   rules_path: Path | None = None) -> ReportPaths:
     """Score one audit and write every report file under ``out_dir``."""
     system = load_indicators(indicators_path)
-    data = load_audit(store, audit_id, load_rule_meta(rules_path))
+    data = load_audit(store, audit_id, audit_rule_meta(store, audit_id, rules_path))
     _check_site_ids(data)
     scores = score_audit(system, data.sites, data.results, complete=data.state.complete)
     _attach_errors(data, scores)

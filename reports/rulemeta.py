@@ -1,7 +1,10 @@
 """What the reports need to know about each rule: title, severity, remediation and sources.
 
 This is the one place the report stage touches the rulebook; the checks stage owns the rules
-and their validating loader (``gongkai.checks.engine.load_rules``).
+and their validating loader (``gongkai.checks.engine.load_rules``).  The check stage stores the
+rules it ran with the audit, so a report reads them from the store: a rule given only to
+``gongkai check --rules`` keeps its title, severity and sources.  The bundled rulebook fills in
+rules an older store lacks; a ``--rules`` file given to ``report`` overrides the store.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from gongkai.store import Store
 
 from .errors import ReportError
 
@@ -70,3 +75,19 @@ def load_rule_meta(path: Path | None = None) -> dict[str, RuleMeta]:
     except RulesError as exc:
         raise ReportError(str(exc)) from exc
     return {meta.id: meta for meta in map(to_meta, rules)}
+
+
+def stored_rule_meta(store: Store, audit_id: int) -> dict[str, RuleMeta]:
+    """Rule id → metadata of the rules the audit's check run used, as stored with its results."""
+    return {rule_id: to_meta({"id": rule_id, **row}) for rule_id, row in store.rule_metadata(audit_id).items()}
+
+
+def audit_rule_meta(store: Store, audit_id: int, path: Path | None = None) -> dict[str, RuleMeta]:
+    """The metadata a report shows: the store's over the bundled rulebook (which fills in what a
+    store checked before metadata was stored lacks); a ``path`` given replaces the bundled one
+    and overrides the store, as ``report --rules`` always did."""
+    found = load_rule_meta() if path is None else {}
+    found.update(stored_rule_meta(store, audit_id))
+    if path is not None:
+        found.update(load_rule_meta(path))
+    return found

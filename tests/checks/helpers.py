@@ -81,9 +81,13 @@ class AuditBuilder:
         self.page(url, "article", title=title, text=body_text, document=doc, links=fields.get("links"),
                   column_type=column_type, column_url=column_url)
 
-    def column(self, ctype: str, url: str, name: str, outcome: str = "ok") -> None:
+    def column(self, ctype: str, url: str, name: str, outcome: str = "ok", coverage: str | None = "complete",
+               coverage_reason: str | None = None, **counts: int | None) -> None:
+        """A column as the crawler records it, read whole unless ``coverage`` says otherwise
+        (``None`` writes no coverage at all, as a crawler from before coverage did)."""
         self.store.save_column(self.audit_id, {"site": self.site, "type": ctype, "name": name, "url": url,
-                                               "how_found": "discovered", "outcome": outcome, "reason": None})
+                                               "how_found": "discovered", "outcome": outcome, "reason": None,
+                                               "coverage": coverage, "coverage_reason": coverage_reason, **counts})
 
     def probe(self, kind: str, url: str, outcome: str, status: int | None = None, reason: str | None = None,
               detail: dict[str, Any] | None = None, method: str = "GET") -> None:

@@ -45,3 +45,36 @@ def test_blocked_is_unknown_and_page_fallback(make_audit) -> None:
     assert fallback.run("site.unreachable")[0].status == "pass"
     nothing = make_audit()
     assert nothing.run("site.unreachable")[0].status == "unknown"
+
+
+def _monitor(audit, days: int, failures: int, per_day: int = 20) -> None:
+    """``days`` days of monitoring before as_of (2024-07-15), ``failures`` of them failed."""
+    done = 0
+    for day in range(days):
+        for n in range(per_day):
+            failed = done < failures
+            done += 1
+            audit.store.save_monitor_probe({
+                "site": audit.site, "url": H, "at": f"2024-07-{15 - day:02d}T{n:02d}:00:00+00:00",
+                "seconds": 15.0 if failed else 0.3, "timeout_s": 15.0, "status": None if failed else 200,
+                "outcome": "broken" if failed else "ok", "reason": "超时 (timeout)" if failed else "HTTP 200"})
+
+
+def test_a_week_of_monitoring_decides_as_the_official_check_does(make_audit) -> None:
+    failing = make_audit()
+    _monitor(failing, days=7, failures=7)   # 7 of 140 = 5.0 %: the official threshold is reached
+    failing.probe("home", H, "ok", status=200)  # the crawl itself got through: monitoring still decides
+    [res] = failing.run("site.unreachable")
+    assert res.status == "fail" and res.evidence["basis"].startswith("可用性监测")
+    assert res.evidence["probes"] == 140 and res.evidence["failed"] == 7 and len(res.evidence["failures"]) == 7
+    passing = make_audit()
+    _monitor(passing, days=7, failures=6)   # 4.3 %
+    assert passing.run("site.unreachable")[0].status == "pass"
+
+
+def test_less_than_a_week_of_monitoring_falls_back_to_the_audit_attempts(make_audit) -> None:
+    audit = make_audit()
+    _monitor(audit, days=6, failures=120)
+    audit.probe("home", H, "ok", status=200)
+    [res] = audit.run("site.unreachable")
+    assert res.status == "pass" and res.evidence["basis"].startswith("审计期间")

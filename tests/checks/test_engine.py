@@ -9,7 +9,15 @@ import pytest
 import yaml
 
 from gongkai import store as st
-from gongkai.checks.engine import RulesError, format_message, format_rules_table, load_rules, run_checks
+from gongkai.checks.engine import (
+    RulesError,
+    format_message,
+    format_rules_table,
+    known_regions,
+    load_rules,
+    run_checks,
+)
+from gongkai.checks.params import KindParams
 from gongkai.checks.registry import load_kinds, register
 from gongkai.vocab import config_path
 
@@ -71,6 +79,59 @@ def test_bad_rules_files(tmp_path: Path, entries: list[dict], expected: str) -> 
         load_rules(_write_rules(tmp_path, entries))
 
 
+def test_every_kind_declares_its_parameters_and_the_bundled_rules_fit_them() -> None:
+    kinds = load_kinds()
+    for kind in kinds.values():
+        assert issubclass(kind.params, KindParams) and kind.params.model_config["extra"] == "forbid"
+    rules = load_rules()
+    for rule in rules:
+        kinds[rule.kind].params.model_validate(rule.params)
+    assert known_regions(rules) == {"辽宁", "黑龙江"}
+
+
+def _interp(**over) -> dict:
+    return _rule(id="interpretation.late", kind="interpretation_timeliness", **over)
+
+
+@pytest.mark.parametrize(("entry", "field", "message", "line_text"), [
+    (_interp(params={"workingdays": 30}), "rules[0].params.workingdays", "unknown parameter", "workingdays: 30"),
+    (_interp(params={"working_days": "three"}), "rules[0].params.working_days", "valid integer",
+     "working_days: three"),
+    (_interp(params_by_region={"辽宁": {"workingdays": 5}}), "rules[0].params_by_region.辽宁.workingdays",
+     "unknown parameter", "workingdays: 5"),
+    (_interp(params_by_kind={"department": {"working_days": -1}}), "rules[0].params_by_kind.department.working_days",
+     "greater than or equal to 0", "working_days: -1"),
+    (_interp(params={"exempt": ["repost", "holidays"]}), "rules[0].params.exempt[1]", "unknown exempt category",
+     "- holidays"),
+    (_interp(params={"policy_columns": ["policy_doc"]}), "rules[0].params.policy_columns[0]",
+     "unknown column type 'policy_doc'", "- policy_doc"),
+    (_rule(id="column.stale", kind="column_freshness", params={"windows": {"news": "2 weeks"}}),
+     "rules[0].params.windows.news", "not a window", "news: 2 weeks"),
+    (_rule(id="column.stale", kind="column_freshness", params={"windows": {"newz": "14d"}}),
+     "rules[0].params.windows.newz", "unknown column type 'newz'", "newz: 14d"),
+    (_rule(params={"anything": 1}), "rules[0].params.anything", "unknown parameter", "anything: 1"),
+    (_interp(params={"columns": ["policy_docs"]}), "rules[0].params.columns", "unknown parameter", "columns:"),
+])
+def test_bad_parameters_are_refused_with_file_line_field(tmp_path: Path, entry: dict, field: str, message: str,
+                                                         line_text: str) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump({"rules": [entry]}, allow_unicode=True, sort_keys=False,
+                                   default_flow_style=False), encoding="utf-8")
+    with pytest.raises(RulesError) as err:
+        load_rules(path)
+    name, line, rest = str(err.value).split(":", 2)
+    assert name == str(path) and rest.startswith(f" {field}: ") and message in rest
+    assert path.read_text(encoding="utf-8").splitlines()[int(line) - 1].strip() == line_text
+
+
+def test_parameters_reach_the_kind_typed(audit) -> None:
+    fiscal = next(r for r in load_rules() if r.id == "fiscal.monthly_disclosure")
+    rule = fiscal.model_copy(update={"params_by_region": {"辽宁": {"lag_months": "2"}}})
+    view = audit.view()
+    params = load_kinds()[rule.kind].params_for(rule, audit.site_info(view))
+    assert params.lag_months == 2 and params.title_words == ["财政收支", "预算执行"]   # region, then default
+
+
 def test_bad_rules_lines(tmp_path: Path) -> None:
     path = _write_rules(tmp_path, [_rule(), _rule(id="column.other", kind="nonsense")])
     with pytest.raises(RulesError) as err:
@@ -93,7 +154,7 @@ def test_format_message_is_lenient() -> None:
 
 
 @register("test_engine_crash")
-def _crash(view, site, rule) -> Iterator:
+def _crash(view, site, rule, params) -> Iterator:
     yield from ()
     raise RuntimeError("boom")
 
@@ -139,3 +200,14 @@ def test_a_site_that_never_answered_is_unknown_on_every_content_rule(audit):
     others = [r for r in results if r["rule"] != "site.unreachable"]
     assert others and {r["status"] for r in others} == {"unknown"}
     assert by_rule["annual_report.missing"]["reason"] == "站点未能抓取到任何页面，无法检查"
+
+
+def test_a_run_over_some_sites_keeps_the_other_rules_metadata(tmp_path: Path, audit) -> None:
+    audit.page(H, "home", title="大连市人民政府")
+    custom = _write_rules(tmp_path, [_rule(id="custom.blank", title="自定义空白栏目")])
+    run_checks(audit.store, audit.audit_id, custom)
+    run_checks(audit.store, audit.audit_id, sites=["dalian"])
+    stored = audit.store.rule_metadata(audit.audit_id)
+    assert stored["custom.blank"]["title"] == "自定义空白栏目" and "column.stale" in stored
+    run_checks(audit.store, audit.audit_id)
+    assert "custom.blank" not in audit.store.rule_metadata(audit.audit_id)

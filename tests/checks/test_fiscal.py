@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from gongkai.checks.fiscal import covered_months, months_named
+from gongkai.checks.fiscal import FiscalParams, covered_months, months_named
 
 H = "http://czj.dl.gov.cn/"
 COL = H + "czsz/"
-PARAMS = {"title_words": ["财政收支", "预算执行"], "exclude_words": ["固定资产投资"]}
+PARAMS = FiscalParams()
 
 
 @pytest.mark.parametrize(("title", "expected"), [
