@@ -24,6 +24,10 @@ BAIDUSPIDER_UA = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.co
 ROBOTSTXT_OBEY = False
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote-control extension would listen on loopback and run any Python code sent
+# with the bearer token it writes under ~/.local/state/scrapy/: an unattended audit of hostile
+# sites has no use for a code-execution port.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "WARNING"
 
 HTTPERROR_ALLOW_ALL = True

@@ -1,21 +1,25 @@
 """The `gongkai` command: parse arguments, call a stage, map errors to exit codes.
 
 Exit status: 0 when the command ran (whatever the audit found), 2 for bad usage or bad input
-(one line naming the file, line and field), 1 for an unexpected internal error, 3 when the crawl
-did not finish (interrupted: nothing is graded; ``--resume`` continues it), 4 when nothing at all
-answered (the auditor's network is down: nothing is graded).
+(one line naming the file, line and field), 1 for an unexpected internal error or a failure of
+the machine (disk full, read-only file system, no permission: one line naming the path; what
+was already stored stays in the store), 3 when the crawl did not finish (interrupted: nothing is
+graded; ``--resume`` continues it), 4 when nothing at all answered (the auditor's network is
+down: nothing is graded).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from gongkai import __version__, stages
-from gongkai.targets import TargetsError, load_targets
+from gongkai import __version__, lock, stages
+from gongkai.targets import TargetsError, load_targets, region_warning
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_OFFLINE = 0, 1, 2, 3, 4
 
@@ -24,27 +28,85 @@ class UsageError(Exception):
     """Bad usage or input; the message is printed as one line."""
 
 
-def _out_dir(value: str) -> Path:
+_held: dict[Path, lock.DirectoryLock] = {}   # directories this run has locked (see _run_locks)
+
+
+@contextlib.contextmanager
+def _run_locks() -> Iterator[None]:
+    """Around one command: the directories it claims stay locked until it returns."""
+    try:
+        yield
+    finally:
+        while _held:
+            _held.popitem()[1].release()
+
+
+def _claim(directory: Path) -> None:
+    """Lock ``directory`` for this run (once per directory; DirectoryBusy if another run has it)."""
+    key = directory.resolve()
+    if key not in _held:
+        _held[key] = lock.acquire(directory)
+
+
+def _out_dir(value: str, *, create: bool = True) -> Path:
+    """The output directory, created and locked for this run.
+
+    A path under a regular file (``--out notes.txt/sub``) is bad input (exit 2); mkdir failing
+    on a read-only or forbidden parent is the machine's failure, an OSError naming the path
+    (exit 1).  With ``create=False`` (check, report: the store must already be there) a missing
+    directory is only validated, neither created nor locked.
+    """
     path = Path(value)
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"{value}: exists and is not a directory")
+    for ancestor in (path, *path.parents):
+        if ancestor.exists() or ancestor.is_symlink():
+            if not ancestor.is_dir():
+                where = "exists" if ancestor == path else f"is under {ancestor}, which"
+                raise UsageError(f"{value}: {where} is not a directory")
+            break
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+        _claim(path)
     return path
 
 
-def _load(path: str):  # noqa: ANN202 - returns Targets
+def _load(path: str, rules_path: Path | None = None):  # noqa: ANN202 - returns Targets
     try:
-        return load_targets(path)
+        targets = load_targets(path)
     except TargetsError as exc:
         raise UsageError(str(exc)) from None
+    _warn_unknown_regions(path, targets, rules_path)
+    return targets
+
+
+def _warn_unknown_regions(path: str, targets: object, rules_path: Path | None) -> None:
+    """One stderr line when a site's region selects no regional parameters (not an error: a
+    region only picks overrides, so the site is judged by the national defaults)."""
+    from gongkai.checks.engine import load_rules
+
+    keys = {key for rule in load_rules(rules_path) for key in rule.params_by_region}
+    line = region_warning(path, targets, keys)  # type: ignore[arg-type]
+    if line:
+        print(f"gongkai: warning: {line}", file=sys.stderr, flush=True)
 
 
 def _store_for(args: argparse.Namespace, *, must_exist: bool) -> stages.Store:
-    location = args.store or (stages.store_path(_out_dir(args.out)) if args.out else None)
-    if location is None:
+    """Open the store named by --store or --out, locking the directory it lives in.
+
+    A new store's directory is created and locked before anything is written; an existing
+    store (check, report) is opened first, so a missing one leaves nothing behind.
+    """
+    if args.store:
+        location: str | Path = args.store
+        directory = None if "://" in args.store else _out_dir(str(Path(args.store).parent), create=not must_exist)
+    elif args.out:
+        directory = _out_dir(args.out, create=not must_exist)
+        location = stages.store_path(directory)
+    else:
         raise UsageError("give --out DIR (store DIR/gongkai.sqlite) or --store PATH")
-    if not must_exist and "://" not in str(location):
-        Path(location).parent.mkdir(parents=True, exist_ok=True)
-    return stages.open_store(location, must_exist=must_exist)
+    store = stages.open_store(location, must_exist=must_exist)
+    if directory is not None and directory.is_dir():
+        _claim(directory)
+    return store
 
 
 def _say(text: str) -> None:
@@ -54,7 +116,7 @@ def _say(text: str) -> None:
 # -- commands ----------------------------------------------------------------------------------
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    targets = _load(args.targets)
+    targets = _load(args.targets, _rules_path(args))
     out = _out_dir(args.out)
     out.mkdir(parents=True, exist_ok=True)
     rules = _rules_path(args)
@@ -259,22 +321,62 @@ def _input_errors() -> tuple[type[Exception], ...]:
     from gongkai.reports.errors import ReportError
     from gongkai.reports.indicators import IndicatorsError
 
-    return (UsageError, stages.StageError, RulesError, ReportError, IndicatorsError)
+    return (UsageError, stages.StageError, RulesError, ReportError, IndicatorsError, lock.DirectoryBusy)
+
+
+def _where(args: argparse.Namespace, *, store: bool) -> str:
+    """What a failure without a file name is about: the store (a database error), else the
+    output directory (a write that failed halfway, ENOSPC from ``write()`` names no file)."""
+    if getattr(args, "out", None) and not store:
+        return str(args.out)
+    if getattr(args, "store", None):
+        return stages.mask_url(args.store)
+    if getattr(args, "out", None):
+        return str(stages.store_path(Path(args.out)))
+    return "gongkai"
+
+
+def _one_line(text: object) -> str:
+    """Whatever an exception says, as one line of bounded length (cron mails stay readable)."""
+    return " ".join(str(text).split())[:1000]
+
+
+def _machine_line(path: str, detail: str) -> str:
+    """``path: detail``, saying so when the disk is full: SQLite reports a full disk on which it
+    cannot map its shared-memory file as a bare "disk I/O error"."""
+    if "://" not in path and "full" not in detail and "space" not in detail.lower():
+        with contextlib.suppress(OSError, ValueError):
+            probe = Path(path)
+            while not probe.exists() and probe != probe.parent:
+                probe = probe.parent
+            if os.statvfs(probe).f_bavail == 0:
+                detail += " (no space left on device)"
+    return f"gongkai: error: {path}: {detail}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sqlalchemy.exc import OperationalError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with _run_locks():
+            return args.func(args)
     except _input_errors() as exc:
-        print(f"gongkai: error: {exc}", file=sys.stderr)
+        print(f"gongkai: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `gongkai rules | head`
         sys.stderr.close()
         return EXIT_OK
     except stages.MachineError as exc:
         print(f"gongkai: error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except OSError as exc:  # the machine: disk full, read-only file system, permission
+        path = exc.filename if exc.filename is not None else _where(args, store=False)
+        print(_machine_line(str(path), _one_line(exc.strerror or exc)), file=sys.stderr)
+        return EXIT_INTERNAL
+    except OperationalError as exc:  # the database: "database or disk is full", a read-only store …
+        print(_machine_line(_where(args, store=True), _one_line(exc.orig or exc)), file=sys.stderr)
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("gongkai: interrupted; what was collected is in the store", file=sys.stderr)

@@ -6,13 +6,17 @@ per process, so a process runs at most one crawl; tests drive the CLI in subproc
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import re
 import signal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from gongkai.store import Store, StoreError, now_iso, to_json
 
@@ -48,15 +52,55 @@ def store_path(out_dir: Path) -> Path:
     return out_dir / STORE_NAME
 
 
+def mask_url(location: Path | str) -> str:
+    """A store location fit for a message: a database URL's password replaced by ***."""
+    text = str(location)
+    if "://" not in text:
+        return text
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", text)
+
+
+# SQLite's words for a machine that cannot take the write (the store itself is fine).
+_MACHINE = {"database or disk is full": errno.ENOSPC, "attempt to write a readonly database": errno.EROFS,
+            "disk i/o error": errno.EIO}
+
+
 def open_store(path: Path | str, *, must_exist: bool = False) -> Store:
-    """Open a store; a missing file, a file that is not a database or a dead URL is a StageError."""
+    """Open a store; a missing file, a file that is not a database or a dead URL is a StageError.
+
+    Those are the user's input (exit 2, one line, a URL's password masked).  A disk that is
+    full, read-only or forbidden is the machine's: an OSError naming the store path (exit 1).
+    """
+    shown = mask_url(path)
     if must_exist and "://" not in str(path) and not Path(path).exists():
-        raise StageError(f"{path}: no such store (run `gongkai crawl` or `gongkai audit` first)")
+        raise StageError(f"{shown}: no such store (run `gongkai crawl` or `gongkai audit` first)")
     try:
         return Store(path)
+    except ImportError as exc:  # create_engine imports the URL's driver (psycopg2 …)
+        raise StageError(f"{shown}: no database driver installed for this URL ({exc.name or exc})") from None
     except (StoreError, SQLAlchemyError) as exc:
-        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise StageError(f"{path}: not a usable gongkai store: {detail}") from None
+        detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+        machine = _machine_failure(path, detail)
+        if machine is not None:
+            raise machine from None
+        raise StageError(f"{shown}: not a usable gongkai store: {detail}") from None
+
+
+def _machine_failure(path: Path | str, detail: str) -> OSError | None:
+    """The OSError behind a SQLite failure to open or write, when the machine is to blame."""
+    for words, code in _MACHINE.items():
+        if words in detail.lower():
+            return OSError(code, detail, mask_url(path))
+    if "://" in str(path) or "unable to open database file" not in detail.lower():
+        return None
+    directory = Path(path).resolve().parent
+    if directory.is_dir() and not os.access(directory, os.W_OK):
+        code = errno.EROFS if os.statvfs(directory).f_flag & os.ST_RDONLY else errno.EACCES
+        return OSError(code, os.strerror(code), str(directory))
+    return None
 
 
 def resolve_audit(store: Store, audit_id: int | None) -> int:
@@ -162,7 +206,7 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, r
     try:
         process.start()
     finally:
-        _restore_signals()
+        _restore_signals(finished=bool(crawler.stats) and crawler.stats.get_value("finish_reason") == "finished")
     failure = crawler.stats.get_value(STORE_FAILURE) if crawler.stats else None
     if failure:
         raise MachineError(f"{store_location}: {failure}; the crawl stopped and what it stored is kept — "
@@ -214,11 +258,16 @@ def crawl_outcome(store: Store, audit_id: int) -> CrawlOutcome:
         store.close()
 
 
-def _restore_signals() -> None:
-    """Scrapy's shutdown handlers outlive the crawl; a Ctrl-C or SIGTERM during check or report
-    must stop the command, not ask a finished crawler to stop."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _terminate)
+def _restore_signals(*, finished: bool = True) -> None:
+    """Scrapy's shutdown handlers outlive the crawl.  After a finished crawl, a Ctrl-C or SIGTERM
+    during check or report must stop the command; after an interrupted one the command is only
+    saying so and exiting 3, and a further Ctrl-C must not turn that into a traceback."""
+    if finished:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _terminate)
+    else:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _terminate(signum: int, _frame: Any) -> None:

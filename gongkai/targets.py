@@ -9,12 +9,21 @@ would otherwise expand during validation.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from gongkai import yamlfile
 from gongkai.vocab import column_types
@@ -35,15 +44,25 @@ def origin(url: str) -> str:
     return f"{scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
+_BAD_HOST_CHARS = re.compile(r"[\s<>\"'`{}|\\^%]")
+
+
 def _check_url(value: str) -> str:
-    parts = urlsplit(str(value).strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("not a URL")
+    """An http(s) URL with a host: ``http//host/x``, ``ftp://…`` or ``http:///x`` would crawl nothing."""
+    text = str(value).strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not a URL (want http:// or https:// and a host): {text[:200]!r}")
+    if _BAD_HOST_CHARS.search(parts.hostname) or len(parts.hostname) > 253:
+        raise ValueError(f"not a URL (bad host name): {text[:200]!r}")
     try:
         _ = parts.port
     except ValueError as exc:
         raise ValueError("not a URL (bad port)") from exc
-    return str(value).strip()
+    return text
+
+
+WebUrl = Annotated[str, AfterValidator(_check_url)]
 
 
 def infer_kind(name: str) -> SiteKind:
@@ -56,22 +75,27 @@ def infer_kind(name: str) -> SiteKind:
 
 
 class CrawlOptions(BaseModel):
-    """Friendly names for the Scrapy settings an evaluator may want to change."""
+    """Friendly names for the Scrapy settings an evaluator may want to change.
+
+    Every number has bounds, because an unattended run must not start with a setting that can
+    only hang it or exhaust the machine (``max_page_bytes: 99999999999999999999999`` would pass
+    Scrapy an unbounded download size).  Values are strict: ``true`` is not a number.
+    """
 
     model_config = ConfigDict(extra="forbid")
-    download_delay: float = Field(0.25, ge=0, le=60)
-    concurrent_requests: int = Field(16, ge=1, le=512)
-    concurrent_requests_per_domain: int = Field(4, ge=1, le=64)
-    download_timeout: float = Field(20, gt=0, le=300)
-    retry_times: int = Field(2, ge=0, le=10)
-    user_agent: str | None = None
+    download_delay: float = Field(0.25, ge=0, le=60, allow_inf_nan=False)
+    concurrent_requests: int = Field(16, ge=1, le=256, strict=True)
+    concurrent_requests_per_domain: int = Field(4, ge=1, le=64, strict=True)
+    download_timeout: float = Field(20, ge=1, le=600, allow_inf_nan=False)
+    retry_times: int = Field(2, ge=0, le=10, strict=True)
+    user_agent: str | None = Field(None, min_length=1, max_length=512, pattern=r"^[\x20-\x7e]+$")
     obey_robots: bool = False
     autothrottle: bool = False
-    max_pages_per_site: int = Field(3000, ge=1)
-    max_list_pages: int = Field(30, ge=1)
-    max_links_checked_per_site: int = Field(1500, ge=0)
-    lookback_days: int = Field(400, ge=0)
-    max_page_bytes: int = Field(10_000_000, ge=10_000)
+    max_pages_per_site: int = Field(3000, ge=1, le=1_000_000, strict=True)
+    max_list_pages: int = Field(30, ge=1, le=10_000, strict=True)
+    max_links_checked_per_site: int = Field(1500, ge=0, le=1_000_000, strict=True)
+    lookback_days: int = Field(400, ge=0, le=3660, strict=True)
+    max_page_bytes: int = Field(10_000_000, ge=10_000, le=1_000_000_000, strict=True)
     cloak_check: bool = True
     home_attempts: int = Field(3, ge=1, le=10)
     home_attempt_interval: float = Field(60, ge=0, le=3600)
@@ -87,7 +111,7 @@ class SiteTarget(BaseModel):
     kind: SiteKind | None = None
     region: str | None = None
     hosts: list[str] = Field(default_factory=list)
-    columns: dict[str, str] = Field(default_factory=dict)
+    columns: dict[str, WebUrl] = Field(default_factory=dict)   # a bad URL is named by its column type
 
     _home = field_validator("home")(_check_url)
 
@@ -107,10 +131,9 @@ class SiteTarget(BaseModel):
     @classmethod
     def _columns(cls, value: dict[str, str]) -> dict[str, str]:
         known = column_types()
-        for ctype, url in value.items():
+        for ctype in value:
             if ctype not in known:
                 raise ValueError(f"unknown column type {ctype!r} (known: {', '.join(known)})")
-            _check_url(url)
         return value
 
     @model_validator(mode="after")
@@ -173,6 +196,40 @@ class Targets(BaseModel):
 
     def site(self, site_id: str) -> SiteTarget:
         return next(s for s in self.sites if s.id == site_id)
+
+
+def unmatched_regions(targets: Targets, region_keys: Iterable[str]) -> list[tuple[int, str]]:
+    """(index, region) of each site whose region selects none of ``region_keys``.
+
+    Matching is the rules' own (checks.rules.Rule.params_for): a key applies when the region
+    equals it or starts with it, so ``辽宁`` covers ``辽宁省大连市`` but ``云南省`` matches nothing
+    unless some rule has a ``云南`` key.  Such a site silently gets the national defaults.
+    """
+    keys = [k for k in region_keys if k]
+    return [(i, site.region) for i, site in enumerate(targets.sites)
+            if site.region and not any(site.region == k or site.region.startswith(k) for k in keys)]
+
+
+def region_warning(path: str | Path, targets: Targets, region_keys: Iterable[str]) -> str | None:
+    """One line naming file:line:field of the first unmatched region and listing the known ones."""
+    keys = sorted(set(region_keys))
+    missing = unmatched_regions(targets, keys)
+    if not missing:
+        return None
+    index, region = missing[0]
+    more = f" (and {len(missing) - 1} more site(s))" if len(missing) > 1 else ""
+    where = f"{path}:{_line_of_field(path, ('sites', index, 'region'))}: sites[{index}].region"
+    return (f"{where}: {region!r} selects no regional rule parameters{more}; national defaults apply "
+            f"(regions the rules know: {', '.join(keys) or 'none'})")
+
+
+def _line_of_field(path: str | Path, loc: tuple[Any, ...]) -> int | str:
+    """Line of a field, read again from the file (only for a warning; the file already loaded once)."""
+    try:
+        _, root = yamlfile.load(path, "targets file")
+    except yamlfile.YamlFileError:
+        return "?"
+    return yamlfile.line_of(root, loc)
 
 
 # -- loading ---------------------------------------------------------------------------------------

@@ -3,6 +3,11 @@
 Every problem becomes one line naming the file, the line and the field
 (``targets.yaml:7: sites[1].home: not a URL``).  Tags beyond plain YAML, aliases (alias bombs
 would expand during validation) and duplicate keys (PyYAML silently keeps the last) are refused.
+So are the inputs on which PyYAML itself raises something other than a YAMLError, which would
+otherwise reach the user as a traceback: keys that are lists or mappings (``? [1, 2]``), nesting
+deeper than MAX_DEPTH (PyYAML's composer recurses: 10,000 ``[`` is a RecursionError) and scalar
+values a constructor chokes on (``!!int abc``).  A plain scalar that looks like a date but is
+not one (``2024-13-45``) stays a string, so the model names the field that wanted a date.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 MAX_BYTES = 2_000_000
+MAX_DEPTH = 64      # nesting levels; a targets, rules or indicators file needs fewer than ten
 
 
 class YamlFileError(Exception):
@@ -21,19 +27,52 @@ class YamlFileError(Exception):
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases."""
+    """SafeLoader that refuses aliases and deep nesting, and never raises a non-YAML error."""
+
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
             raise yaml.MarkedYAMLError(problem="YAML aliases are not allowed here",
                                        problem_mark=self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise yaml.MarkedYAMLError(problem=f"nested deeper than {MAX_DEPTH} levels",
+                                       problem_mark=self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A value no constructor can build (``!!int abc``) is a YAML error at its line, not a crash."""
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            shown = repr(node.value[:80]) if isinstance(node, yaml.ScalarNode) else "value"
+            raise yaml.MarkedYAMLError(problem=f"invalid {shown} for {node.tag} ({str(exc)[:100]})",
+                                       problem_mark=node.start_mark) from None
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+        """``2024-13-45`` stays a string: the model then names the field that wanted a date."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, AttributeError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp)
 
 
 def _check_duplicates(name: str, node: yaml.Node, path: str = "") -> None:
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                raise YamlFileError(f"{name}:{key.start_mark.line + 1}: {path or 'top level'}: "
+                                    "a key must be a plain value, not a list or mapping")
             if key.value in seen:
                 raise YamlFileError(f"{name}:{key.start_mark.line + 1}: {path or 'top level'}: duplicate key {key.value!r}")
             seen.add(key.value)

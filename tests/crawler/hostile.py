@@ -1,15 +1,22 @@
-"""A local HTTP server that misbehaves the way hacked or broken portals do, for hostile-input tests."""
+"""A local HTTP server that misbehaves the way hacked or broken portals do, for hostile-input tests.
+
+Nothing here depends on how fast the machine is: every costly body (the gzip bomb, the big
+page's block) is built before the server accepts its first connection, so no download timeout
+can run while a fixture is still being computed, and the slow page does not answer at all until
+the server stops, so it times out whatever timeout the crawl uses.
+"""
 
 from __future__ import annotations
 
 import threading
-import time
 import zlib
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 BIG_BYTES = 50 * 1024 * 1024
+BIG_BLOCK = b"<p>" + b"x" * 65530 + b"</p>"
+SLOW_LIMIT_S = 600   # the slow page's answer, if the server is still up by then (never, in a test)
 SCRIPT_TITLE = "<script>alert('x')</script>通知"
 
 
@@ -72,9 +79,8 @@ class HostileHandler(BaseHTTPRequestHandler):
                 self.send_header("Content-Type", "text/html")
                 self.send_header("Content-Length", str(BIG_BYTES))
                 self.end_headers()
-                block = b"<p>" + b"x" * 65530 + b"</p>"
-                for _ in range(BIG_BYTES // len(block)):
-                    self.wfile.write(block)
+                for _ in range(BIG_BYTES // len(BIG_BLOCK)):
+                    self.wfile.write(BIG_BLOCK)
             elif path == "/bomb.html":
                 self._send(200, gzip_bomb(), Content_Encoding="gzip")
             elif path == "/binary.html":
@@ -87,8 +93,8 @@ class HostileHandler(BaseHTTPRequestHandler):
             elif path in ("/loop-a.html", "/loop-b.html"):
                 target = "/loop-b.html" if path == "/loop-a.html" else "/loop-a.html"
                 self._send(302, b"", Location=target)
-            elif path == "/slow.html":
-                time.sleep(6)
+            elif path == "/slow.html":  # answers only when the server stops: a timeout on any machine
+                self.server.stopping.wait(SLOW_LIMIT_S)  # type: ignore[attr-defined]
                 self._send(200, b"<html>late</html>")
             else:
                 self._send(404, b"<html><title>404</title></html>")
@@ -100,12 +106,98 @@ class HostileServer:
     """Context manager running HostileHandler on a free loopback port."""
 
     def __enter__(self) -> HostileServer:
+        gzip_bomb()  # seconds of CPU on a slow machine: paid now, before any request can time out
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), HostileHandler)
         self.httpd.daemon_threads = True
+        self.httpd.stopping = threading.Event()  # type: ignore[attr-defined]
         self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.httpd.stopping.set()  # type: ignore[attr-defined]
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+# -- a portal that holds the crawl at a gate, for tests that look at a crawl while it runs -----------
+
+GATE_LIMIT_S = 600   # the gate opens by itself after this, so a failed test never hangs the server
+
+
+def _gated_home() -> str:
+    return ("<html><head><meta charset='utf-8'><title>某县人民政府</title></head><body>"
+            "<div class='nav'><a href='/news/'>工作动态</a></div>"
+            "<a href='/gate.html'>政务公开</a><a href='/about.html'>机构概况</a></body></html>")
+
+
+class GatedHandler(BaseHTTPRequestHandler):
+    """A small portal whose /gate.html answers only when the test opens the gate."""
+
+    def log_message(self, *args: object) -> None:
+        return
+
+    def _send(self, status: int, text: str) -> None:
+        body = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self.do_GET()
+
+    def do_GET(self) -> None:  # noqa: N802
+        server = self.server
+        try:
+            if self.path in ("/", "/index.html"):
+                self._send(200, _gated_home())
+            elif self.path == "/gate.html":
+                server.reached.set()  # type: ignore[attr-defined]
+                server.opened.wait(GATE_LIMIT_S)  # type: ignore[attr-defined]
+                self._send(200, "<html><head><title>政务公开</title></head><body><p>门后</p></body></html>")
+            elif self.path in ("/about.html", "/news/"):
+                self._send(200, f"<html><head><title>{self.path}</title></head><body><p>正文</p></body></html>")
+            else:
+                self._send(404, "<html><head><title>404</title></head><body>页面不存在</body></html>")
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+class GatedServer:
+    """Context manager: a portal whose crawl stops at /gate.html until ``open_gate()``.
+
+    ``wait_reached()`` returns once a crawler is waiting at the gate: from then until the gate
+    opens the crawl is running, whatever the speed of the machine, so a test can look at the
+    crawling process (its lock, its sockets) or change its world (fill its disk) without sleeps.
+    """
+
+    def __enter__(self) -> GatedServer:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), GatedHandler)
+        self.httpd.daemon_threads = True
+        self.httpd.reached = threading.Event()  # type: ignore[attr-defined]
+        self.httpd.opened = threading.Event()  # type: ignore[attr-defined]
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def wait_reached(self, limit_s: float = 240) -> bool:
+        """True once a request waits at the gate (False only if none came within ``limit_s``)."""
+        return self.httpd.reached.wait(limit_s)  # type: ignore[attr-defined]
+
+    def open_gate(self) -> None:
+        self.httpd.opened.set()  # type: ignore[attr-defined]
+
+    def __exit__(self, *exc: object) -> None:
+        self.open_gate()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def gated_targets(base_url: str, **crawl: object) -> dict:
+    """A targets file (as data) auditing one GatedServer portal; the timeout outlasts any test step."""
+    return {"audit": {"name": "门控", "period": "2024Q2", "as_of": "2024-08-05"},
+            "crawl": {"download_delay": 0, "download_timeout": 600, "retry_times": 0, "cloak_check": False, **crawl},
+            "sites": [{"id": "gated", "name": "某县人民政府", "home": base_url}]}

@@ -91,3 +91,91 @@ def test_every_column_type_has_a_chinese_label():
     for ctype in column_types():
         assert column_label(ctype) != ctype
     assert column_label("policy_docs") == "政策文件"
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("download_delay", "61", "less than or equal to 60"),
+    ("download_delay", "-1", "greater than or equal to 0"),
+    ("download_delay", ".nan", "finite number"),
+    ("concurrent_requests", "257", "less than or equal to 256"),
+    ("concurrent_requests", "0", "greater than or equal to 1"),
+    ("concurrent_requests", "true", "valid integer"),
+    ("concurrent_requests_per_domain", "65", "less than or equal to 64"),
+    ("download_timeout", "0.5", "greater than or equal to 1"),
+    ("download_timeout", "601", "less than or equal to 600"),
+    ("retry_times", "11", "less than or equal to 10"),
+    ("max_page_bytes", "99999999999999999999999", "less than or equal to 1000000000"),
+    ("max_page_bytes", "100", "greater than or equal to 10000"),
+    ("max_pages_per_site", "1000001", "less than or equal to 1000000"),
+    ("max_list_pages", "10001", "less than or equal to 10000"),
+    ("max_links_checked_per_site", "1000001", "less than or equal to 1000000"),
+    ("lookback_days", "3661", "less than or equal to 3660"),
+    ("user_agent", '"bot\\r\\nX-Injected: 1"', "should match pattern"),
+])
+def test_every_crawl_number_is_bounded(tmp_path, field, value, message):
+    crawl = {"download_delay": "0.5", "concurrent_requests_per_domain": "4", field: value}
+    block = "".join(f"  {key}: {val}\n" for key, val in crawl.items())
+    path = write(tmp_path, GOOD.replace("  download_delay: 0.5\n  concurrent_requests_per_domain: 4\n", block))
+    with pytest.raises(TargetsError) as err:
+        load_targets(path)
+    line = 6 + list(crawl).index(field)
+    assert str(err.value).startswith(f"{path}:{line}: crawl.{field}: ") and message in str(err.value)
+
+
+def test_the_crawl_defaults_lie_within_the_bounds():
+    from gongkai.crawler import settings
+    from gongkai.targets import CrawlOptions
+
+    defaults = CrawlOptions()
+    for friendly, setting in settings.FRIENDLY_NAMES.items():
+        if isinstance(getattr(defaults, friendly), int | float) and not isinstance(getattr(defaults, friendly), bool):
+            CrawlOptions.model_validate({friendly: getattr(settings, setting)})   # Scrapy's default passes too
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http//host/x", "not a URL"),
+    ("ftp://127.0.0.1/zcwj/", "not a URL"),
+    ("http:///zcwj/", "not a URL"),
+    ("javascript:alert(1)", "not a URL"),
+    ("http://bad host/x", "bad host name"),
+    ("http://127.0.0.1:99999/", "bad port"),
+])
+def test_a_bad_column_url_is_named_by_its_column(tmp_path, url, expected):
+    path = write(tmp_path, GOOD.replace("policy_docs: http://127.0.0.1:8001/zwgk/zcwj/", f"policy_docs: '{url}'"))
+    with pytest.raises(TargetsError) as err:
+        load_targets(path)
+    assert str(err.value).startswith(f"{path}:15: sites[0].columns.policy_docs: ") and expected in str(err.value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (GOOD.replace("as_of: 2024-08-05", "as_of: 2024-13-45"), ":4: audit.as_of: Input should be a valid date"),
+    (GOOD.replace("as_of: 2024-08-05", "as_of: 2024-02-30"), ":4: audit.as_of: Input should be a valid date"),
+    ("? [1, 2]\n: x\n", ":1: top level: a key must be a plain value"),
+    ("audit:\n  ? {a: 1}\n  : x\n", ":2: audit: a key must be a plain value"),
+    ("[" * 10_000, ":1: nested deeper than 64 levels"),
+    ("{a: " * 10_000, ":1: nested deeper than 64 levels"),
+    ("a:\n" + "".join(" " * i + "b:\n" for i in range(1, 200)), ":64: nested deeper than 64 levels"),
+    ("audit: {name: x, period: !!int abc}\n", ":1: invalid 'abc' for tag:yaml.org,2002:int"),
+    (GOOD.replace("as_of: 2024-08-05", "as_of: !!timestamp soon"), ":4: audit.as_of: Input should be a valid date"),
+    ("audit: {name: x, period: !!float x}\n", ":1: invalid 'x' for tag:yaml.org,2002:float"),
+    ("audit: {name: x, period: !!bool maybe}\n", ":1: invalid 'maybe' for tag:yaml.org,2002:bool"),
+])
+def test_yaml_that_made_pyyaml_raise_is_one_line(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    with pytest.raises(TargetsError) as err:
+        load_targets(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}:") and expected in message and "\n" not in message
+
+
+def test_regions_are_matched_as_the_rules_match_them(tmp_path):
+    from gongkai.targets import region_warning, unmatched_regions
+
+    text = GOOD.replace("region: 云南", "region: 辽宁省大连市") + "    region: 云南省\n"
+    path = write(tmp_path, text)
+    targets = load_targets(path)
+    assert unmatched_regions(targets, ["辽宁", "黑龙江"]) == [(1, "云南省")]
+    assert region_warning(path, targets, ["黑龙江", "辽宁"]) == (
+        f"{path}:19: sites[1].region: '云南省' selects no regional rule parameters; national defaults apply "
+        "(regions the rules know: 辽宁, 黑龙江)")
+    assert region_warning(path, targets, ["辽宁", "云南"]) is None
