@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from OpenSSL.SSL import Error as SSLError
+from scrapy import exceptions
 from twisted.internet import error as net_error
 from twisted.python.failure import Failure
 
@@ -40,28 +42,43 @@ def classify_status(status: int, body_head: str = "") -> Outcome:
 
 
 DNS_REASON = "域名无法解析 (DNS)"
+TLS_REASON = "TLS 握手失败（可能为旧版加密，浏览器或可访问）"
+
+# Exception classes (and, where one class means several things, a word of its message) → outcome
+# and Chinese reason.  Scrapy ≥ 2.14 raises its own download errors; Twisted's appear on other
+# code paths.  The first entry the failure matches wins.
+FAILURE_CLASSES: tuple[tuple[tuple[type[BaseException], ...], str, str, str], ...] = (
+    ((exceptions.CannotResolveHostError, net_error.DNSLookupError), "", "broken", DNS_REASON + ": {text}"),
+    ((exceptions.DownloadConnectionRefusedError, net_error.ConnectionRefusedError), "", "broken",
+     "连接被拒绝 (connection refused)"),
+    ((exceptions.DownloadTimeoutError, net_error.TimeoutError, net_error.TCPTimedOutError), "", "broken",
+     "请求超时 ({name})"),
+    ((exceptions.DownloadCancelledError,), "", "blocked", "响应过大，已按上限中止: {text}"),
+    ((SSLError,), "", "blocked", TLS_REASON + ": {text}"),
+    ((exceptions.IgnoreRequest,), "download_maxsize", "blocked", "响应过大，已按上限中止: {text}"),  # gzip bomb
+    ((exceptions.IgnoreRequest,), "redirect", "broken", "重定向循环或过多: {text}"),
+    ((exceptions.IgnoreRequest,), "robots", "blocked", "robots.txt 禁止抓取: {text}"),
+)
 
 
 def classify_failure(failure: Failure) -> Outcome:
     """Outcome of a request that produced no response (DNS, refused, timeout, TLS, loop …).
 
-    Scrapy ≥ 2.14 raises its own exception types (CannotResolveHostError …); older code paths
-    raise Twisted's.  Both are recognised.
+    Judged by the exception's class (``failure.check``), then by the classes of the failures a
+    ``ResponseNeverReceived`` / ``DownloadFailedError`` wraps (a TLS alert arrives that way).
     """
-    exc = failure.value
-    name = type(exc).__name__
-    text = str(exc)[:300]
-    low = text.lower()
-    if failure.check(net_error.DNSLookupError) or name == "CannotResolveHostError":
-        return Outcome("broken", f"{DNS_REASON}: {text}")
-    if failure.check(net_error.ConnectionRefusedError) or name == "DownloadConnectionRefusedError":
-        return Outcome("broken", "连接被拒绝 (connection refused)")
-    if failure.check(net_error.TimeoutError, net_error.TCPTimedOutError) or "Timeout" in name:
-        return Outcome("broken", f"请求超时 ({name})")
-    if "SSL" in name or "TLS" in name or "ssl" in low or "handshake" in low or "certificate" in low:
-        return Outcome("blocked", f"TLS 握手失败（可能为旧版加密，浏览器或可访问）: {text}")
-    if "redirect" in low:
-        return Outcome("broken", f"重定向循环或过多: {text}")
-    if name == "DownloadCancelledError" or "maxsize" in low or "exceeds" in low or "Cancelled" in name:
-        return Outcome("blocked", f"响应过大，已按上限中止: {text}")
-    return Outcome("broken", f"{name}: {text}")
+    for inner in (failure, *_wrapped(failure.value)):
+        name, text = type(inner.value).__name__, str(inner.value)[:300]
+        for classes, word, outcome, reason in FAILURE_CLASSES:
+            if inner.check(*classes) and word in text.lower():
+                return Outcome(outcome, reason.format(name=name, text=text))
+    return Outcome("broken", f"{type(failure.value).__name__}: {str(failure.value)[:300]}")
+
+
+def _wrapped(exc: BaseException) -> list[Failure]:
+    """The failures inside a wrapper exception (Twisted's ``reasons``, or the ``__cause__`` chain)."""
+    inner = [r for r in getattr(exc, "reasons", None) or [] if isinstance(r, Failure)]
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None:
+        inner.append(Failure(cause))
+    return inner

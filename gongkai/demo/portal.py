@@ -32,7 +32,7 @@ class DemoSite:
     kind: str
     tree: str | None                     # None: no server, the home is a closed port
     columns: dict[str, str] = field(default_factory=dict)   # type → path; empty: discovered
-    region: str = "云南"
+    region: str | None = None            # the rulebook has no 云南 overrides: national defaults apply
 
 
 DEMO_SITES = (
@@ -99,8 +99,9 @@ class DemoPortal:
         sites = []
         for site in DEMO_SITES:
             home = self.homes[site.id]
-            entry: dict[str, Any] = {"id": site.id, "name": site.name, "home": home, "kind": site.kind,
-                                     "region": site.region}
+            entry: dict[str, Any] = {"id": site.id, "name": site.name, "home": home, "kind": site.kind}
+            if site.region:
+                entry["region"] = site.region
             if site.columns:
                 entry["columns"] = {ctype: home + path.lstrip("/") for ctype, path in site.columns.items()}
             sites.append(entry)

@@ -56,7 +56,7 @@ def test_big_page_and_gzip_bomb_are_bounded_not_broken_links(audited):
     store, audit, base, _, _ = audited
     for name in ("big.html", "bomb.html"):
         row = probe(store, audit, base + name)
-        assert row["outcome"] == "blocked", row
+        assert row["outcome"] == "blocked", (row["url"], row["method"], row["reason"])
     sizes = [p["size"] or 0 for p in store.rows(st.pages, audit)]
     assert max(sizes) <= 5_000_000
 
