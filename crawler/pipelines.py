@@ -13,6 +13,15 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from gongkai.crawler import offline, soft404
+from gongkai.crawler.items import (
+    ColumnItem,
+    ColumnOutcomeItem,
+    CrawlErrorItem,
+    DialectItem,
+    OriginsItem,
+    PageItem,
+    ProbeItem,
+)
 from gongkai.store import Store, machine_failure, now_iso
 
 STORE_FAILURE = "store_unwritable"  # close reason and stats key when the store cannot be written
@@ -61,22 +70,21 @@ class StorePipeline:
         self.store.mark_audit(self.audit_id, crawled_at=now_iso())
         self.store.close()
 
-    def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
+    def process_item(self, item: Any, spider: Any = None) -> Any:
         assert self.store is not None
         if self.failed:
             return item  # the store cannot be written; the crawl is closing
-        handler = getattr(self, f"_on_{item.get('type')}", None)
+        handler = self._handlers.get(type(item))
         if handler is None:
-            return item
+            raise TypeError(f"no pipeline method for item {type(item).__name__}")
         try:
             handler(item)
         except Exception as exc:  # noqa: BLE001 - a bad row is recorded as that site's error, the crawl goes on
             if machine_failure(exc):
                 self._stop(machine_failure(exc))
                 return item
-            subject = (item.get("page") or item.get("row") or item).get("url", "") if isinstance(item, dict) else ""
-            self.store.record_error(self.audit_id, item.get("site") or (item.get("page") or {}).get("site"),
-                                    "crawl", str(subject), f"{type(exc).__name__}: {exc}")
+            site, subject = _whose(item)
+            self.store.record_error(self.audit_id, site, "crawl", subject, f"{type(exc).__name__}: {exc}")
         return item
 
     def _stop(self, cause: str) -> None:
@@ -89,24 +97,37 @@ class StorePipeline:
         self.crawler.stats.set_value(STORE_FAILURE, cause)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_FAILURE))
 
-    def _on_page(self, item: dict[str, Any]) -> None:
-        self.store.save_page(self.audit_id, item)
+    @property
+    def _handlers(self) -> dict[type, Any]:
+        return {PageItem: self._on_page, ProbeItem: self._on_probe, ColumnItem: self._on_column,
+                ColumnOutcomeItem: self._on_column_outcome, DialectItem: self._on_dialect,
+                OriginsItem: self._on_origins, CrawlErrorItem: self._on_error}
 
-    def _on_probe(self, item: dict[str, Any]) -> None:
-        self.store.save_probe(self.audit_id, item["row"])
+    def _on_page(self, item: PageItem) -> None:
+        self.store.save_page(self.audit_id, {"page": item.page, "links": item.links, "list_items": item.list_items,
+                                             "document": item.document})
 
-    def _on_column(self, item: dict[str, Any]) -> None:
-        self.store.save_column(self.audit_id, item["row"])
+    def _on_probe(self, item: ProbeItem) -> None:
+        self.store.save_probe(self.audit_id, item.row)
 
-    def _on_column_outcome(self, item: dict[str, Any]) -> None:
-        self.store.update_columns_at(self.audit_id, item["site"], item["url"],
-                                     {"outcome": item["outcome"], "reason": item["reason"]})
+    def _on_column(self, item: ColumnItem) -> None:
+        self.store.save_column(self.audit_id, item.row)
 
-    def _on_dialect(self, item: dict[str, Any]) -> None:
-        self.store.set_site_dialect(self.audit_id, item["site"], item["dialect"])
+    def _on_column_outcome(self, item: ColumnOutcomeItem) -> None:
+        self.store.update_columns_at(self.audit_id, item.site, item.url,
+                                     {"outcome": item.outcome, "reason": item.reason})
 
-    def _on_origins(self, item: dict[str, Any]) -> None:
-        self.store.set_site_origins(self.audit_id, item["site"], item["origins"])
+    def _on_dialect(self, item: DialectItem) -> None:
+        self.store.set_site_dialect(self.audit_id, item.site, item.dialect)
 
-    def _on_error(self, item: dict[str, Any]) -> None:
-        self.store.record_error(self.audit_id, item["site"], item["stage"], item["subject"], item["message"])
+    def _on_origins(self, item: OriginsItem) -> None:
+        self.store.set_site_origins(self.audit_id, item.site, item.origins)
+
+    def _on_error(self, item: CrawlErrorItem) -> None:
+        self.store.record_error(self.audit_id, item.site, item.stage, item.subject, item.message)
+
+
+def _whose(item: Any) -> tuple[str | None, str]:
+    """(site, subject URL) of an item, for the error recorded when its row could not be written."""
+    row = getattr(item, "page", None) or getattr(item, "row", None) or {}
+    return row.get("site") or getattr(item, "site", None), str(row.get("url") or getattr(item, "url", "") or "")

@@ -14,6 +14,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from gongkai.crawler.items import PageItem
+
 
 class CrawlProgress:
     """Counts pages and failures per site from the items the spider yields."""
@@ -41,9 +43,9 @@ class CrawlProgress:
         self.progress.start()
 
     def item(self, item: Any, response: Any = None, spider: Any = None) -> None:
-        if not isinstance(item, dict) or item.get("type") != "page":
+        if not isinstance(item, PageItem):
             return
-        page = item["page"]
+        page = item.page
         task = self.tasks.get(page.get("site"))
         if task is None:
             return

@@ -34,6 +34,15 @@ from gongkai.crawler.extract import home as home_extract
 from gongkai.crawler.extract import identity as identity_extract
 from gongkai.crawler.extract import navigation, redirect
 from gongkai.crawler.extract import page as page_extract
+from gongkai.crawler.items import (
+    ColumnItem,
+    ColumnOutcomeItem,
+    CrawlErrorItem,
+    DialectItem,
+    OriginsItem,
+    PageItem,
+    ProbeItem,
+)
 from gongkai.crawler.markup import is_article_url, is_attachment, parse_document
 from gongkai.crawler.settings import BAIDUSPIDER_UA
 from gongkai.crawler.sniff import is_binary
@@ -164,7 +173,6 @@ class PortalSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for state in self.sites.values():
             site = state.target
-            yield {"type": "site_started", "site": site.id}
             req = self._request(state, site.home, self.parse_home, role="home", priority=100,
                                 meta=self._home_meta(attempt=1))
             if req:
@@ -210,7 +218,7 @@ class PortalSpider(scrapy.Spider):
             return response.body.decode("utf-8", errors="replace")
 
     def _page_bundle(self, response: Response, state: SiteState, kind: str, html: str,
-                     **extra: Any) -> dict[str, Any]:
+                     **extra: Any) -> PageItem:
         """Page row + links + identity/meta, ready for the pipeline (one transaction)."""
         page = self._page_row(response, state, kind, **extra)
         links: list[dict[str, Any]] = []
@@ -223,23 +231,22 @@ class PortalSpider(scrapy.Spider):
                 links.append({"target": ref.url, "text": ref.text, "hidden": ref.hidden,
                               "hidden_how": ref.hidden_how, "internal": state.owns(ref.url)})
                 state.link_targets.setdefault(ref.url, response.url)
-        return {"type": "page", "page": page, "links": links}
+        return PageItem(page, links)
 
-    def _probe_for_page(self, response: Response, state: SiteState, page: dict[str, Any]) -> dict[str, Any]:
+    def _probe_for_page(self, response: Response, state: SiteState, page: dict[str, Any]) -> ProbeItem:
         """A crawled page is also a checked link target."""
         state.checked.add(page["url"])
-        return {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": page["url"],
+        return ProbeItem({"site": state.target.id, "kind": "link", "url": page["url"],
                                           "method": page["method"], "fingerprint": page["fingerprint"],
                                           "final_url": response.url, "status": response.status,
-                                          "outcome": page["outcome"], "reason": page["reason"]}}
+                                          "outcome": page["outcome"], "reason": page["reason"]})
 
     # -- callbacks ----------------------------------------------------------------------------------
     def parse_home(self, response: Response) -> Iterator[Any]:
         state = self.sites[response.meta["site"]]
         if not state.owns(response.url):  # http → https, or to www.: the site lives where it landed
             state.extra_origins.add(origin(response.url))
-            yield {"type": "origins", "site": state.target.id,
-                   "origins": [*state.target.origins(), *sorted(state.extra_origins)]}
+            yield OriginsItem(state.target.id, [*state.target.origins(), *sorted(state.extra_origins)])
         html = self._text(response)
         hops = response.meta.get("stub_hops", 0)
         landing = redirect.script_redirect(html, response.url) if html and hops < MAX_STUB_HOPS else None
@@ -248,37 +255,36 @@ class PortalSpider(scrapy.Spider):
             return
         state.dialect = dialects.detect(html, response.url) if html else None
         bundle = self._page_bundle(response, state, "home", html, dialect=state.dialect)
-        page = bundle["page"]
+        page = bundle.page
         items = home_extract.home_items(html, response.url) if html else []
-        bundle["list_items"] = [{"column_url": page["url"], "title": it.title, "url": it.url,
+        bundle.list_items = [{"column_url": page["url"], "title": it.title, "url": it.url,
                                  "date": it.date.isoformat() if it.date else None} for it in items]
         yield bundle
         yield self._probe_for_page(response, state, page)
-        yield {"type": "probe", "row": {"site": state.target.id, "kind": "home", "url": page["url"],
+        yield ProbeItem({"site": state.target.id, "kind": "home", "url": page["url"],
                                         "method": page["method"], "fingerprint": page["fingerprint"],
                                         "final_url": response.url, "status": response.status,
                                         "outcome": page["outcome"], "reason": page["reason"],
-                                        "detail_json": _json(self._home_detail(response.meta))}}
+                                        "detail_json": _json(self._home_detail(response.meta))})
         if state.dialect:
-            yield {"type": "dialect", "site": state.target.id, "dialect": state.dialect}
+            yield DialectItem(state.target.id, state.dialect)
         if page["outcome"] in FAILED_HOME:
             self._retry_home(state, response.request)
         if page["outcome"] != "ok" or not html:
             return
         yield from self._columns(state, html, response.url)
-        yield from self._home_articles(state, items, bundle["links"])
+        yield from self._home_articles(state, items, bundle.links)
 
     def _follow_stub(self, response: Response, state: SiteState, html: str, landing: str,
                      hops: int) -> Iterator[Any]:
         """A 引导页 whose script sends the browser on: keep it as a page, crawl the landing as home."""
         bundle = self._page_bundle(response, state, "other", html)
-        bundle["page"]["reason"] = f"首页为脚本跳转页，跳转至 {landing}"
+        bundle.page["reason"] = f"首页为脚本跳转页，跳转至 {landing}"
         yield bundle
-        yield self._probe_for_page(response, state, bundle["page"])
+        yield self._probe_for_page(response, state, bundle.page)
         if not state.owns(landing):
             state.extra_origins.add(origin(landing))
-            yield {"type": "origins", "site": state.target.id,
-                   "origins": [*state.target.origins(), *sorted(state.extra_origins)]}
+            yield OriginsItem(state.target.id, [*state.target.origins(), *sorted(state.extra_origins)])
         req = self._request(state, landing, self.parse_home, role="home", priority=100,
                             meta={**self._home_meta(attempt=1), "stub_hops": hops + 1})
         if req:
@@ -293,9 +299,9 @@ class PortalSpider(scrapy.Spider):
         for ctype, name, curl, how in found:
             if how == "discovered" and not state.owns(curl):
                 continue  # a 政策文件 link to the province's portal is not this site's column
-            yield {"type": "column", "row": {"site": state.target.id, "type": ctype, "name": name, "url": curl,
+            yield ColumnItem({"site": state.target.id, "type": ctype, "name": name, "url": curl,
                                              "how_found": how, "outcome": "pending", "reason": None,
-                                             "coverage": "pending"}}
+                                             "coverage": "pending"})
             types_at.setdefault(curl, []).append(ctype)
         for curl, ctypes in types_at.items():  # the list is fetched once and feeds every type it was given
             state.coverage.setdefault(curl, ColumnCoverage(curl))
@@ -334,21 +340,20 @@ class PortalSpider(scrapy.Spider):
                                           dialect=None)
         bundle = self._page_bundle(response, state, "list", html, column_type=ctype, column_url=curl,
                                    dialect=listing.dialect if listing else None)
-        page = bundle["page"]
+        page = bundle.page
         items = listing.items if listing else []
-        bundle["list_items"] = [{"column_url": curl, "title": it.title, "url": it.url,
+        bundle.list_items = [{"column_url": curl, "title": it.title, "url": it.url,
                                  "date": it.date.isoformat() if it.date else None} for it in items]
         yield bundle
         yield self._probe_for_page(response, state, page)
         if listing and listing.dialect != "generic" and state.dialect in (None, "generic"):
             state.dialect = listing.dialect  # a CMS shows itself in its lists more than on a home page
-            yield {"type": "dialect", "site": state.target.id, "dialect": state.dialect}
+            yield DialectItem(state.target.id, state.dialect)
         if number == 0:
             outcome, reason = page["outcome"], page["reason"]
             if listing and listing.js_only and not items:
                 outcome, reason = "js_only", "栏目列表由脚本动态加载，无法读取（需人工核验）"
-            yield {"type": "column_outcome", "site": state.target.id, "url": curl, "outcome": outcome,
-                   "reason": reason}
+            yield ColumnOutcomeItem(state.target.id, curl, outcome, reason)
             if outcome == "js_only":
                 cov.problem(reason)
         if not listing:
@@ -395,15 +400,14 @@ class PortalSpider(scrapy.Spider):
         ctype, curl = response.meta.get("column_type"), response.meta.get("column_url")
         bundle = self._page_bundle(response, state, "article", html, column_type=ctype, column_url=curl,
                                    dialect=dialects.detect(html, response.url) if html else None)
-        page = bundle["page"]
+        page = bundle.page
         if html and page["outcome"] == "ok":
             try:
                 fields = article_extract.extract_article(html, response.url)
             except Exception as exc:  # noqa: BLE001 - a crash in one page's extraction is recorded, not fatal
-                yield {"type": "error", "site": state.target.id, "stage": "extract", "subject": page["url"],
-                       "message": f"{type(exc).__name__}: {exc}"}
+                yield CrawlErrorItem(state.target.id, "extract", page["url"], f"{type(exc).__name__}: {exc}")
             else:
-                bundle["document"] = _document_row(state.target.id, page["url"], ctype, curl, fields)
+                bundle.document = _document_row(state.target.id, page["url"], ctype, curl, fields)
         (state.ok if page["outcome"] == "ok" else state.failed).add(page["fingerprint"])
         yield bundle
         yield self._probe_for_page(response, state, page)
@@ -412,24 +416,24 @@ class PortalSpider(scrapy.Spider):
         state = self.sites[response.meta["site"]]
         html = self._text(response)
         bundle = self._page_bundle(response, state, "not_found_probe", html)
-        bundle["links"] = []
+        bundle.links = []
         yield bundle
-        yield {"type": "probe", "row": {"site": state.target.id, "kind": "not_found", "url": response.request.url,
+        yield ProbeItem({"site": state.target.id, "kind": "not_found", "url": response.request.url,
                                         "method": "GET", "final_url": response.url, "status": response.status,
                                         "outcome": "ok" if response.status in (404, 410) else "soft404",
-                                        "reason": f"HTTP {response.status} for a surely-missing URL"}}
+                                        "reason": f"HTTP {response.status} for a surely-missing URL"})
 
     def on_not_found_error(self, failure: Failure) -> Iterator[Any]:
         req = failure.request
         out = linkcheck.classify_failure(failure)
-        yield {"type": "probe", "row": {"site": req.meta["site"], "kind": "not_found", "url": req.url, "method": "GET",
-                                        "outcome": "unknown", "reason": out.reason}}
+        yield ProbeItem({"site": req.meta["site"], "kind": "not_found", "url": req.url, "method": "GET",
+                                        "outcome": "unknown", "reason": out.reason})
 
     def parse_cloak(self, response: Response) -> Iterator[Any]:
         state = self.sites[response.meta["site"]]
         html = self._text(response)
         bundle = self._page_bundle(response, state, "home", html, variant="baiduspider")
-        bundle["links"] = []
+        bundle.links = []
         yield bundle
 
     def on_cloak_error(self, failure: Failure) -> None:
@@ -482,16 +486,16 @@ class PortalSpider(scrapy.Spider):
                 "final_url": req.url if req.meta.get("redirect_urls") else None, "status": None, "fetched_at": _now(),
                 "kind": kind, "outcome": out.outcome, "reason": out.reason,
                 "column_type": req.meta.get("column_type"), "column_url": req.meta.get("column_url")}
-        yield {"type": "page", "page": page, "links": []}
+        yield PageItem(page)
         state.checked.add(page["url"])
-        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": page["url"],
+        yield ProbeItem({"site": state.target.id, "kind": "link", "url": page["url"],
                                         "method": page["method"], "fingerprint": page["fingerprint"],
-                                        "outcome": out.outcome, "reason": out.reason}}
+                                        "outcome": out.outcome, "reason": out.reason})
         if role == "home":
-            yield {"type": "probe", "row": {"site": state.target.id, "kind": "home", "url": page["url"],
+            yield ProbeItem({"site": state.target.id, "kind": "home", "url": page["url"],
                                             "method": page["method"], "fingerprint": page["fingerprint"],
                                             "outcome": out.outcome, "reason": out.reason,
-                                            "detail_json": _json(self._home_detail(req.meta))}}
+                                            "detail_json": _json(self._home_detail(req.meta))})
             if out.outcome in FAILED_HOME:
                 self._retry_home(state, req)
         if role == "article":
@@ -501,8 +505,7 @@ class PortalSpider(scrapy.Spider):
             cov.answered()
             cov.page_failed(req.meta.get("list_page", 0), out.reason or out.outcome)
         if role == "list" and req.meta.get("list_page", 0) == 0:
-            yield {"type": "column_outcome", "site": state.target.id, "url": req.meta["column_url"],
-                   "outcome": out.outcome, "reason": out.reason}
+            yield ColumnOutcomeItem(state.target.id, req.meta["column_url"], out.outcome, out.reason)
 
     # -- link checks (after the crawl proper) ---------------------------------------------------------
     def on_idle(self) -> None:
@@ -544,9 +547,9 @@ class PortalSpider(scrapy.Spider):
         detail = {}
         if html and state.owns(asked):
             detail = {"title": page_extract.page_title(html)[:300], "text": page_extract.visible_text(html)[:4000]}
-        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": asked, "method": req.method,
+        yield ProbeItem({"site": state.target.id, "kind": "link", "url": asked, "method": req.method,
                                         "final_url": response.url, "status": response.status,
-                                        "outcome": out.outcome, "reason": out.reason, "detail_json": _json(detail)}}
+                                        "outcome": out.outcome, "reason": out.reason, "detail_json": _json(detail)})
 
     def on_link_error(self, failure: Failure) -> Iterator[Any]:
         req = failure.request
@@ -555,9 +558,9 @@ class PortalSpider(scrapy.Spider):
             yield self._link_request(state, _asked_url(req), req.meta["source"], method="GET")
             return
         out = linkcheck.classify_failure(failure)
-        yield {"type": "probe", "row": {"site": state.target.id, "kind": "link", "url": _asked_url(req),
+        yield ProbeItem({"site": state.target.id, "kind": "link", "url": _asked_url(req),
                                         "method": req.method,
-                                        "outcome": out.outcome, "reason": out.reason}}
+                                        "outcome": out.outcome, "reason": out.reason})
 
 
 def _identity(request: scrapy.Request) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from scrapy.http import HtmlResponse, Request
 
+from gongkai.crawler.items import CrawlErrorItem, PageItem
 from gongkai.crawler.spiders import portal
 from gongkai.targets import Targets
 
@@ -29,7 +30,19 @@ def test_extraction_crash_is_an_error_item_and_the_page_survives(monkeypatch: py
     response = HtmlResponse(request.url, body="<html><title>通知</title><body>正文</body></html>".encode(),
                             encoding="utf-8", request=request, status=200)
     items = list(make_spider().parse_article(response))
-    errors = [i for i in items if i["type"] == "error"]
-    pages = [i for i in items if i["type"] == "page"]
-    assert errors and errors[0]["stage"] == "extract" and "unreadable metadata table" in errors[0]["message"]
-    assert pages and pages[0]["page"]["title"] == "通知" and "document" not in pages[0]
+    errors = [i for i in items if isinstance(i, CrawlErrorItem)]
+    pages = [i for i in items if isinstance(i, PageItem)]
+    assert errors and errors[0].stage == "extract" and "unreadable metadata table" in errors[0].message
+    assert pages and pages[0].page["title"] == "通知" and pages[0].document is None
+
+
+def test_an_item_the_pipeline_does_not_know_is_an_error(tmp_path):
+    from gongkai.crawler.pipelines import StorePipeline
+
+    pipeline = StorePipeline(str(tmp_path / "s.sqlite"), 1)
+    pipeline.open_spider()
+    try:
+        with pytest.raises(TypeError, match="dict"):
+            pipeline.process_item({"type": "page", "page": {}})
+    finally:
+        pipeline.store.close()
