@@ -12,16 +12,8 @@ from typing import Any
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
+from gongkai.crawler import items as it
 from gongkai.crawler import offline, soft404
-from gongkai.crawler.items import (
-    ColumnItem,
-    ColumnOutcomeItem,
-    CrawlErrorItem,
-    DialectItem,
-    OriginsItem,
-    PageItem,
-    ProbeItem,
-)
 from gongkai.store import Store, machine_failure, now_iso
 
 STORE_FAILURE = "store_unwritable"  # close reason and stats key when the store cannot be written
@@ -99,31 +91,31 @@ class StorePipeline:
 
     @property
     def _handlers(self) -> dict[type, Any]:
-        return {PageItem: self._on_page, ProbeItem: self._on_probe, ColumnItem: self._on_column,
-                ColumnOutcomeItem: self._on_column_outcome, DialectItem: self._on_dialect,
-                OriginsItem: self._on_origins, CrawlErrorItem: self._on_error}
+        return {it.PageItem: self._on_page, it.ProbeItem: self._on_probe, it.ColumnItem: self._on_column,
+                it.ColumnOutcomeItem: self._on_column_outcome, it.DialectItem: self._on_dialect,
+                it.OriginsItem: self._on_origins, it.CrawlErrorItem: self._on_error}
 
-    def _on_page(self, item: PageItem) -> None:
+    def _on_page(self, item: it.PageItem) -> None:
         self.store.save_page(self.audit_id, {"page": item.page, "links": item.links, "list_items": item.list_items,
                                              "document": item.document})
 
-    def _on_probe(self, item: ProbeItem) -> None:
+    def _on_probe(self, item: it.ProbeItem) -> None:
         self.store.save_probe(self.audit_id, item.row)
 
-    def _on_column(self, item: ColumnItem) -> None:
+    def _on_column(self, item: it.ColumnItem) -> None:
         self.store.save_column(self.audit_id, item.row)
 
-    def _on_column_outcome(self, item: ColumnOutcomeItem) -> None:
+    def _on_column_outcome(self, item: it.ColumnOutcomeItem) -> None:
         self.store.update_columns_at(self.audit_id, item.site, item.url,
                                      {"outcome": item.outcome, "reason": item.reason})
 
-    def _on_dialect(self, item: DialectItem) -> None:
+    def _on_dialect(self, item: it.DialectItem) -> None:
         self.store.set_site_dialect(self.audit_id, item.site, item.dialect)
 
-    def _on_origins(self, item: OriginsItem) -> None:
+    def _on_origins(self, item: it.OriginsItem) -> None:
         self.store.set_site_origins(self.audit_id, item.site, item.origins)
 
-    def _on_error(self, item: CrawlErrorItem) -> None:
+    def _on_error(self, item: it.CrawlErrorItem) -> None:
         self.store.record_error(self.audit_id, item.site, item.stage, item.subject, item.message)
 
 
