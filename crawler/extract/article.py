@@ -41,9 +41,13 @@ TITLE_META = ("ArticleTitle", "og:title")
 SOURCE_META = ("ContentSource", "source")
 
 
-def extract_article(html: str, url: str) -> ArticleFields:
-    """Every field the page shows; absent ones are None (see :class:`gongkai.models.ArticleFields`)."""
-    root = parse(html)
+def extract_article(html: str, url: str, root: etree._Element | None = None) -> ArticleFields:
+    """Every field the page shows; absent ones are None (see :class:`gongkai.models.ArticleFields`).
+
+    ``root`` is the page already parsed by the crawler (never modified here), so a page is parsed
+    once for every extractor.
+    """
+    root = parse(html) if root is None else root
     meta = meta_tags(root)
     lines = text_lines(root)
     fields = read_fields(field_lines(root))

@@ -218,12 +218,12 @@ class PortalSpider(scrapy.Spider):
             return response.body.decode("utf-8", errors="replace")
 
     def _page_bundle(self, response: Response, state: SiteState, kind: str, html: str,
-                     **extra: Any) -> PageItem:
+                     root: Any = None, **extra: Any) -> PageItem:
         """Page row + links + identity/meta, ready for the pipeline (one transaction)."""
         page = self._page_row(response, state, kind, **extra)
         links: list[dict[str, Any]] = []
         if html:
-            root = parse_document(html)  # parsed once for every page-level extractor
+            root = parse_document(html) if root is None else root  # parsed once for every extractor
             page.update(title=page_extract.page_title(root), text=page_extract.visible_text(root), snapshot=html,
                         meta_json=_json(page_extract.meta_tags(root)),
                         identity_json=_json(identity_extract.footer_identity(root)))
@@ -398,12 +398,13 @@ class PortalSpider(scrapy.Spider):
         state = self.sites[response.meta["site"]]
         html = self._text(response)
         ctype, curl = response.meta.get("column_type"), response.meta.get("column_url")
-        bundle = self._page_bundle(response, state, "article", html, column_type=ctype, column_url=curl,
+        root = parse_document(html) if html else None
+        bundle = self._page_bundle(response, state, "article", html, root=root, column_type=ctype, column_url=curl,
                                    dialect=dialects.detect(html, response.url) if html else None)
         page = bundle.page
         if html and page["outcome"] == "ok":
             try:
-                fields = article_extract.extract_article(html, response.url)
+                fields = article_extract.extract_article(html, response.url, root=root)
             except Exception as exc:  # noqa: BLE001 - a crash in one page's extraction is recorded, not fatal
                 yield CrawlErrorItem(state.target.id, "extract", page["url"], f"{type(exc).__name__}: {exc}")
             else:

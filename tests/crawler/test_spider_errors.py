@@ -21,7 +21,7 @@ def make_spider() -> portal.PortalSpider:
 
 
 def test_extraction_crash_is_an_error_item_and_the_page_survives(monkeypatch: pytest.MonkeyPatch):
-    def explode(html: str, url: str) -> None:
+    def explode(html: str, url: str, root: object = None) -> None:
         raise ValueError("unreadable metadata table")
 
     monkeypatch.setattr(portal.article_extract, "extract_article", explode)
