@@ -59,31 +59,47 @@ def reclassify_site(store: Any, audit_id: int, site: str) -> int:
     """After a site's crawl: turn 200 pages and link probes that are the not-found page into soft 404s.
 
     Done once at the end, because the not-found probe and the pages arrive in any order.  A soft-404
-    page loses its document (there is no document there, only the site's error page).
+    page loses its document (there is no document there, only the site's error page).  Pages are
+    read in batches and without their snapshots: a site may hold tens of thousands.
     """
     from gongkai import store as st
 
-    pages = store.rows(st.pages, audit_id, site=site)
-    probe_page = next((p for p in pages if p["kind"] == "not_found_probe" and p["status"] == 200), None)
-    learnt = probe_page["text"] if probe_page else None
-    home = next((p for p in pages if p["kind"] == "home" and p["variant"] == "normal"), None)
-    template = {line.strip() for line in (home["text"] or "").splitlines() if line.strip()} if home else set()
-    count = 0
-    for page in pages:
-        if page["kind"] in ("not_found_probe", "home") or page["outcome"] != "ok" or page["variant"] != "normal":
-            continue
-        why = is_soft404(page["text"] or "", page["title"] or "", learnt, template)
-        if why:
-            count += 1
-            store.update_rows(st.pages, audit_id, {"outcome": "broken", "reason": why}, id=page["id"])
-            store.delete_rows(st.documents, audit_id, site=site, url=page["url"])
-            store.update_rows(st.probes, audit_id, {"outcome": "soft404", "reason": why}, site=site, kind="link",
-                              url=page["url"])
+    learnt, template = _references(store, audit_id, site)
+    found = [(page["id"], page["url"], why) for page in _candidates(store, audit_id, site)
+             if (why := is_soft404(page["text"] or "", page["title"] or "", learnt, template))]
+    for page_id, url, why in found:
+        store.update_rows(st.pages, audit_id, {"outcome": "broken", "reason": why}, id=page_id)
+        store.delete_rows(st.documents, audit_id, site=site, url=url)
+        store.update_rows(st.probes, audit_id, {"outcome": "soft404", "reason": why}, site=site, kind="link", url=url)
+    probes = []
     for probe in store.rows(st.probes, audit_id, site=site, kind="link", outcome="ok"):
         detail = st.from_json(probe["detail_json"], {}) or {}
         why = detail.get("text") is not None and is_soft404(detail.get("text", ""), detail.get("title", ""), learnt,
                                                              template)
         if why:
-            count += 1
-            store.update_rows(st.probes, audit_id, {"outcome": "soft404", "reason": why}, id=probe["id"])
-    return count
+            probes.append((probe["id"], why))
+    for probe_id, why in probes:
+        store.update_rows(st.probes, audit_id, {"outcome": "soft404", "reason": why}, id=probe_id)
+    return len(found) + len(probes)
+
+
+_PAGE_FIELDS = ("id", "url", "kind", "status", "outcome", "variant", "title", "text")
+
+
+def _references(store: Any, audit_id: int, site: str) -> tuple[str | None, set[str]]:
+    """The site's learnt not-found text and its template (the lines of its home page)."""
+    from gongkai import store as st
+
+    probe = next((p for p in store.stream(st.pages, audit_id, _PAGE_FIELDS, site=site, kind="not_found_probe")
+                  if p["status"] == 200), None)
+    home = next(iter(store.stream(st.pages, audit_id, _PAGE_FIELDS, site=site, kind="home", variant="normal")), None)
+    template = {line.strip() for line in (home["text"] or "").splitlines() if line.strip()} if home else set()
+    return (probe["text"] if probe else None), template
+
+
+def _candidates(store: Any, audit_id: int, site: str) -> Any:
+    from gongkai import store as st
+
+    for page in store.stream(st.pages, audit_id, _PAGE_FIELDS, site=site, variant="normal", outcome="ok"):
+        if page["kind"] not in ("not_found_probe", "home"):
+            yield page

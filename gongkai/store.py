@@ -410,6 +410,17 @@ class Store:
     def iter_rows(self, table: sa.Table, audit_id: int, **where: Any) -> Iterator[dict[str, Any]]:
         yield from self.rows(table, audit_id, **where)
 
+    def stream(self, table: sa.Table, audit_id: int, only: Iterable[str], **where: Any) -> Iterator[dict[str, Any]]:
+        """Rows of one audit, only the named columns, fetched in batches (a whole audit's pages
+        with their snapshots would not fit in memory at scale)."""
+        query = sa.select(*(table.c[name] for name in only)).where(table.c.audit_id == audit_id)
+        for key, value in where.items():
+            query = query.where(table.c[key] == value)
+        with self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=500).execute(query.order_by(*table.primary_key.columns))
+            for row in result.mappings():
+                yield dict(row)
+
 
 class StoreError(Exception):
     """The store cannot be opened or is of an unknown version."""
