@@ -83,22 +83,22 @@ class CrawlOptions(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid")
-    download_delay: float = Field(0.25, ge=0, le=60, allow_inf_nan=False)
-    concurrent_requests: int = Field(16, ge=1, le=256, strict=True)
-    concurrent_requests_per_domain: int = Field(4, ge=1, le=64, strict=True)
-    download_timeout: float = Field(20, ge=1, le=600, allow_inf_nan=False)
-    retry_times: int = Field(2, ge=0, le=10, strict=True)
+    download_delay: float | None = Field(None, ge=0, le=60, allow_inf_nan=False)
+    concurrent_requests: int | None = Field(None, ge=1, le=256, strict=True)
+    concurrent_requests_per_domain: int | None = Field(None, ge=1, le=64, strict=True)
+    download_timeout: float | None = Field(None, ge=1, le=600, allow_inf_nan=False)
+    retry_times: int | None = Field(None, ge=0, le=10, strict=True)
     user_agent: str | None = Field(None, min_length=1, max_length=512, pattern=r"^[\x20-\x7e]+$")
-    obey_robots: bool = False
-    autothrottle: bool = False
-    max_pages_per_site: int = Field(3000, ge=1, le=1_000_000, strict=True)
-    max_list_pages: int = Field(30, ge=1, le=10_000, strict=True)
-    max_links_checked_per_site: int = Field(1500, ge=0, le=1_000_000, strict=True)
-    lookback_days: int = Field(400, ge=0, le=3660, strict=True)
-    max_page_bytes: int = Field(10_000_000, ge=10_000, le=1_000_000_000, strict=True)
-    cloak_check: bool = True
-    home_attempts: int = Field(3, ge=1, le=10)
-    home_attempt_interval: float = Field(60, ge=0, le=3600)
+    obey_robots: bool | None = None
+    autothrottle: bool | None = None
+    max_pages_per_site: int | None = Field(None, ge=1, le=1_000_000, strict=True)
+    max_list_pages: int | None = Field(None, ge=1, le=10_000, strict=True)
+    max_links_checked_per_site: int | None = Field(None, ge=0, le=1_000_000, strict=True)
+    lookback_days: int | None = Field(None, ge=0, le=3660, strict=True)
+    max_page_bytes: int | None = Field(None, ge=10_000, le=1_000_000_000, strict=True)
+    cloak_check: bool | None = None
+    home_attempts: int | None = Field(None, ge=1, le=10)
+    home_attempt_interval: float | None = Field(None, ge=0, le=3600)
 
 
 class SiteTarget(BaseModel):
