@@ -37,3 +37,14 @@ def guard_offline(store: Any, audit_id: int) -> int:
     for probe in failed:
         store.update_rows(st.probes, audit_id, {"outcome": "unknown", "reason": OFFLINE_REASON}, id=probe["id"])
     return len(failed)
+
+
+def nothing_answered(store: Any, audit_id: int) -> bool:
+    """True when no site and no outside host gave any HTTP answer during the whole audit.
+
+    Then the auditor's own network is down (or every target is wrong): grading would veto every
+    site for 站点无法访问, so the audit must stop instead.
+    """
+    if any(p["status"] is not None for p in store.rows(st.pages, audit_id)):
+        return False
+    return not any(p["status"] is not None for p in store.rows(st.probes, audit_id))

@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 
 from gongkai.crawler import offline, soft404
-from gongkai.store import Store, now_iso
+from gongkai.store import Store, machine_failure, now_iso
+
+STORE_FAILURE = "store_unwritable"  # close reason and stats key when the store cannot be written
 
 
 class StorePipeline:
@@ -21,6 +24,7 @@ class StorePipeline:
     def __init__(self, store_url: str, audit_id: int, crawler: Any = None) -> None:
         self.store_url, self.audit_id, self.crawler = store_url, audit_id, crawler
         self.store: Store | None = None
+        self.failed = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -41,6 +45,9 @@ class StorePipeline:
 
     def close_spider(self, spider: Any = None) -> None:
         assert self.store is not None
+        if self.failed:
+            self.store.close()
+            return
         spider = spider or getattr(self.crawler, "spider", None)
         for site in getattr(spider, "sites", {}) or {}:
             try:
@@ -56,16 +63,31 @@ class StorePipeline:
 
     def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
         assert self.store is not None
+        if self.failed:
+            return item  # the store cannot be written; the crawl is closing
         handler = getattr(self, f"_on_{item.get('type')}", None)
         if handler is None:
             return item
         try:
             handler(item)
         except Exception as exc:  # noqa: BLE001 - a bad row is recorded as that site's error, the crawl goes on
+            if machine_failure(exc):
+                self._stop(machine_failure(exc))
+                return item
             subject = (item.get("page") or item.get("row") or item).get("url", "") if isinstance(item, dict) else ""
             self.store.record_error(self.audit_id, item.get("site") or (item.get("page") or {}).get("site"),
                                     "crawl", str(subject), f"{type(exc).__name__}: {exc}")
         return item
+
+    def _stop(self, cause: str) -> None:
+        """The store cannot be written (disk full, read-only): stop the crawl and say why.
+
+        What is stored stays consistent (one transaction per page) and resumable; the command
+        reads the cause from the crawl's stats and exits 1 with one line naming the store.
+        """
+        self.failed = True
+        self.crawler.stats.set_value(STORE_FAILURE, cause)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_FAILURE))
 
     def _on_page(self, item: dict[str, Any]) -> None:
         self.store.save_page(self.audit_id, item)

@@ -44,7 +44,7 @@ RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = False
 
 ITEM_PIPELINES = {"gongkai.crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"gongkai.crawler.progress.CrawlProgress": 500}
+EXTENSIONS = {"gongkai.crawler.progress.CrawlProgress": 500, "gongkai.crawler.closing.CrawlCloser": 100}
 GONGKAI_PROGRESS = True  # shown only when stderr is a terminal
 
 # gongkai's own settings (read by the spider and the pipeline through from_crawler)
@@ -53,6 +53,8 @@ GONGKAI_MAX_LIST_PAGES = 30
 GONGKAI_MAX_LINKS_CHECKED_PER_SITE = 1500
 GONGKAI_LOOKBACK_DAYS = 400
 GONGKAI_CLOAK_CHECK = True
+GONGKAI_HOME_ATTEMPTS = 3          # a failing home page is tried again, spread over the audit …
+GONGKAI_HOME_ATTEMPT_INTERVAL = 60  # … at least this many seconds apart, before 站点无法访问 may fail
 GONGKAI_HOME_ARTICLES = 20   # linked articles fetched from the home page when it prints no dates
 
 FRIENDLY_NAMES = {
@@ -70,6 +72,8 @@ FRIENDLY_NAMES = {
     "max_links_checked_per_site": "GONGKAI_MAX_LINKS_CHECKED_PER_SITE",
     "lookback_days": "GONGKAI_LOOKBACK_DAYS",
     "cloak_check": "GONGKAI_CLOAK_CHECK",
+    "home_attempts": "GONGKAI_HOME_ATTEMPTS",
+    "home_attempt_interval": "GONGKAI_HOME_ATTEMPT_INTERVAL",
 }
 
 

@@ -1,7 +1,9 @@
 """The `gongkai` command: parse arguments, call a stage, map errors to exit codes.
 
 Exit status: 0 when the command ran (whatever the audit found), 2 for bad usage or bad input
-(one line naming the file, line and field), 1 for an unexpected internal error.
+(one line naming the file, line and field), 1 for an unexpected internal error, 3 when the crawl
+did not finish (interrupted: nothing is graded; ``--resume`` continues it), 4 when nothing at all
+answered (the auditor's network is down: nothing is graded).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from gongkai import __version__, stages
 from gongkai.targets import TargetsError, load_targets
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_OFFLINE = 0, 1, 2, 3, 4
 
 
 class UsageError(Exception):
@@ -57,8 +59,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     rules = _rules_path(args)
     _say(f"抓取 crawling {len(targets.sites)} site(s) → {out}")
-    audit_id = stages.crawl(targets, stages.store_path(out), quiet=not args.verbose, resume=args.resume)
+    outcome = stages.crawl(targets, stages.store_path(out), quiet=not args.verbose, resume=args.resume)
     store = stages.open_store(stages.store_path(out), must_exist=True)
+    _print_coverage(store, outcome.audit_id)
+    refusal = _refuse_grading(outcome, f"gongkai audit {args.targets} --out {args.out} --resume")
+    if refusal:
+        return refusal
+    audit_id = outcome.audit_id
     _say("检查 checking …")
     stages.check(store, audit_id, rules)
     paths = stages.report(store, audit_id, out, indicators_path=_indicators_path(args), rules_path=rules)
@@ -71,9 +78,36 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     store = _store_for(args, must_exist=False)
     location = store.url.removeprefix("sqlite:///") if store.url.startswith("sqlite:///") else store.url
     store.close()
-    audit_id = stages.crawl(targets, location, quiet=not args.verbose, resume=args.resume)
-    _say(f"audit {audit_id} crawled into {location}")
+    outcome = stages.crawl(targets, location, quiet=not args.verbose, resume=args.resume)
+    store = stages.open_store(location, must_exist=True)
+    _print_coverage(store, outcome.audit_id)
+    store.close()
+    where = f"--out {args.out}" if args.out else f"--store {args.store}"
+    refusal = _refuse_grading(outcome, f"gongkai crawl {args.targets} {where} --resume")
+    if refusal:
+        return refusal
+    _say(f"audit {outcome.audit_id} crawled into {location}")
     return EXIT_OK
+
+
+def _refuse_grading(outcome: stages.CrawlOutcome, resume_command: str) -> int | None:
+    """The exit status of a crawl that must not be graded, after one line saying why; else None."""
+    if not outcome.finished:
+        reason = outcome.close_reason or "killed"
+        print(f"gongkai: audit {outcome.audit_id} crawl did not finish ({reason}): nothing graded; "
+              f"continue with: {resume_command}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    if outcome.nothing_answered:
+        print(f"gongkai: audit {outcome.audit_id}: no site and no outside host answered — the auditor's network "
+              "looks down; nothing graded", file=sys.stderr)
+        return EXIT_OFFLINE
+    return None
+
+
+def _print_coverage(store: stages.Store, audit_id: int) -> None:
+    """Per site: how many columns were crawled whole, and why the others were not."""
+    for line in stages.coverage_lines(store, audit_id):
+        _say(line)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -222,6 +256,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `gongkai rules | head`
         sys.stderr.close()
         return EXIT_OK
+    except stages.MachineError as exc:
+        print(f"gongkai: error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("gongkai: interrupted; what was collected is in the store", file=sys.stderr)
         return 130

@@ -7,6 +7,8 @@ per process, so a process runs at most one crawl; tests drive the CLI in subproc
 from __future__ import annotations
 
 import logging
+import signal
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,24 @@ STORE_NAME = "gongkai.sqlite"
 
 class StageError(Exception):
     """A stage cannot run (missing store, unknown audit); the message is one line for the user."""
+
+
+class MachineError(Exception):
+    """This machine failed the stage (disk full, read-only store); one line naming the path, exit 1."""
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    """How a crawl ended: only a ``finished`` crawl may be checked and reported as complete."""
+
+    audit_id: int
+    state: str            # finished | interrupted | running (killed before Scrapy could close)
+    close_reason: str | None
+    nothing_answered: bool  # no site and no outside host answered: the auditor's network is down
+
+    @property
+    def finished(self) -> bool:
+        return self.state == "finished"
 
 
 def store_path(out_dir: Path) -> Path:
@@ -47,15 +67,44 @@ def resolve_audit(store: Store, audit_id: int | None) -> int:
     return found
 
 
+def _site_row(site: Any) -> dict[str, Any]:
+    return {"site": site.id, "name": site.name, "home": site.home, "kind": site.kind, "region": site.region,
+            "origins_json": to_json(site.origins()), "dialect": None}
+
+
 def start_audit(store: Store, targets: Targets) -> int:
     """Create the audit and its sites in the store (before any page is fetched)."""
     audit_id = store.create_audit(targets.audit.name, targets.audit.period, targets.audit.as_of,
                                   targets.model_dump(mode="json"))
     for site in targets.sites:
-        store.upsert_site(audit_id, {"site": site.id, "name": site.name, "home": site.home, "kind": site.kind,
-                                     "region": site.region, "origins_json": to_json(site.origins()),
-                                     "dialect": None})
+        store.upsert_site(audit_id, _site_row(site))
     return audit_id
+
+
+def reconcile(store: Store, audit_id: int, targets: Targets) -> None:
+    """Make a resumed audit match the targets file, or refuse in one line.
+
+    A site added to the file since the interrupted run (or never written, when the run was
+    killed between creating the audit and its sites) gets its row, so it is checked and
+    reported; a changed period or a removed site would mix two audits and is refused.  The
+    audit keeps its own ``as_of``: a resumed run grades as of the day the audit started.
+    """
+    from gongkai import store as st
+
+    audit = store.audit(audit_id) or {}
+    if audit.get("period") != targets.audit.period:
+        raise StageError(f"audit.period: {targets.audit.period} differs from the period of audit {audit_id} "
+                         f"being resumed ({audit.get('period')}); start a new audit in another --out")
+    stored = {r["site"] for r in store.rows(st.sites, audit_id)}
+    wanted = {site.id for site in targets.sites}
+    gone = sorted(stored - wanted)
+    if gone:
+        raise StageError(f"sites: {', '.join(gone)} of audit {audit_id} missing from the targets file; "
+                         "resume with the same sites (new ones may be added)")
+    for site in targets.sites:
+        if site.id not in stored:
+            store.upsert_site(audit_id, _site_row(site))
+    store.mark_audit(audit_id, targets_json=to_json(targets.model_dump(mode="json")))
 
 
 def resume_ledger(store: Store, audit_id: int) -> dict[str, dict[str, Any]]:
@@ -74,8 +123,8 @@ def resume_ledger(store: Store, audit_id: int) -> dict[str, dict[str, Any]]:
     return ledger
 
 
-def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, resume: bool = False) -> int:
-    """Crawl every site of ``targets`` into a new audit of the store; returns the audit id.
+def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, resume: bool = False) -> CrawlOutcome:
+    """Crawl every site of ``targets`` into a new audit of the store; say how the crawl ended.
 
     With ``resume``, continue the latest audit instead: articles already stored and link targets
     already probed are not fetched again, everything else (home, lists, failed pages) is.
@@ -84,12 +133,14 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, r
     from scrapy.settings import Settings
 
     from gongkai.crawler import settings as crawler_settings
+    from gongkai.crawler.pipelines import STORE_FAILURE
     from gongkai.crawler.spiders.portal import PortalSpider
 
     store = open_store(store_location)
     ledger: dict[str, dict[str, Any]] = {}
     if resume and store.latest_audit_id() is not None:
         audit_id = resolve_audit(store, None)
+        reconcile(store, audit_id, targets)
         ledger = resume_ledger(store, audit_id)
     else:
         audit_id = start_audit(store, targets)
@@ -106,9 +157,63 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, r
     if quiet:  # failures are recorded in the store with their reasons; the terminal stays readable
         for name in ("scrapy.downloadermiddlewares.retry", "scrapy.core.scraper", "scrapy.core.downloader"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
-    process.crawl(PortalSpider, targets=targets, audit_id=audit_id, ledger=ledger)
-    process.start()
-    return audit_id
+    crawler = process.create_crawler(PortalSpider)
+    process.crawl(crawler, targets=targets, audit_id=audit_id, ledger=ledger)
+    try:
+        process.start()
+    finally:
+        _restore_signals()
+    failure = crawler.stats.get_value(STORE_FAILURE) if crawler.stats else None
+    if failure:
+        raise MachineError(f"{store_location}: {failure}; the crawl stopped and what it stored is kept — "
+                           "free the disk, then continue with --resume")
+    return crawl_outcome(open_store(store_location), audit_id)
+
+
+def crawl_outcome(store: Store, audit_id: int) -> CrawlOutcome:
+    """Read back how the crawl of ``audit_id`` ended (written by the crawler's CrawlCloser)."""
+    from gongkai.crawler.offline import nothing_answered
+
+    try:
+        audit = store.audit(audit_id) or {}
+        return CrawlOutcome(audit_id, audit.get("crawl_state") or "running", audit.get("crawl_close_reason"),
+                            nothing_answered(store, audit_id))
+    finally:
+        store.close()
+
+
+def _restore_signals() -> None:
+    """Scrapy's shutdown handlers outlive the crawl; a Ctrl-C or SIGTERM during check or report
+    must stop the command, not ask a finished crawler to stop."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def coverage_lines(store: Store, audit_id: int) -> list[str]:
+    """One line per site (columns crawled whole / all), then one per incomplete column with its reason."""
+    from gongkai import store as st
+    from gongkai.vocab import column_label
+
+    lines = []
+    by_site: dict[str, list[dict[str, Any]]] = {row["site"]: [] for row in store.rows(st.sites, audit_id)}
+    for col in store.rows(st.columns, audit_id):
+        by_site.setdefault(col["site"], []).append(col)
+    for site in sorted(by_site):
+        cols = by_site[site]
+        if not cols:
+            lines.append(f"覆盖 coverage {site}: 未找到栏目 no column found (see the site's home page outcome)")
+            continue
+        whole = sum(c["coverage"] == "complete" for c in cols)
+        lines.append(f"覆盖 coverage {site}: {whole}/{len(cols)} 栏目完整 columns complete")
+        for c in cols:
+            if c["coverage"] != "complete":
+                reason = c["coverage_reason"] or "抓取未结束"
+                lines.append(f"  不完整 incomplete {column_label(c['type'])} {c['url']}: {reason}")
+    return lines
 
 
 def check(store: Store, audit_id: int, rules_path: Path | None = None) -> Any:

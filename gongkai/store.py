@@ -7,6 +7,7 @@ loses at most the page in flight); any SQLAlchemy URL (PostgreSQL) works the sam
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
@@ -367,6 +368,23 @@ class Store:
 
 class StoreError(Exception):
     """The store cannot be opened or is of an unknown version."""
+
+
+_MACHINE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.EDQUOT}
+_MACHINE_MESSAGES = ("database or disk is full", "readonly database", "disk i/o error", "unable to open database")
+
+
+def machine_failure(exc: BaseException) -> str | None:
+    """The one-line cause when ``exc`` means this machine cannot write (disk full, read-only,
+    permission, I/O), not that a row was bad; None otherwise.
+
+    A full disk must stop the crawl with that line: recording it as one page's error would fail
+    too, and the crawl would go on dropping every page without a word.
+    """
+    if isinstance(exc, OSError) and exc.errno in _MACHINE_ERRNOS:
+        return exc.strerror or str(exc)
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return next((m for m in _MACHINE_MESSAGES if m in text), None)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

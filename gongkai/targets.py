@@ -73,6 +73,8 @@ class CrawlOptions(BaseModel):
     lookback_days: int = Field(400, ge=0)
     max_page_bytes: int = Field(10_000_000, ge=10_000)
     cloak_check: bool = True
+    home_attempts: int = Field(3, ge=1, le=10)
+    home_attempt_interval: float = Field(60, ge=0, le=3600)
 
 
 class SiteTarget(BaseModel):

@@ -158,3 +158,37 @@ def year_from_url(url: str | None) -> int | None:
         if m and 1 <= int(m.group(2)) <= 12:
             return int(m.group(1))
     return None
+
+
+# Characters that change or hide what a reader sees without being visible themselves: controls
+# (except tab and newline), format characters (bidi overrides and isolates, zero-width spaces and
+# joiners, soft hyphen, BOM, tag characters), line/paragraph separators, lone surrogates (which
+# cannot even be encoded as UTF-8) and the two noncharacters XML forbids.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+_KEPT = "\t\n"
+_NONCHARACTERS = "\ufffe\uffff"
+
+
+@lru_cache(maxsize=1)
+def _invisible() -> re.Pattern[str]:
+    """One character class of every invisible code point, built from this Python's Unicode data.
+
+    Built by category rather than from a hand-kept list so a newer Unicode's new format characters
+    are covered too; the scan runs once per process (about 0.2 s).
+    """
+    chars = [chr(cp) for cp in range(0x110000)
+             if unicodedata.category(chr(cp)) in _INVISIBLE_CATEGORIES and chr(cp) not in _KEPT]
+    chars.extend(_NONCHARACTERS)
+    return re.compile("[" + "".join(re.escape(ch) for ch in chars) + "]")
+
+
+def visible_controls(text: str) -> str:
+    """Crawled text with every invisible or control character shown as ``⟨U+202E⟩``.
+
+    A U+202E in a title reverses what a supervisor reads, a zero-width space hides a word from
+    matching, a NUL breaks Excel: every output (HTML, workbook, JSON) shows such characters as
+    visible escapes, so what was crawled is what is seen.  Idempotent; tab and newline are kept.
+    """
+    if not text:
+        return text
+    return _invisible().sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)

@@ -53,7 +53,7 @@ def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: P
     system = load_indicators(indicators_path)
     data = load_audit(store, audit_id, load_rule_meta(rules_path))
     _check_site_ids(data)
-    scores = score_audit(system, data.sites, data.results)
+    scores = score_audit(system, data.sites, data.results, complete=data.state.complete)
     _attach_errors(data, scores)
     generated_at = now_iso()
     out_dir = Path(out_dir)

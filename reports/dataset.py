@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from gongkai import store as st
 from gongkai.models import STATUSES
 
+from .auditstate import AuditState, audit_state
+from .coverage import SiteCoverage, by_site
 from .errors import ReportError
 from .rulemeta import RuleMeta, unknown_rule
+
+AUDIT_KEYS = ("id", "name", "period", "as_of", "crawled_at", "checked_at", "crawl_state", "crawl_close_reason")
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,19 @@ class AuditData:
 
     def rule(self, rule_id: str) -> RuleMeta:
         return self.rules.get(rule_id) or unknown_rule(rule_id)
+
+    @property
+    def state(self) -> AuditState:
+        """Whether the crawl finished: every output marks an unfinished audit from this."""
+        return audit_state(self.audit)
+
+    @cached_property
+    def coverage(self) -> dict[str, SiteCoverage]:
+        """抓取覆盖 per site (every known site, with or without columns)."""
+        return by_site(self.columns, (s["site"] for s in self.sites))
+
+    def site_coverage(self, site: str) -> SiteCoverage:
+        return self.coverage.get(site) or SiteCoverage(site, ())
 
     @property
     def failures(self) -> list[ResultRow]:
@@ -85,6 +103,6 @@ def load_audit(store: st.Store, audit_id: int, rules: dict[str, RuleMeta]) -> Au
             status=status, reason=row["reason"] or "", message=row["message"] or "", evidence=evidence,
             column_type=_column_type(evidence, row["site"], row["subject"], column_types)))
     return AuditData(
-        audit={k: audit[k] for k in ("id", "name", "period", "as_of", "crawled_at", "checked_at")},
+        audit={k: audit.get(k) for k in AUDIT_KEYS},
         sites=sorted(store.rows(st.sites, audit_id), key=lambda s: s["site"]),
         results=results, columns=columns, errors=store.rows(st.errors, audit_id), rules=rules)

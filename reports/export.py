@@ -1,4 +1,11 @@
-"""The machine-readable outputs: findings.json (a contract) and scores.json."""
+"""The machine-readable outputs: findings.json (a contract) and scores.json.
+
+findings.json is a JSON array and stays one (outside tools iterate it); each finding carries
+``audit_complete`` so no finding of an unfinished crawl reads as final.  scores.json says the same
+at the top (``audit.complete``) with the crawl's state and close reason.  Every string is written
+with invisible and control characters shown as ``⟨U+202E⟩`` (gongkai.text.visible_controls), and
+every file is replaced atomically.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from gongkai.text import visible_controls
+
+from . import atomic
+from .coverage import SiteCoverage
 from .dataset import AuditData, ResultRow
 from .indicators import IndicatorSystem
 from .scoring import IndicatorScore, SiteScore, VetoCheck
@@ -20,6 +31,7 @@ def finding(data: AuditData, result: ResultRow) -> dict[str, Any]:
         "severity": meta.severity, "title": meta.title, "message": result.message or meta.title,
         "reason": result.reason, "evidence": result.evidence, "source": meta.source_text,
         "sources": [dict(s) for s in meta.sources], "remediation": meta.remediation,
+        "audit_complete": data.state.complete,
     }
 
 
@@ -55,7 +67,8 @@ def _summary(s: SiteScore) -> dict[str, int]:
             "not_applicable": totals["not_applicable"], "unknown": totals["unknown"]}
 
 
-def site_entry(s: SiteScore, severities: Counter[str]) -> dict[str, Any]:
+def site_entry(s: SiteScore, severities: Counter[str], crawl: SiteCoverage) -> dict[str, Any]:
+    """One site of scores.json; ``coverage`` is the share of rules decided, ``crawl_coverage`` the columns."""
     return {
         "id": s.site, "name": s.name, "kind": s.kind, "rank": s.rank, "score": s.score, "grade": s.grade,
         "assessable": s.assessable, "vetoed": s.vetoed, "veto_rules": s.veto_rules,
@@ -66,6 +79,7 @@ def site_entry(s: SiteScore, severities: Counter[str]) -> dict[str, Any]:
         "results": s.rule_counts, "summary": _summary(s),
         "interpretation_rate": s.interpretation, "coverage": s.coverage,
         "undecided_rules": s.undecided_rules, "unscored_rules": s.unscored_rules, "errors": s.errors,
+        "provisional": s.provisional, "crawl_coverage": crawl.as_json(),
     }
 
 
@@ -74,16 +88,29 @@ def scores_document(data: AuditData, system: IndicatorSystem, scores: list[SiteS
     severities = severity_counts(data)
     return {
         "audit": {"id": data.audit["id"], "name": data.audit["name"], "period": data.audit["period"],
-                  "as_of": data.audit["as_of"]},
+                  "as_of": data.audit["as_of"], **data.state.as_json()},
         "generated_at": generated_at,
         "indicators": {"name": system.name, "source": system.source.text(), "total": system.total,
                        "pass_line": system.pass_line, "bonus_gate": system.bonus_gate,
                        "bonus_max": system.bonus.max},
-        "sites": [site_entry(s, severities.get(s.site, Counter())) for s in scores],
+        "sites": [site_entry(s, severities.get(s.site, Counter()), data.site_coverage(s.site)) for s in scores],
         "audit_errors": sum(1 for e in data.errors if not e["site"]),
     }
 
 
+def visible(value: Any) -> Any:
+    """``value`` with every string (keys too) passed through visible_controls, for JSON output."""
+    if isinstance(value, str):
+        return visible_controls(value)
+    if isinstance(value, dict):
+        return {visible(k): visible(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [visible(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return visible_controls(str(value))
+
+
 def write_json(path: Path, value: Any) -> Path:
-    path.write_text(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    return path
+    """UTF-8 JSON, controls shown visibly, written atomically."""
+    return atomic.write_text(path, json.dumps(visible(value), ensure_ascii=False, indent=2) + "\n")

@@ -40,6 +40,7 @@ class Grades(_Strict):
     passed: str = Field("合格", alias="pass")
     fail: str = "不合格"
     unassessable: str = "无法评估"
+    incomplete: str = "未完成"      # the crawl did not finish: no grade is a conclusion
 
 
 class Assessable(_Strict):

@@ -10,6 +10,8 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+from gongkai.text import visible_controls
+
 MAX_TEXT = 300           # characters of one evidence value shown
 MAX_ITEMS = 10           # evidence keys shown per finding
 MAX_LIST = 5             # entries of a list value shown
@@ -18,9 +20,6 @@ SEVERITY_LABELS = {"critical": "严重", "high": "高", "medium": "中", "low": 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info", "unrated")
 STATUS_LABELS = {"pass": "通过", "fail": "不合格", "not_applicable": "不适用", "unknown": "无法判断"}
 SOURCE_STATUS_LABELS = {"official": "官方原文", "notice": "通知/通报", "practice": "通行做法", "project": "项目设定"}
-COLUMN_TYPE_LABELS = {"news": "动态要闻", "notices": "通知公告", "policy_docs": "政策文件", "normative_docs": "规范性文件",
-                      "interpretations": "政策解读", "fiscal_monthly": "财政收支", "budgets": "预决算",
-                      "annual_reports": "信息公开年报", "personnel": "人事信息", "plans": "规划计划"}
 OUTCOME_LABELS = {"ok": "正常", "blocked": "被拦截", "broken": "不可用", "js_only": "需执行脚本", "error": "出错"}
 SITE_KIND_LABELS = {"government": "人民政府", "department": "政府部门", "township": "乡镇（街道）"}
 STAGE_LABELS = {"crawl": "抓取", "extract": "解析", "check": "检查", "report": "报告"}
@@ -38,8 +37,14 @@ def truncate(text: Any, limit: int = MAX_TEXT) -> str:
 
 
 def safe_href(url: Any) -> str | None:
-    """The URL if it may be a link target (absolute http/https, no control characters), else None."""
-    if not isinstance(url, str) or len(url) > 4000 or any(ord(ch) < 0x21 or ch == "\x7f" for ch in url):
+    """The URL if it may be a link target (absolute http/https, no space or invisible character), else None.
+
+    A URL hiding a bidi override or a zero-width space is shown as inert, visibly escaped text:
+    a link whose target differs from what the reader sees is exactly what an attacker wants.
+    """
+    if not isinstance(url, str) or len(url) > 4000:
+        return None
+    if any(ch.isspace() for ch in url) or visible_controls(url) != url:
         return None
     try:
         parts = urlsplit(url)

@@ -1,7 +1,10 @@
 """HTML scorecards: an index ranking the sites and one self-contained page per site.
 
 jinja2 with autoescape on for every template: titles, messages and URLs come from crawled pages
-and are hostile.  Only absolute http(s) URLs become links; long values are truncated.
+and are hostile.  Only absolute http(s) URLs become links; long values are truncated; every value
+printed passes ``finalize`` (gongkai.text.visible_controls), so a bidi override or a zero-width
+space is shown as ``⟨U+202E⟩`` rather than silently reordering or hiding what a supervisor reads.
+An unfinished crawl puts a 未完成 banner on every page (base.html).
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
-from . import present
+from gongkai.text import visible_controls
+
+from . import atomic, present
 from .dataset import AuditData
 from .errors import ReportError
 from .export import severity_counts
@@ -24,13 +30,25 @@ TEMPLATES = Path(__file__).parent / "templates"
 INDEX = "index.html"
 
 
+def finalize(value: Any) -> Any:
+    """Every ``{{ … }}`` output with invisible characters made visible, before autoescape.
+
+    Markup (a macro's or ``join``'s already-escaped output) is treated too: the escapes contain no
+    HTML-special character, so the markup stays valid and nothing printed escapes the filter.
+    """
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Markup):
+        return Markup(visible_controls(str(value)))
+    return visible_controls(str(value))
+
+
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, finalize=finalize,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(href=present.safe_href, trunc=present.truncate, num=present.number,
                        pct=present.percent, severity=present.severity_label,
                        source_status=lambda v: present.label(present.SOURCE_STATUS_LABELS, v),
-                       column_type=lambda v: present.label(present.COLUMN_TYPE_LABELS, v),
                        outcome=lambda v: present.label(present.OUTCOME_LABELS, v),
                        site_kind=lambda v: present.label(present.SITE_KIND_LABELS, v),
                        stage=lambda v: present.label(present.STAGE_LABELS, v))
@@ -59,7 +77,8 @@ class _Context:
     generated_at: str
 
     def common(self) -> dict[str, Any]:
-        return {"audit": self.data.audit, "system": self.system, "generated_at": self.generated_at}
+        return {"audit": self.data.audit, "state": self.data.state, "system": self.system,
+                "generated_at": self.generated_at}
 
     def severities(self) -> list[str]:
         seen = {self.data.rule(r.rule).severity for r in self.data.failures}
@@ -74,11 +93,14 @@ def _index_rows(ctx: _Context) -> list[dict[str, Any]]:
         rows.append({
             "score": s, "page": page_name(s.site), "grade_class": grade_class(ctx.system, s),
             "veto_names": [v.name for v in s.vetoes if v.hit], "severities": by_severity.get(s.site, Counter()),
-            "unknown": sum(c["unknown"] for c in s.rule_counts.values()), "errors": sum(s.errors.values())})
+            "unknown": sum(c["unknown"] for c in s.rule_counts.values()), "errors": sum(s.errors.values()),
+            "crawl": ctx.data.site_coverage(s.site)})
     return rows
 
 
 def grade_class(system: IndicatorSystem, score: SiteScore) -> str:
+    if score.provisional:
+        return "grade-incomplete"
     if score.vetoed:
         return "grade-fail"
     if not score.assessable:
@@ -116,8 +138,7 @@ def render_site(ctx: _Context, env: jinja2.Environment, score: SiteScore) -> str
     return env.get_template("site.html").render(
         **ctx.common(), score=score, site=site, grade_class=grade_class(ctx.system, score),
         hit_vetoes=[v for v in score.vetoes if v.hit], rules=_site_rules(ctx, score),
-        findings=_site_findings(ctx, score.site),
-        columns=sorted((c for c in ctx.data.columns if c["site"] == score.site), key=lambda c: (c["type"], c["url"])),
+        findings=_site_findings(ctx, score.site), crawl=ctx.data.site_coverage(score.site),
         errors=[e for e in ctx.data.errors if e["site"] == score.site])
 
 
@@ -129,8 +150,6 @@ def write_scorecards(directory: Path, data: AuditData, system: IndicatorSystem, 
     pages = {}
     for score in scores:
         path = site_page_path(directory, score.site)
-        path.write_text(render_site(ctx, env, score), encoding="utf-8")
-        pages[score.site] = path
-    index = directory / INDEX
-    index.write_text(render_index(ctx, env), encoding="utf-8")
+        pages[score.site] = atomic.write_text(path, render_site(ctx, env, score))
+    index = atomic.write_text(directory / INDEX, render_index(ctx, env))
     return index, pages

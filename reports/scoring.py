@@ -96,6 +96,7 @@ class SiteScore:
     interpretation: dict[str, Any] | None
     rank: int | None = None
     errors: dict[str, int] = field(default_factory=dict)
+    provisional: bool = False    # the crawl did not finish: score as counted so far, no grade, no rank
 
     @property
     def findings(self) -> int:
@@ -265,11 +266,24 @@ def rank(scores: list[SiteScore]) -> list[SiteScore]:
     return [*ranked, *vetoed, *rest]
 
 
-def score_audit(system: IndicatorSystem, sites: list[dict[str, Any]], results: Sequence[Outcome]) -> list[SiteScore]:
-    """Score and rank every site of an audit."""
+def mark_provisional(system: IndicatorSystem, scores: list[SiteScore]) -> None:
+    """An unfinished crawl grades nobody: fewer pages mean fewer findings, so a 合格 would lie.
+
+    The numbers stay (they are what was seen, labelled 暂计), the grade becomes 未完成 and no
+    site is ranked.
+    """
+    for s in scores:
+        s.grade, s.rank, s.provisional = system.grades.incomplete, None, True
+
+
+def score_audit(system: IndicatorSystem, sites: list[dict[str, Any]], results: Sequence[Outcome],
+                complete: bool = True) -> list[SiteScore]:
+    """Score and rank every site of an audit; ``complete=False`` when its crawl did not finish."""
     per_site: dict[str, list[Outcome]] = {s["site"]: [] for s in sites}
     for r in results:
         per_site.setdefault(r.site, []).append(r)
     known = {s["site"]: s for s in sites}
-    scores = [score_site(system, known.get(site, {"site": site}), rows) for site, rows in per_site.items()]
-    return rank(scores)
+    scores = rank([score_site(system, known.get(site, {"site": site}), rows) for site, rows in per_site.items()])
+    if not complete:
+        mark_provisional(system, scores)
+    return scores

@@ -67,7 +67,7 @@ def parse(html: str, url: str, request: PageRequest | None = None) -> ListPage:
     base = base_url(tree, url)
     items = page_items(tree, base, url)
     pager = read_pager(tree, base, url)
-    trs = pager_of(html, url)
+    trs = pager_of(html, url, request.page_number if request else None)
     if trs is None:
         next_page = next_from_pager(pager, request)
         total_pages, total_records = pager.total_pages, pager.total_records
@@ -87,10 +87,14 @@ def parse(html: str, url: str, request: PageRequest | None = None) -> ListPage:
     )
 
 
-def pager_of(html: str, url: str) -> TrsPager | None:
-    """The list pager this page announces, from a createPageHTML call or countPage variables."""
+def pager_of(html: str, url: str, page_number: int | None = None) -> TrsPager | None:
+    """The list pager this page announces, from a createPageHTML call or countPage variables.
+
+    ``page_number`` is the 0-based index of this page in its list when the crawl knows it (the
+    page it followed to get here), which tells the numbering of a 6-argument call apart.
+    """
     stem, ext, _ = _file_of(url)
-    calls = list(_calls(html, url))
+    calls = list(_calls(html, url, page_number))
     for call in calls:
         if call.name == stem:
             return call
@@ -99,7 +103,7 @@ def pager_of(html: str, url: str) -> TrsPager | None:
     return _count_page(html, url)
 
 
-def _calls(html: str, url: str):
+def _calls(html: str, url: str, page_number: int | None = None):
     variables: dict[str, int | str | None] = {}
     for n, m in enumerate(_CALL.finditer(html)):
         if n >= MAX_CALLS:
@@ -110,7 +114,7 @@ def _calls(html: str, url: str):
         if end < 0:
             continue
         args = [_value(arg, html, variables) for arg in html[m.end():end].split(",")]
-        call = _interpret(args, url)
+        call = _interpret(args, url, page_number)
         if call is not None:
             yield call
 
@@ -130,20 +134,34 @@ def _value(arg: str, html: str, variables: dict[str, int | str | None]) -> int |
     return None
 
 
-def _interpret(args: list[int | str | None], url: str) -> TrsPager | None:
-    stem, ext, _ = _file_of(url)
-    if len(args) >= 5 and isinstance(args[0], str):       # ('page_div', count, current1, name, ext[, total])
+def _interpret(args: list[int | str | None], url: str, page_number: int | None = None) -> TrsPager | None:
+    stem, ext, suffix = _file_of(url)
+    if len(args) >= 5 and isinstance(args[0], str):       # ('page_div', count, current, name, ext[, total])
         count, current, name, page_ext = args[1:5]
         total = args[5] if len(args) > 5 else None
         if isinstance(count, int) and isinstance(current, int):
-            return TrsPager(min(count, MAX_PAGES), max(current - 1, 0), _name(name, stem), _name(page_ext, ext),
-                            first_suffix=2, total_records=total if isinstance(total, int) else None)
+            base = _numbering_base(current, suffix, page_number)
+            return TrsPager(min(count, MAX_PAGES), max(current - base, 0), _name(name, stem), _name(page_ext, ext),
+                            first_suffix=2 if base else 1, total_records=total if isinstance(total, int) else None)
         return None
     if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[1], int):   # (count, current0, name, ext)
         name = args[2] if len(args) > 2 else None
         page_ext = args[3] if len(args) > 3 else None
         return TrsPager(min(args[0], MAX_PAGES), args[1], _name(name, stem), _name(page_ext, ext))
     return None
+
+
+def _numbering_base(current: int, suffix: int, page_number: int | None) -> int:
+    """Whether a 6-argument call counts pages from 1 (list, list_2, …) or from 0 (index, index_1, …).
+
+    Both exist on real portals.  The first page (no file suffix) says it: current 1 or 0.  A later
+    page says it when the crawl knows its index; otherwise the 1-based form, the commoner one.
+    """
+    if suffix == 0 and current in (0, 1):
+        return current
+    if page_number is not None and current - page_number in (0, 1):
+        return current - page_number
+    return 1
 
 
 def _name(value: int | str | None, default: str) -> str:

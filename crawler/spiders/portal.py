@@ -1,14 +1,18 @@
 """The portal spider: home → columns → list pages (all pages) → articles, then link checks.
 
 The spider only routes: parsing lives in ``crawler/dialects`` and ``crawler/extract``, outcomes in
-``crawler/linkcheck``, persistence in the item pipeline.  Every request is ``dont_filter`` and the
-spider keeps its own per-site ledger, because Scrapy's dupefilter would silently drop the second
-leg of a redirect loop (no errback, nothing recorded) and its offsite filter ignores ports.
+``crawler/linkcheck``, persistence in the item pipeline, the coverage verdict in
+``crawler/coverage``.  Every request is ``dont_filter`` and the spider keeps its own per-site
+ledger keyed by Scrapy's request fingerprint (method + canonical URL + body: Hanweb's dataproxy
+POSTs share one URL), because Scrapy's dupefilter would silently drop the second leg of a redirect
+loop (no errback, nothing recorded) and its offsite filter ignores ports.  Each column's ledger
+(what the CMS announced, what was listed and fetched) is written when the crawl closes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +28,7 @@ from scrapy.utils.request import fingerprint
 from twisted.python.failure import Failure
 
 from gongkai.crawler import dialects, linkcheck
+from gongkai.crawler.coverage import ColumnCoverage
 from gongkai.crawler.extract import article as article_extract
 from gongkai.crawler.extract import home as home_extract
 from gongkai.crawler.extract import identity as identity_extract
@@ -31,11 +36,12 @@ from gongkai.crawler.extract import navigation, redirect
 from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.markup import is_article_url, is_attachment, parse_document
 from gongkai.crawler.settings import BAIDUSPIDER_UA
+from gongkai.crawler.sniff import is_binary
 from gongkai.targets import SiteTarget, Targets, origin
 from gongkai.text import compact
 from gongkai.vocab import column_label
 
-BINARY_SNIFF = 4096
+FAILED_HOME = ("broken", "error")  # outcomes worth another attempt (blocked answers, it is not down)
 MAX_STUB_HOPS = 3  # 引导页 → 引导页 → … is followed this many times
 
 
@@ -50,6 +56,10 @@ class SiteState:
     checked: set[str] = field(default_factory=set)         # URLs with a link probe
     done: set[str] = field(default_factory=set)            # fingerprints of articles stored by an interrupted run
     extra_origins: set[str] = field(default_factory=set)   # where the home page redirected to
+    coverage: dict[str, ColumnCoverage] = field(default_factory=dict)  # column list URL → its ledger
+    ok: set[str] = field(default_factory=set)              # fingerprints of articles stored with outcome ok
+    failed: set[str] = field(default_factory=set)          # fingerprints of articles that failed
+    home_pending: int = 0                                  # home attempts waiting for their time
     pages: int = 0
     links_checked: int = 0
     dialect: str | None = None
@@ -96,6 +106,9 @@ class PortalSpider(scrapy.Spider):
         spider.cloak_check = s.getbool("GONGKAI_CLOAK_CHECK")
         spider.home_articles = s.getint("GONGKAI_HOME_ARTICLES")
         spider.home_retries = max(s.getint("RETRY_TIMES"), 3)
+        spider.home_attempts = s.getint("GONGKAI_HOME_ATTEMPTS")
+        spider.home_interval = s.getfloat("GONGKAI_HOME_ATTEMPT_INTERVAL")
+        spider.download_timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         start = spider.targets.audit.parsed_period.start
         cutoff = start - timedelta(days=s.getint("GONGKAI_LOOKBACK_DAYS"))
         spider.sites = {t.id: SiteState(target=t, cutoff=cutoff) for t in spider.targets.sites}
@@ -120,13 +133,25 @@ class PortalSpider(scrapy.Spider):
         req = cls(url, callback=callback, errback=self.on_error, dont_filter=True, priority=priority,
                   meta={**base_meta, **(meta or {})}, **kw)
         fp = self._stamp(req)
-        if fp in state.scheduled or state.pages >= self.max_pages:
+        if fp in state.scheduled:
+            return None
+        if state.pages >= self.max_pages:
+            self._over_budget(state, meta or {})
             return None
         state.scheduled.add(fp)
         if role == "article" and fp in state.done:
             return None  # stored by the interrupted run this one resumes
         state.pages += 1
         return req
+
+    def _over_budget(self, state: SiteState, meta: dict[str, Any]) -> None:
+        """A request dropped by the site's page budget leaves its column incomplete."""
+        cov = state.coverage.get(meta.get("column_url") or "")
+        if cov is not None:
+            cov.problem(f"站点页面预算用尽（max_pages_per_site={self.max_pages}）")
+
+    def _fp(self, url: str) -> str:
+        return self.crawler.request_fingerprinter.fingerprint(scrapy.Request(url)).hex()
 
     def _stamp(self, req: scrapy.Request) -> str:
         """Record the request's identity in its meta, where it survives redirects."""
@@ -140,7 +165,7 @@ class PortalSpider(scrapy.Spider):
             site = state.target
             yield {"type": "site_started", "site": site.id}
             req = self._request(state, site.home, self.parse_home, role="home", priority=100,
-                                meta={"max_retry_times": self.home_retries})
+                                meta=self._home_meta(attempt=1))
             if req:
                 yield req
             missing = urljoin(site.home, f"/gongkai-not-found-{uuid.uuid4().hex[:12]}.html")
@@ -178,7 +203,7 @@ class PortalSpider(scrapy.Spider):
         """Decoded HTML, or '' for binary bodies (PDFs, or binary served as text/html)."""
         if not isinstance(response, TextResponse):
             return ""
-        if b"\x00" in response.body[:BINARY_SNIFF]:
+        if is_binary(response.body, response.headers.get(b"Content-Type", b"").decode("latin-1")):
             return ""
         try:
             return response.text
@@ -234,9 +259,11 @@ class PortalSpider(scrapy.Spider):
                                         "method": page["method"], "fingerprint": page["fingerprint"],
                                         "final_url": response.url, "status": response.status,
                                         "outcome": page["outcome"], "reason": page["reason"],
-                                        "detail_json": _json({"retries": response.meta.get("retry_times", 0)})}}
+                                        "detail_json": _json(self._home_detail(response.meta))}}
         if state.dialect:
             yield {"type": "dialect", "site": state.target.id, "dialect": state.dialect}
+        if page["outcome"] in FAILED_HOME:
+            self._retry_home(state, response.request)
         if page["outcome"] != "ok" or not html:
             return
         yield from self._columns(state, html, response.url)
@@ -254,7 +281,7 @@ class PortalSpider(scrapy.Spider):
             yield {"type": "origins", "site": state.target.id,
                    "origins": [*state.target.origins(), *sorted(state.extra_origins)]}
         req = self._request(state, landing, self.parse_home, role="home", priority=100,
-                            meta={"stub_hops": hops + 1, "max_retry_times": self.home_retries})
+                            meta={**self._home_meta(attempt=1), "stub_hops": hops + 1})
         if req:
             yield req
 
@@ -268,12 +295,15 @@ class PortalSpider(scrapy.Spider):
             if how == "discovered" and not state.owns(curl):
                 continue  # a 政策文件 link to the province's portal is not this site's column
             yield {"type": "column", "row": {"site": state.target.id, "type": ctype, "name": name, "url": curl,
-                                             "how_found": how, "outcome": "pending", "reason": None}}
+                                             "how_found": how, "outcome": "pending", "reason": None,
+                                             "coverage": "pending"}}
             types_at.setdefault(curl, []).append(ctype)
         for curl, ctypes in types_at.items():  # the list is fetched once and feeds every type it was given
+            state.coverage.setdefault(curl, ColumnCoverage(curl))
             req = self._request(state, curl, self.parse_list, role="list", priority=50,
                                 meta={"column_type": ctypes[0], "column_url": curl, "list_page": 0})
             if req:
+                state.coverage[curl].asked()
                 yield req
 
     def _home_articles(self, state: SiteState, items: list[Any], links: list[dict[str, Any]]) -> Iterator[Any]:
@@ -292,6 +322,8 @@ class PortalSpider(scrapy.Spider):
         state = self.sites[response.meta["site"]]
         meta = response.meta
         ctype, curl, number = meta["column_type"], meta["column_url"], meta.get("list_page", 0)
+        cov = state.coverage.setdefault(curl, ColumnCoverage(curl))
+        cov.answered()
         alternates = meta.get("alternates") or []
         if response.status == 404 and alternates:  # Hanweb dataproxy at another path
             yield from self._follow(state, meta["page_request"], alternates[0], alternates[1:], ctype, curl, number)
@@ -318,12 +350,16 @@ class PortalSpider(scrapy.Spider):
                 outcome, reason = "js_only", "栏目列表由脚本动态加载，无法读取（需人工核验）"
             yield {"type": "column_outcome", "site": state.target.id, "url": curl, "outcome": outcome,
                    "reason": reason}
+            if outcome == "js_only":
+                cov.problem(reason)
         if not listing:
+            cov.page_failed(number, page["reason"] or page["outcome"] or f"HTTP {response.status}")
             return
-        for it in items:
-            if it.date and it.date < state.cutoff:
-                continue
+        in_window = [it for it in items if not (it.date and it.date < state.cutoff)]
+        cov.listed(listing, len(in_window))
+        for it in in_window:
             if state.owns(it.url):
+                cov.wanted.add(self._fp(it.url))
                 req = self._request(state, it.url, self.parse_article, role="article", priority=20,
                                     meta={"column_type": ctype, "column_url": curl})
                 if req:
@@ -331,10 +367,14 @@ class PortalSpider(scrapy.Spider):
             else:
                 state.link_targets.setdefault(it.url, response.url)
         dated = [it.date for it in items if it.date]
-        past_cutoff = bool(dated) and max(dated) < state.cutoff
+        cov.past_cutoff = bool(dated) and max(dated) < state.cutoff
         nxt = listing.next_page
-        if nxt and not past_cutoff and number + 1 < self.max_list_pages:
-            yield from self._follow(state, nxt, nxt.url, list(nxt.alternates), ctype, curl, number + 1)
+        if not nxt or cov.past_cutoff:
+            return
+        if number + 1 >= self.max_list_pages:
+            cov.problem(f"翻页达到上限（max_list_pages={self.max_list_pages}）")
+            return
+        yield from self._follow(state, nxt, nxt.url, list(nxt.alternates), ctype, curl, number + 1)
 
     def _follow(self, state: SiteState, nxt: Any, url: str, alternates: list[str], ctype: str, curl: str,
                 number: int) -> Iterator[Any]:
@@ -347,6 +387,7 @@ class PortalSpider(scrapy.Spider):
         else:
             req = self._request(state, url, self.parse_list, role="list", priority=40, meta=meta)
         if req:
+            state.coverage[curl].asked()
             yield req
 
     def parse_article(self, response: Response) -> Iterator[Any]:
@@ -364,6 +405,7 @@ class PortalSpider(scrapy.Spider):
                        "message": f"{type(exc).__name__}: {exc}"}
             else:
                 bundle["document"] = _document_row(state.target.id, page["url"], ctype, curl, fields)
+        (state.ok if page["outcome"] == "ok" else state.failed).add(page["fingerprint"])
         yield bundle
         yield self._probe_for_page(response, state, page)
 
@@ -394,6 +436,41 @@ class PortalSpider(scrapy.Spider):
     def on_cloak_error(self, failure: Failure) -> None:
         self.logger.info("cloak re-fetch failed for %s: %s", failure.request.url, failure.value)
 
+    # -- availability: a failing home is tried again, spread over the audit ----------------------------
+    def _home_meta(self, attempt: int) -> dict[str, Any]:
+        return {"max_retry_times": self.home_retries, "home_attempt": attempt, "started": time.monotonic()}
+
+    def _home_detail(self, meta: dict[str, Any]) -> dict[str, Any]:
+        """What the availability rule shows for one attempt: which, how long, with which timeout."""
+        return {"attempt": meta.get("home_attempt", 1), "of": self.home_attempts,
+                "seconds": round(time.monotonic() - meta.get("started", time.monotonic()), 1),
+                "timeout_s": self.download_timeout, "retries": meta.get("retry_times", 0)}
+
+    def _retry_home(self, state: SiteState, failed: scrapy.Request) -> None:
+        """Ask the home page again after the interval, until the attempts are used up.
+
+        One failed fetch must not veto a site: the network of either side may blink.  The spider
+        stays open (``on_idle``) while an attempt waits.
+        """
+        attempt = failed.meta.get("home_attempt", 1)
+        if attempt >= self.home_attempts:
+            return
+        state.home_pending += 1
+        url = _asked_url(failed)
+        meta = {k: failed.meta[k] for k in ("site", "role", "download_slot", "stub_hops") if k in failed.meta}
+
+        def send() -> None:
+            state.home_pending -= 1
+            req = scrapy.Request(url, callback=self.parse_home, errback=self.on_error, dont_filter=True,
+                                 priority=100, meta={**meta, **self._home_meta(attempt + 1)})
+            self._stamp(req)
+            self.crawler.engine.crawl(req)
+
+        # the reactor Scrapy installed (imported at module level it would install the default one)
+        from twisted.internet import reactor
+
+        reactor.callLater(self.home_interval, send)
+
     # -- failures -------------------------------------------------------------------------------------
     def on_error(self, failure: Failure) -> Iterator[Any]:
         """A page that produced no response: record it (and the home probe) with its reason."""
@@ -415,8 +492,15 @@ class PortalSpider(scrapy.Spider):
             yield {"type": "probe", "row": {"site": state.target.id, "kind": "home", "url": page["url"],
                                             "method": page["method"], "fingerprint": page["fingerprint"],
                                             "outcome": out.outcome, "reason": out.reason,
-                                            "detail_json": _json({"retries": req.meta.get("retry_times", 0),
-                                                                  "timeout_s": req.meta.get("download_timeout")})}}
+                                            "detail_json": _json(self._home_detail(req.meta))}}
+            if out.outcome in FAILED_HOME:
+                self._retry_home(state, req)
+        if role == "article":
+            state.failed.add(page["fingerprint"])
+        if role == "list":
+            cov = state.coverage.setdefault(req.meta["column_url"], ColumnCoverage(req.meta["column_url"]))
+            cov.answered()
+            cov.page_failed(req.meta.get("list_page", 0), out.reason or out.outcome)
         if role == "list" and req.meta.get("list_page", 0) == 0:
             yield {"type": "column_outcome", "site": state.target.id, "url": req.meta["column_url"],
                    "outcome": out.outcome, "reason": out.reason}
@@ -424,7 +508,7 @@ class PortalSpider(scrapy.Spider):
     # -- link checks (after the crawl proper) ---------------------------------------------------------
     def on_idle(self) -> None:
         """When pages are done, check every link target not fetched yet (HEAD, then GET)."""
-        scheduled = False
+        scheduled = any(state.home_pending for state in self.sites.values())
         for state in self.sites.values():
             for target, source in list(state.link_targets.items()):
                 if target in state.checked or target in state.scheduled:

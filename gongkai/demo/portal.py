@@ -19,7 +19,8 @@ from gongkai.demo.server import SiteServer
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
 AUDIT = {"name": "演示：2024年第二季度政务公开第三方评估", "period": "2024Q2", "as_of": "2024-08-05"}
-CRAWL = {"download_delay": 0, "concurrent_requests_per_domain": 8, "download_timeout": 5, "retry_times": 1}
+CRAWL = {"download_delay": 0, "concurrent_requests_per_domain": 8, "download_timeout": 5, "retry_times": 1,
+         "home_attempt_interval": 1}
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,9 @@ def test_run_checks_stores_results_and_contains_crashes(tmp_path: Path, audit) -
 
 def test_a_site_that_never_answered_is_unknown_on_every_content_rule(audit):
     audit.page(audit.home, "home", outcome="broken", status=None)
-    audit.probe("home", audit.home, "broken", reason="连接被拒绝 (connection refused)")
+    for attempt in (1, 2, 3):  # attempts spread over the audit, all refused
+        audit.probe("home", audit.home, "broken", reason="连接被拒绝 (connection refused)",
+                    detail={"attempt": attempt, "of": 3, "seconds": 0.1, "timeout_s": 20})
     run_checks(audit.store, audit.audit_id)
     results = audit.store.rows(st.results, audit.audit_id)
     by_rule = {r["rule"]: r for r in results}

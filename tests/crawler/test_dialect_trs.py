@@ -139,6 +139,26 @@ def test_six_argument_call_on_its_last_page():
     assert page.next_page is None
 
 
+def test_six_argument_call_counted_from_zero_follows_its_own_numbering():
+    # some portals write the 6-argument call with a 0-based current page: index, index_1, index_2
+    first = parse_list(trs_list("createPageHTML('page_div', 3, 0, 'index', 'html', 12);"),
+                       "http://www.example.gov.cn/zwgk/tzgg/index.html")
+    assert first.next_page == PageRequest(url="http://www.example.gov.cn/zwgk/tzgg/index_1.html", page_number=1)
+    second = parse_list(trs_list("createPageHTML('page_div', 3, 1, 'index', 'html', 12);"),
+                        "http://www.example.gov.cn/zwgk/tzgg/index_1.html", request=first.next_page)
+    assert second.next_page.url == "http://www.example.gov.cn/zwgk/tzgg/index_2.html"
+    last = parse_list(trs_list("createPageHTML('page_div', 3, 2, 'index', 'html', 12);"),
+                      "http://www.example.gov.cn/zwgk/tzgg/index_2.html", request=second.next_page)
+    assert last.next_page is None
+
+
+def test_six_argument_call_counted_from_one_on_a_followed_page():
+    second = parse_list(trs_list("createPageHTML('page_div', 3, 2, 'list', 'shtml', 30);"),
+                        "http://www.example.gov.cn/zwgk/tzgg/list_2.shtml",
+                        request=PageRequest(url="http://www.example.gov.cn/zwgk/tzgg/list_2.shtml", page_number=1))
+    assert second.next_page.url == "http://www.example.gov.cn/zwgk/tzgg/list_3.shtml"
+
+
 def test_call_with_variable_arguments_is_resolved():
     script = 'var countPage = 4;//共多少页\nvar currentPage = 1;\ncreatePageHTML(countPage, currentPage, "index", "html");'
     page = parse_list(trs_list(script), "http://www.example.gov.cn/xxgk/tzgg/index_1.html")

@@ -58,6 +58,14 @@ rules:
 HOSTILE_TITLE = '<script>alert("x")</script>关于印发《沈阳市优化营商环境条例》的通知'
 HOSTILE_SUBJECT = "javascript:alert(document.cookie)"
 FORMULA_TEXT = '=HYPERLINK("http://evil.example/","点击")'
+# 抓取覆盖 of shenyang's two columns: news fully covered, policy_docs missing a list page
+COMPLETE_COVERAGE = {"announced_records": 137, "announced_pages": 7, "list_pages": 3, "list_pages_failed": 0,
+                     "items_listed": 60, "items_in_window": 23, "articles_fetched": 23, "articles_failed": 0,
+                     "coverage": "complete", "coverage_reason": None}
+INCOMPLETE_REASON = "列表第3页抓取失败（HTTP 503）"
+INCOMPLETE_COVERAGE = {"announced_records": 412, "announced_pages": 21, "list_pages": 2, "list_pages_failed": 1,
+                       "items_listed": 40, "items_in_window": 31, "articles_fetched": 29, "articles_failed": 2,
+                       "coverage": "incomplete", "coverage_reason": INCOMPLETE_REASON}
 
 
 def _result(rule: str, subject: str, status: str, message: str = "", evidence: dict | None = None,
@@ -72,9 +80,10 @@ def _shenyang(store: Store, audit: int) -> None:
                               "region": "辽宁", "origins_json": to_json(["http://www.shenyang.gov.cn:80"])})
     news = "http://www.shenyang.gov.cn/zwgk/zwdt/"
     store.save_column(audit, {"site": "shenyang", "type": "news", "name": "政务动态", "url": news,
-                              "how_found": "discovered", "outcome": "ok"})
+                              "how_found": "discovered", "outcome": "ok", **COMPLETE_COVERAGE})
     store.save_column(audit, {"site": "shenyang", "type": "policy_docs", "name": FORMULA_TEXT,
-                              "url": "http://www.shenyang.gov.cn/zwgk/zcwj/", "how_found": "config", "outcome": "ok"})
+                              "url": "http://www.shenyang.gov.cn/zwgk/zcwj/", "how_found": "config", "outcome": "ok",
+                              **INCOMPLETE_COVERAGE})
     policy = "http://www.shenyang.gov.cn/zwgk/zcwj/202404/t20240403_123456.html"
     store.replace_results(audit, "shenyang", [
         _result("site.unreachable", home, "pass"),
@@ -141,5 +150,7 @@ def audit_store(tmp_path: Path) -> tuple[Store, int]:
     _dalian(store, audit)
     _blocked(store, audit)
     store.record_error(audit, None, "crawl", "targets", "DNS 解析失败: www.example.gov.cn")
+    store.mark_audit(audit, crawled_at="2024-07-01T02:00:00+00:00", crawl_state="finished",
+                     crawl_close_reason="finished")
     yield store, audit
     store.close()

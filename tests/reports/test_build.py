@@ -55,7 +55,8 @@ def test_findings_are_the_failures_sorted_with_their_rule(paths: ReportPaths) ->
 def test_scores_per_site(paths: ReportPaths) -> None:
     doc = json.loads(paths.scores.read_text(encoding="utf-8"))
     assert doc["audit"] == {"id": 1, "name": "辽宁省政府网站2024年第二季度检查", "period": "2024Q2",
-                            "as_of": "2024-06-30"}
+                            "as_of": "2024-06-30", "complete": True, "crawl_state": "finished",
+                            "close_reason": "finished", "crawled_at": "2024-07-01T02:00:00+00:00", "note": None}
     assert doc["generated_at"] and doc["audit_errors"] == 1
     sites = {s["id"]: s for s in doc["sites"]}
     assert [s["id"] for s in doc["sites"]] == ["shenyang", "dl-fgw", "anshan"]
@@ -86,7 +87,8 @@ def test_html_escapes_hostile_text_and_links_only_http(paths: ReportPaths) -> No
     for name, html in html_files(paths).items():
         assert "<script" not in html, name
         hrefs = re.findall(r'href="([^"]*)"', html)
-        assert all(h.startswith(("http://", "https://")) or re.fullmatch(r"[a-z0-9_.-]+\.html", h) for h in hrefs), name
+        assert all(h.startswith(("http://", "https://")) or re.fullmatch(r"[a-z0-9_.-]+\.html|#[a-z-]+", h)
+                   for h in hrefs), name
         assert "javascript:" not in "".join(hrefs)
         assert "<link" not in html and "src=" not in html                    # self-contained
     page = html_files(paths)["shenyang.html"]
@@ -128,20 +130,21 @@ def test_site_page_shows_breakdown_rules_columns_and_errors(paths: ReportPaths) 
 
 def test_workbook_sheets_and_formula_safety(paths: ReportPaths) -> None:
     wb = load_workbook(paths.workbook)
-    assert wb.sheetnames == ["排名", "问题清单", "检查结果", "扣分明细", "栏目", "错误"]
+    assert wb.sheetnames == ["排名", "问题清单", "检查结果", "扣分明细", "抓取覆盖", "错误"]
     for ws in wb.worksheets:
-        assert ws["A1"].font.bold
+        assert ws["A1"].value == f"辽宁省政府网站2024年第二季度检查（检查期间 2024Q2，基准日 2024-06-30）— {ws.title}"
+        assert ws["A1"].font.bold and ws["A2"].font.bold and ws.freeze_panes == "A3"
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
     findings = wb["问题清单"]
     assert FORMULA_TEXT in [c.value for c in findings["G"]]                  # message column, as text
-    assert FORMULA_TEXT in [c.value for c in wb["栏目"]["C"]]
-    ranking = [[c.value for c in row] for row in wb["排名"].iter_rows(min_row=2)]
+    assert FORMULA_TEXT in [c.value for c in wb["抓取覆盖"]["D"]]
+    ranking = [[c.value for c in row] for row in wb["排名"].iter_rows(min_row=3)]
     assert [row[:3] for row in ranking] == [[1, "沈阳市人民政府", "shenyang"], [None, "大连市发展和改革委员会", "dl-fgw"],
                                             [None, "鞍山市人民政府", "anshan"]]
     assert ranking[0][4] == 96 and ranking[1][7] == "不合格" and ranking[1][8] == "是"
-    assert wb["检查结果"].max_row == 1 + 12 + 7 + 2
+    assert wb["检查结果"].max_row == 2 + 12 + 7 + 2
     assert wb["问题清单"].column_dimensions["E"].width > wb["问题清单"].column_dimensions["D"].width
 
 

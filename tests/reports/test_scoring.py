@@ -202,3 +202,14 @@ def test_rule_counts_cover_every_status(status: str) -> None:
     counts = score_site(system(), SITE, results).rule_counts["link.broken"]
     assert counts == {"pass": status == "pass", "fail": status == "fail", "not_applicable": 1, "unknown": 1,
                       "total": 3}
+
+
+def test_an_unfinished_crawl_grades_and_ranks_nobody() -> None:
+    results = [home_ok(), home_ok("dalian"), *fails("site.unreachable", 1, "anshan")]
+    sites = [SITE, PLAIN, {"site": "anshan", "name": "鞍山市人民政府"}]
+    final = score_audit(system(), sites, results)
+    unfinished = score_audit(system(), sites, results, complete=False)
+    assert [s.site for s in unfinished] == [s.site for s in final]
+    assert {s.grade for s in final} == {"合格", "不合格"} and not any(s.provisional for s in final)
+    assert all((s.grade, s.rank, s.provisional) == ("未完成", None, True) for s in unfinished)
+    assert [s.score for s in unfinished] == [s.score for s in final]     # what was seen, marked 暂计

@@ -1,0 +1,72 @@
+"""Atomic output: a report file is either the old one or the complete new one, never half of each.
+
+Cron runs audits unattended and supervisors open whatever is on disk; a disk that fills up or a
+process killed mid-write must not leave a truncated scorecard that still looks like a verdict.
+Every writer goes through :func:`replace`: the file is written to ``<name>.tmp-<pid>`` in the same
+directory (so the rename never crosses a file system), flushed and fsynced, then renamed over the
+old name with :func:`os.replace`.  On any failure the temporary file is removed and the old file is
+left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+
+def temp_path(path: Path) -> Path:
+    """The temporary sibling a new version of ``path`` is written to before the rename."""
+    return path.with_name(f"{path.name}.tmp-{os.getpid()}")
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable; a platform that cannot open directories skips it."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace(path: Path, save: Callable[[Path], object]) -> Path:
+    """Let ``save`` write the file at a temporary path, then rename it to ``path``.
+
+    ``save`` receives the temporary path (openpyxl's ``Workbook.save`` fits as is).  Whatever it
+    raises — a full disk, a file-size limit, a rendering error — propagates after the temporary
+    file is removed; ``path`` keeps its old content.
+    """
+    path = Path(path)
+    tmp = temp_path(path)
+    try:
+        save(tmp)
+        _fsync_file(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write UTF-8 text to ``path`` atomically (see :func:`replace`)."""
+    def save(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+
+    return replace(path, save)
