@@ -89,7 +89,9 @@ def _crawl(tmp: Path, portals: dict[str, Portal], given_columns: bool, check: bo
     if check:
         _run(["check", "--out", str(tmp / "out")])
     store = st.Store(tmp / "out" / "gongkai.sqlite")
-    return Crawl(tmp / "out", store, store.latest_audit_id(), portals, bases)
+    audit = store.latest_audit_id()
+    assert store.audit(audit)["crawl_state"] == "finished"   # coverage is only final for a closed crawl
+    return Crawl(tmp / "out", store, audit, portals, bases)
 
 
 @pytest.fixture(scope="module")
@@ -288,6 +290,8 @@ def test_rules_needing_the_cut_column_say_unknown(cut, dialect):
     assert "unknown" in expected.values() and "pass" in expected.values()
     got = cut.results(dialect, "interpretation.missing")
     assert got == expected
+    for r in cut.rows(st.results, dialect, rule="interpretation.missing", status="unknown"):
+        assert "500" in (r["reason"] or ""), r["reason"]     # the crawler's reason, carried to the finding
     # the cut column's own rules never conclude from what was not seen: its newest items are on
     # page 1, so freshness may pass; it must not fail
     subject = cut.url(dialect, interps.path)
