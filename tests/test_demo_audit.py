@@ -179,7 +179,9 @@ def test_every_document_of_the_build_table_inside_the_window_was_crawled(demo):
     """Each tree's ``_pages.tsv`` is the table of documents ``_build.py`` generated the site from:
     every one dated on or after the crawl's window start (period start minus ``lookback_days``)
     must be stored as an article page with outcome ok and as a document.  (Hanweb's col1232 used
-    to lose its 2024-04-10 notice when every column's dataproxy POST had one identity.)"""
+    to lose its 2024-04-10 notice when every column's dataproxy POST had one identity; jiangchuan's
+    通知公告 lost t9–t12 when ``createPageHTML('page_div', 2, 0, 'index', 'html', 12)`` was read as
+    numbered from 1 and index_2.html asked for instead of index_1.html.)"""
     _, store, audit, homes, _ = demo
     targets = Targets.model_validate(json.loads(store.audit(audit)["targets_json"]))   # the validated file, defaults filled
     window_start = targets.audit.parsed_period.start - timedelta(days=targets.crawl.lookback_days)

@@ -148,7 +148,9 @@ def _list_pages(crawl: Crawl, dialect: str, column: Column) -> list[dict]:
 
 
 def _startrecord(page: dict) -> int:
-    return int(parse_qs(urlsplit(page["url"]).query)["startrecord"][0])
+    """The first record a dataproxy POST asked for (jpage puts it in the query; the body would do)."""
+    params = {**parse_qs(page["request_body"] or ""), **parse_qs(urlsplit(page["url"]).query)}
+    return int(params["startrecord"][0])
 
 
 def assert_list_pages(crawl: Crawl, dialect: str, column: Column) -> None:
