@@ -39,8 +39,14 @@ serves every dialect and the site trees stay plain files.
     ``<li>`` record per line.  GET, a missing ``columnid`` or an unknown column answer 400.
 ``hanweb_dataproxy_paths``
     Which of ``DATAPROXY_PATHS`` exist (default: all); the others are missing like any path.
+``hanweb_dataproxy_status``
+    ``{"columnid=1235&startrecord=9": 500}``: a dataproxy POST whose parameters (query and form
+    body together) include every ``name=value`` of a key is answered with that status and a
+    short error page — one failing batch of one column, while the same URL serves the others.
 
-In every served text ``{{BASE}}`` becomes the server's own base URL, for absolute self links.
+Every answer is HTTP/1.0 with ``Connection: close`` (one request per connection, said so: a
+client that kept the connection would lose its next request, silently retried for a GET but not
+for a dataproxy POST).  In every served text ``{{BASE}}`` becomes the server's own base URL, for absolute self links.
 Files and folders whose name starts with ``_`` are never served by path.  Every request is
 counted in ``hits`` (by path, query excluded) so tests can assert what a crawler fetched.
 """
@@ -58,7 +64,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
 
 import yaml
 
@@ -73,7 +79,7 @@ MAX_RECORDS_PER_REQUEST = 500
 SITE_KEYS = frozenset({
     "charset", "header_charset", "not_found", "redirects", "redirect_loop", "status",
     "head_refused", "blocked", "referer_required", "slow", "user_agent", "hanweb_dataproxy",
-    "hanweb_dataproxy_paths",
+    "hanweb_dataproxy_paths", "hanweb_dataproxy_status",
 })
 TEXT_TYPES = {
     ".html": "text/html", ".htm": "text/html", ".shtml": "text/html", ".jsp": "text/html",
@@ -115,6 +121,7 @@ class SiteConfig:
     user_agent: dict[str, dict[str, str]] = field(default_factory=dict)
     hanweb_dataproxy: bool = False
     hanweb_dataproxy_paths: tuple[str, ...] = DATAPROXY_PATHS
+    hanweb_dataproxy_status: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> SiteConfig:
@@ -129,6 +136,9 @@ class SiteConfig:
         if data.get("not_found", "hard") not in ("hard", "soft"):
             raise ValueError(f"{path}: not_found must be hard or soft")
         codecs.lookup(data.get("charset", "utf-8"))  # LookupError for an unknown charset
+        for key in data.get("hanweb_dataproxy_status") or {}:
+            if not parse_qsl(str(key)):
+                raise ValueError(f"{path}: hanweb_dataproxy_status key {key!r} is not name=value&…")
         for key in ("redirect_loop", "head_refused", "referer_required", "hanweb_dataproxy_paths"):
             if key in data:
                 data[key] = tuple(data[key])
@@ -321,6 +331,9 @@ class SiteServer:
         ctype = headers.get("Content-Type") or ""
         if "json" not in ctype:
             params.update({k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace")).items()})
+        for condition, code in self.config.hanweb_dataproxy_status.items():
+            if all(params.get(k) == v for k, v in parse_qsl(condition)):
+                return self._error(int(code))
         column = params.get("columnid", "")
         records = self._records(column) if column.isdigit() else None
         if records is None:
@@ -409,6 +422,10 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in answer.headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(answer.body)))
+            # HTTP/1.0: one request per connection, and said so.  Without the header Twisted keeps
+            # the connection for the next request, which the close then fails; GET is retried
+            # silently, a dataproxy POST is not.
+            self.send_header("Connection", "close")
             self.end_headers()
             if method != "HEAD":
                 self.wfile.write(answer.body)

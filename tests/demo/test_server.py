@@ -340,6 +340,32 @@ def test_dataproxy_all_paths_by_default(tmp_path: Path) -> None:
             assert status == 200 and b"<record><![CDATA[<li>b</li>]]></record>" in body
 
 
+def test_every_answer_says_the_connection_closes(server: SiteServer) -> None:
+    """HTTP/1.0, one request per connection: a client must not keep it for a POST that would fail."""
+    assert fetch(server.base_url)[1]["Connection"] == "close"
+    assert proxy(server, "?startrecord=1&endrecord=2&perpage=2")[1]["Connection"] == "close"
+
+
+def test_dataproxy_status_fails_one_batch_of_one_column(tmp_path: Path) -> None:
+    put(tmp_path, "_site.yaml", "hanweb_dataproxy: true\n"
+                                'hanweb_dataproxy_status: {"columnid=7&startrecord=3": 500}\n')
+    put(tmp_path, "col/col7/_records.html", "".join(f"<li>{i}</li>\n" for i in range(1, 7)))
+    put(tmp_path, "col/col8/_records.html", "".join(f"<li>{i}</li>\n" for i in range(1, 7)))
+    with SiteServer(tmp_path) as srv:
+        query = "?startrecord=3&endrecord=4&perpage=2"
+        status, _, body = proxy(srv, query, b"col=1&columnid=7&unitid=5")
+        assert status == 500 and b"<datastore>" not in body
+        assert proxy(srv, query, b"col=1&columnid=8&unitid=5")[0] == 200            # another column
+        assert proxy(srv, "?startrecord=5&endrecord=6&perpage=2", b"columnid=7")[0] == 200   # another batch
+        assert proxy(srv, "?startrecord=3&endrecord=4&perpage=2&columnid=7", b"")[0] == 500  # query alone
+
+
+def test_dataproxy_status_keys_are_validated(tmp_path: Path) -> None:
+    put(tmp_path, "_site.yaml", "hanweb_dataproxy: true\nhanweb_dataproxy_status: {\"nonsense\": 500}\n")
+    with pytest.raises(ValueError, match="hanweb_dataproxy_status"):
+        SiteServer(tmp_path)
+
+
 def test_index_n_does_not_exist_on_hanweb(server: SiteServer) -> None:
     assert fetch(server.url("/col/col1234/index_1.html"))[0] == 404
 
