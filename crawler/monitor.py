@@ -43,6 +43,7 @@ class MonitorSpider(scrapy.Spider):
 
     name = "monitor"
     custom_settings = {"RETRY_ENABLED": False, "DOWNLOAD_TIMEOUT": OFFICIAL_TIMEOUT_S, "COOKIES_ENABLED": False,
+                       "HTTPCACHE_ENABLED": False,
                        "ITEM_PIPELINES": {"gongkai.crawler.monitor.MonitorPipeline": 300}, "EXTENSIONS": {}}
 
     def __init__(self, targets: Targets, *args: Any, **kwargs: Any) -> None:

@@ -50,6 +50,13 @@ DOWNLOAD_DELAY = 0.25
 RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = False
 
+# incremental re-audits: every page is revalidated (ETag / Last-Modified) and a 304 reuses the
+# stored body; the cache lives beside the store (DIR/httpcache) unless `http_cache_dir` says where
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "gongkai.crawler.httpcache.RevalidatePolicy"
+HTTPCACHE_GZIP = True
+HTTPCACHE_DIR = ""   # set per run by gongkai.stages.crawl; empty → cache off
+
 ITEM_PIPELINES = {"gongkai.crawler.pipelines.StorePipeline": 300}
 EXTENSIONS = {"gongkai.crawler.progress.CrawlProgress": 500, "gongkai.crawler.closing.CrawlCloser": 100}
 GONGKAI_PROGRESS = True  # shown only when stderr is a terminal
@@ -82,6 +89,8 @@ FRIENDLY_NAMES = {
     "cloak_check": "GONGKAI_CLOAK_CHECK",
     "home_attempts": "GONGKAI_HOME_ATTEMPTS",
     "home_attempt_interval": "GONGKAI_HOME_ATTEMPT_INTERVAL",
+    "http_cache": "HTTPCACHE_ENABLED",
+    "http_cache_dir": "HTTPCACHE_DIR",
 }
 
 

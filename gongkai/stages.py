@@ -195,6 +195,7 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, r
     settings.update(crawler_settings.from_friendly(targets.crawl.model_dump()), priority="cmdline")
     settings.set("GONGKAI_STORE", store_url, priority="cmdline")
     settings.set("GONGKAI_AUDIT_ID", audit_id, priority="cmdline")
+    _place_http_cache(settings, store_location)
     if quiet:
         settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
     process = CrawlerProcess(settings)
@@ -246,6 +247,17 @@ def probe(targets: Targets, store_location: Path | str) -> list[dict[str, Any]]:
         store.close()
 
 
+def _place_http_cache(settings: Any, store_location: Path | str) -> None:
+    """The revalidation cache lives beside a local store (DIR/httpcache) unless the targets file
+    names a directory; with a database URL and no directory there is nowhere to keep it."""
+    if settings.get("HTTPCACHE_DIR"):
+        settings.set("HTTPCACHE_DIR", str(Path(settings.get("HTTPCACHE_DIR")).resolve()), priority="cmdline")
+    elif "://" not in str(store_location):
+        settings.set("HTTPCACHE_DIR", str(Path(store_location).resolve().parent / "httpcache"), priority="cmdline")
+    else:
+        settings.set("HTTPCACHE_ENABLED", False, priority="cmdline")
+
+
 def crawl_outcome(store: Store, audit_id: int) -> CrawlOutcome:
     """Read back how the crawl of ``audit_id`` ended (written by the crawler's CrawlCloser)."""
     from gongkai.crawler.offline import nothing_answered
@@ -283,6 +295,10 @@ def coverage_lines(store: Store, audit_id: int) -> list[str]:
     by_site: dict[str, list[dict[str, Any]]] = {row["site"]: [] for row in store.rows(st.sites, audit_id)}
     for col in store.rows(st.columns, audit_id):
         by_site.setdefault(col["site"], []).append(col)
+    reused = store.count(st.pages, audit_id, variant="normal", revalidated=True)
+    if reused:
+        fetched = store.count(st.pages, audit_id, variant="normal")
+        lines.append(f"重用 reused {reused}/{fetched} pages unchanged since the last audit (HTTP 304)")
     for site in sorted(by_site):
         cols = by_site[site]
         if not cols:

@@ -57,6 +57,7 @@ pages = sa.Table(
     sa.Column("final_url", sa.Text), sa.Column("status", sa.Integer), sa.Column("content_type", sa.Text),
     sa.Column("encoding", sa.Text), sa.Column("size", sa.Integer), sa.Column("sha256", sa.Text),
     sa.Column("fetched_at", sa.Text), sa.Column("dialect", sa.Text),
+    sa.Column("revalidated", sa.Boolean, default=False),  # unchanged since the last audit (HTTP 304): body reused
     sa.Column("kind", sa.Text),               # home | list | article | not_found_probe | other
     sa.Column("column_type", sa.Text), sa.Column("column_url", sa.Text),
     sa.Column("title", sa.Text), sa.Column("text", sa.Text), sa.Column("snapshot", sa.Text),
@@ -409,6 +410,13 @@ class Store:
 
     def iter_rows(self, table: sa.Table, audit_id: int, **where: Any) -> Iterator[dict[str, Any]]:
         yield from self.rows(table, audit_id, **where)
+
+    def count(self, table: sa.Table, audit_id: int, **where: Any) -> int:
+        query = sa.select(sa.func.count()).select_from(table).where(table.c.audit_id == audit_id)
+        for key, value in where.items():
+            query = query.where(table.c[key] == value)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
 
     def stream(self, table: sa.Table, audit_id: int, only: Iterable[str], **where: Any) -> Iterator[dict[str, Any]]:
         """Rows of one audit, only the named columns, fetched in batches (a whole audit's pages

@@ -99,6 +99,8 @@ class CrawlOptions(BaseModel):
     cloak_check: bool | None = None
     home_attempts: int | None = Field(None, ge=1, le=10)
     home_attempt_interval: float | None = Field(None, ge=0, le=3600)
+    http_cache: bool | None = None
+    http_cache_dir: str | None = Field(None, min_length=1, max_length=1000)
 
 
 class SiteTarget(BaseModel):

@@ -180,14 +180,16 @@ class PortalSpider(scrapy.Spider):
             missing = urljoin(site.home, f"/gongkai-not-found-{uuid.uuid4().hex[:12]}.html")
             probe = scrapy.Request(missing, callback=self.parse_not_found, errback=self.on_not_found_error,
                                    dont_filter=True, priority=90,
-                                   meta={"site": site.id, "role": "not_found", "dont_retry": True})
+                                   meta={"site": site.id, "role": "not_found", "dont_retry": True,
+                                         "dont_cache": True})
             self._stamp(probe)
             yield probe
             if self.cloak_check:
                 cloak = scrapy.Request(site.home, callback=self.parse_cloak, errback=self.on_cloak_error,
                                        dont_filter=True, priority=80, headers={"User-Agent": BAIDUSPIDER_UA,
                                                                                "Referer": "https://www.baidu.com/"},
-                                       meta={"site": site.id, "role": "cloak", "dont_retry": True})
+                                       meta={"site": site.id, "role": "cloak", "dont_retry": True,
+                                             "dont_cache": True})  # same fingerprint as the home, other agent
                 self._stamp(cloak)
                 yield cloak
 
@@ -202,6 +204,7 @@ class PortalSpider(scrapy.Spider):
             "content_type": response.headers.get(b"Content-Type", b"").decode("latin-1")[:200],
             "encoding": getattr(response, "encoding", None), "size": len(body),
             "sha256": hashlib.sha256(body).hexdigest(), "fetched_at": _now(), "kind": kind,
+            "revalidated": "cached" in response.flags,
             "outcome": outcome.outcome, "reason": outcome.reason, **extra,
         }
 

@@ -43,6 +43,9 @@ serves every dialect and the site trees stay plain files.
     ``{"columnid=1235&startrecord=9": 500}``: a dataproxy POST whose parameters (query and form
     body together) include every ``name=value`` of a key is answered with that status and a
     short error page — one failing batch of one column, while the same URL serves the others.
+``validators``
+    ``true`` (default): files are answered with an ``ETag`` and a matching ``If-None-Match``
+    gets 304 Not Modified, as nginx does for static files; ``false``: no validators.
 
 Every answer is HTTP/1.0 with ``Connection: close`` (one request per connection, said so: a
 client that kept the connection would lose its next request, silently retried for a GET but not
@@ -54,6 +57,7 @@ counted in ``hits`` (by path, query excluded) so tests can assert what a crawler
 from __future__ import annotations
 
 import codecs
+import hashlib
 import html
 import math
 import mimetypes
@@ -79,7 +83,7 @@ MAX_RECORDS_PER_REQUEST = 500
 SITE_KEYS = frozenset({
     "charset", "header_charset", "not_found", "redirects", "redirect_loop", "status",
     "head_refused", "blocked", "referer_required", "slow", "user_agent", "hanweb_dataproxy",
-    "hanweb_dataproxy_paths", "hanweb_dataproxy_status",
+    "hanweb_dataproxy_paths", "hanweb_dataproxy_status", "validators",
 })
 TEXT_TYPES = {
     ".html": "text/html", ".htm": "text/html", ".shtml": "text/html", ".jsp": "text/html",
@@ -122,6 +126,7 @@ class SiteConfig:
     hanweb_dataproxy: bool = False
     hanweb_dataproxy_paths: tuple[str, ...] = DATAPROXY_PATHS
     hanweb_dataproxy_status: dict[str, int] = field(default_factory=dict)
+    validators: bool = True
 
     @classmethod
     def load(cls, root: Path) -> SiteConfig:
@@ -167,6 +172,7 @@ class SiteServer:
             raise FileNotFoundError(f"site tree not found: {self.root}")
         self.config = SiteConfig.load(self.root)
         self.hits: Counter[str] = Counter()
+        self.statuses: Counter[int] = Counter()   # answers sent, by status (304: not modified)
         self._lock = threading.Lock()
         self._httpd = _Httpd((host, port), _Handler)
         self._httpd.site = self
@@ -226,7 +232,17 @@ class SiteServer:
         special = self._special(method, path, headers)
         if special is not None:
             return special
-        return self._file(path, headers.get("User-Agent") or "")
+        return self._conditional(self._file(path, headers.get("User-Agent") or ""), headers)
+
+    def _conditional(self, answer: Answer, headers: Any) -> Answer:
+        """A file answer carries an ``ETag`` (a hash of its bytes), as nginx's static files do;
+        a request whose ``If-None-Match`` names it gets 304 and no body."""
+        if answer.status != 200 or not self.config.validators:
+            return answer
+        tag = '"' + hashlib.sha1(answer.body).hexdigest()[:16] + '"'
+        if tag in (headers.get("If-None-Match") or ""):
+            return Answer(304, b"", {"ETag": tag})
+        return Answer(answer.status, answer.body, {**answer.headers, "ETag": tag})
 
     def _special(self, method: str, path: str, headers: Any) -> Answer | None:
         cfg = self.config
@@ -417,6 +433,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, answer: Answer, method: str) -> None:
+        with self.server.site._lock:
+            self.server.site.statuses[answer.status] += 1
         try:
             self.send_response(answer.status)
             for name, value in answer.headers.items():
