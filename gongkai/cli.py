@@ -173,10 +173,17 @@ def _print_coverage(store: stages.Store, audit_id: int) -> None:
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
+    """Monitoring runs every few minutes, also while an audit writes into the same directory: it
+    only appends monitoring rows (SQLite serialises the writes), so it takes no directory lock."""
     targets = _load(args.targets)
-    store = _store_for(args, must_exist=False)
-    location = store.url.removeprefix("sqlite:///") if store.url.startswith("sqlite:///") else store.url
-    store.close()
+    if args.store:
+        location: str | Path = args.store
+    elif args.out:
+        directory = _out_dir(args.out, create=False)
+        directory.mkdir(parents=True, exist_ok=True)
+        location = stages.store_path(directory)
+    else:
+        raise UsageError("give --out DIR (store DIR/gongkai.sqlite) or --store PATH")
     for row in stages.probe(targets, location):
         took = f"{row['seconds']:.1f}s" if row["seconds"] is not None else "—"
         _say(f"{row['at']} {row['site']} {row['outcome']} {took} {row['reason']}")

@@ -13,6 +13,26 @@ from gongkai.demo.server import SiteServer
 from tests.crawler.sites import trs_site
 
 
+def test_probe_runs_beside_an_audit_holding_the_directory(tmp_path):
+    from gongkai import lock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    targets = tmp_path / "targets.yaml"
+    targets.write_text(yaml.safe_dump({"audit": {"name": "监测", "period": "2024Q2"}, "sites": [
+        {"id": "down", "name": "江川市财政局", "home": f"http://127.0.0.1:{closed_port()}/"}]}, allow_unicode=True),
+        encoding="utf-8")
+    held = lock.acquire(out)  # as a running audit holds it
+    try:
+        proc = subprocess.run([sys.executable, "-m", "gongkai.cli", "probe", str(targets), "--out", str(out)],
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        held.release()
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    store = st.Store(out / "gongkai.sqlite")
+    assert [p["outcome"] for p in store.monitor_history("down", "0", "9")] == ["broken"]
+
+
 def test_probe_records_one_timed_request_per_home(tmp_path):
     with SiteServer(trs_site(tmp_path / "trs")) as server:
         dead = f"http://127.0.0.1:{closed_port()}/"
