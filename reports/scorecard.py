@@ -23,13 +23,16 @@ from . import atomic, evidence, present, snapshots
 from .compare import CHANGE_LABELS
 from .dataset import AuditData
 from .errors import ReportError
+from .evidence import timestamp
 from .export import severity_counts, unchecked_share
 from .indicators import IndicatorSystem
 from .model import ReportModel
 from .scoring import SiteScore
+from .summary import summarize
 
 TEMPLATES = Path(__file__).parent / "templates"
 INDEX = "index.html"
+TONGBAO = "tongbao.html"
 
 
 def finalize(value: Any) -> Any:
@@ -55,7 +58,7 @@ def _environment() -> jinja2.Environment:
                        site_kind=lambda v: present.label(present.SITE_KIND_LABELS, v),
                        stage=lambda v: present.label(present.STAGE_LABELS, v),
                        change=lambda v: present.label(CHANGE_LABELS, v), snapshot=snapshots.link,
-                       evidence_fields=evidence.fields, css_string=css_string)
+                       evidence_fields=evidence.fields, css_string=css_string, page_name=page_name)
     return env
 
 
@@ -71,7 +74,7 @@ def css_string(value: Any) -> Markup:
 
 def page_name(site: str) -> str:
     """File name of a site's page; a site called "index" must not overwrite the index."""
-    return "index.site.html" if f"{site}.html" == INDEX else f"{site}.html"
+    return f"{site}.site.html" if f"{site}.html" in (INDEX, TONGBAO) else f"{site}.html"
 
 
 def site_page_path(directory: Path, site: str) -> Path:
@@ -114,7 +117,7 @@ def _index_rows(ctx: _Context) -> list[dict[str, Any]]:
             "veto_names": [v.name for v in s.vetoes if v.hit], "severities": by_severity.get(s.site, Counter()),
             "unknown": sum(c["unknown"] for c in s.rule_counts.values()), "errors": sum(s.errors.values()),
             "crawl": ctx.data.site_coverage(s.site), "reference": ctx.model.references.get(s.site),
-            "cards": len(ctx.model.site_cards(s.site)),
+            "cards": len(ctx.model.site_cards(s.site)), "unchecked": unchecked_share(s),
             "change": ctx.model.comparison.site(s.site) if ctx.model.comparison else None})
     return rows
 
@@ -149,8 +152,19 @@ def _veto_docs(system: IndicatorSystem) -> tuple[dict[str, tuple[int, str]], lis
 def render_index(ctx: _Context, env: jinja2.Environment) -> str:
     audit = ctx.data.audit
     return env.get_template("index.html").render(
-        **ctx.common(), running=f"{audit['name']} · {audit['period']}", rows=_index_rows(ctx), severities=ctx.severities(),
+        **ctx.common(), running=f"{audit['name']} · {audit['period']}", rows=_index_rows(ctx),
+        severities=ctx.severities(), summary=summarize(ctx.model),
         audit_errors=[e for e in ctx.data.errors if not e["site"]])
+
+
+def render_tongbao(ctx: _Context, env: jinja2.Environment) -> str:
+    """通报: one printed page an office can forward — totals, vetoed sites, top problems, dates."""
+    audit, rows = ctx.data.audit, _index_rows(ctx)
+    scored = sorted((r for r in rows if r["score"].score is not None), key=lambda r: (r["score"].score, r["score"].site))
+    return env.get_template("tongbao.html").render(
+        **ctx.common(), running=f"通报 · {audit['name']} · {audit['period']}", summary=summarize(ctx.model),
+        vetoed=[r for r in rows if r["score"].vetoed], lowest=scored[:5],
+        generated_beijing=timestamp(ctx.model.generated_at) or ctx.model.generated_at)
 
 
 def render_site(ctx: _Context, env: jinja2.Environment, score: SiteScore) -> str:
@@ -178,5 +192,6 @@ def write_scorecards(directory: Path, model: ReportModel) -> tuple[Path, dict[st
     for score in model.scores:
         path = site_page_path(directory, score.site)
         pages[score.site] = atomic.write_text(path, render_site(ctx, env, score))
+    atomic.write_text(directory / TONGBAO, render_tongbao(ctx, env))
     index = atomic.write_text(directory / INDEX, render_index(ctx, env))
     return index, pages

@@ -58,7 +58,7 @@ def test_findings_json_stays_a_list_and_flags_every_finding(interrupted: ReportP
 
 def test_every_page_carries_the_banner_and_no_final_grade(interrupted: ReportPaths) -> None:
     pages = sorted((interrupted.out_dir / "scorecard").glob("*.html"))
-    assert len(pages) == 4
+    assert len(pages) == 5                                    # three sites, the index, the 通报
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert BANNER in html and 'class="incomplete"' in html, page.name
