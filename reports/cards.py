@@ -72,20 +72,26 @@ def findings(data: AuditData) -> list[Finding]:
 
 @dataclass(frozen=True)
 class Charge:
-    """Where a finding's points go: a veto indicator, a deduction indicator, or nowhere."""
+    """An indicator a finding feeds: a veto indicator, a deduction indicator, or nothing (unscored)."""
 
     kind: str                     # veto | deduction | unscored
     indicator: str = ""
     name: str = ""
     per_finding: float = 0.0
     cap: float = 0.0
+    threshold: int = 1            # findings that trip a veto
+
+
+def veto_of(system: IndicatorSystem, rule: str, column_type: str | None) -> Charge | None:
+    """The 单项否决 indicator a finding counts towards, if any (it may also cost points elsewhere)."""
+    for v in system.veto:
+        if rule in v.rules and (v.column_types is None or column_type in v.column_types):
+            return Charge("veto", v.id, v.name, threshold=v.min_count)
+    return None
 
 
 def charge_of(system: IndicatorSystem, rule: str, column_type: str | None) -> Charge:
-    """The indicator a finding of ``rule`` (in a column of ``column_type``) feeds."""
-    for v in system.veto:
-        if rule in v.rules and (v.column_types is None or column_type in v.column_types):
-            return Charge("veto", v.id, v.name)
+    """The deduction indicator a finding of ``rule`` (in a column of ``column_type``) costs points in."""
     for _, ind in system.indicators():
         for d in ind.deductions:
             if d.rule == rule and (d.column_types is None or column_type in d.column_types):
@@ -120,6 +126,7 @@ class Card:
     members: list[Member]
     source: str
     remediation: str
+    veto: Charge | None = None
     veto_hit: bool = False
     indicator_deducted: float | None = None    # what the whole indicator cost the site (or would have)
     shared_evidence: bool = True
@@ -146,9 +153,9 @@ def _without_subject(evidence: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in evidence.items() if k not in ("url", "title", "page", "policy_url", "final_url")}
 
 
-def _group_key(f: Finding, charge: Charge) -> tuple[str, str, str]:
+def _group_key(f: Finding, charge: Charge, veto: Charge | None) -> tuple[str, str, str, str]:
     r = f.row
-    return (r.rule, charge.indicator, r.reason or r.message)
+    return (r.rule, charge.indicator, veto.indicator if veto else "", r.reason or r.message)
 
 
 def _tier(severity: str, veto_hit: bool) -> int:
@@ -166,19 +173,19 @@ def site_cards(data: AuditData, system: IndicatorSystem, score: SiteScore, items
     """The site's 整改清单: vetoes, then 高/中/低; identical findings (same rule, indicator, reason) grouped."""
     hit = {v.id for v in score.vetoes if v.hit}
     costs = _indicator_costs(score, reference)
-    cards: dict[tuple[str, str, str], Card] = {}
+    cards: dict[tuple[str, str, str, str], Card] = {}
     for m in items:
         r = m.row
         meta = data.rule(r.rule)
-        charge = charge_of(system, r.rule, r.column_type)
-        key = _group_key(m.finding, charge)
+        charge, veto = charge_of(system, r.rule, r.column_type), veto_of(system, r.rule, r.column_type)
+        key = _group_key(m.finding, charge, veto)
         card = cards.get(key)
         if card is None:
-            veto_hit = charge.kind == "veto" and charge.indicator in hit
+            veto_hit = veto is not None and veto.indicator in hit
             cards[key] = Card(site=r.site, rule=r.rule, title=meta.title, severity=meta.severity,
                               tier=_tier(meta.severity, veto_hit), problem=r.reason or r.message or meta.title,
                               charge=charge, members=[m], source=meta.source_text, remediation=meta.remediation,
-                              veto_hit=veto_hit, indicator_deducted=costs.get(charge.indicator))
+                              veto=veto, veto_hit=veto_hit, indicator_deducted=costs.get(charge.indicator))
             continue
         card.members.append(m)
         if _without_subject(m.finding.evidence) != _without_subject(card.first.finding.evidence):

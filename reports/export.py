@@ -18,7 +18,7 @@ from gongkai import __version__
 from gongkai.text import visible_controls
 
 from . import atomic
-from .cards import Finding, charge_of
+from .cards import Finding, charge_of, veto_of
 from .coverage import SiteCoverage
 from .dataset import AuditData
 from .indicators import IndicatorSystem
@@ -34,7 +34,7 @@ def finding(data: AuditData, system: IndicatorSystem, f: Finding, snapshot: dict
     when the report compares with a previous one.
     """
     r, meta = f.row, data.rule(f.row.rule)
-    charge = charge_of(system, r.rule, r.column_type)
+    charge, veto = charge_of(system, r.rule, r.column_type), veto_of(system, r.rule, r.column_type)
     out: dict[str, Any] = {
         "id": f.id, "site": r.site, "rule": r.rule, "subject": r.subject, "period": r.period,
         "severity": meta.severity, "title": meta.title, "message": r.message or meta.title,
@@ -42,6 +42,7 @@ def finding(data: AuditData, system: IndicatorSystem, f: Finding, snapshot: dict
         "sources": [dict(s) for s in meta.sources], "remediation": meta.remediation,
         "indicator": {"kind": charge.kind, "id": charge.indicator or None, "name": charge.name or None,
                       "per_finding": charge.per_finding if charge.kind == "deduction" else None},
+        "veto": {"id": veto.indicator, "name": veto.name, "threshold": veto.threshold} if veto else None,
         "audit_complete": data.state.complete,
     }
     if snapshot is not None:

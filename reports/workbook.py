@@ -168,7 +168,8 @@ def _todo(model: ReportModel) -> Iterable[list[Any]]:
             tier = "单项否决" if c.veto_hit else present.severity_label(c.severity)
             pages = "\n".join(m.row.subject for m in c.members[:50]) + (
                 f"\n…共{c.count}个页面" if c.count > 50 else "")
-            yield [s.name, tier, c.title, c.problem, c.count, c.charge.name or "未计入评分", c.points,
+            indicator = "、".join(x for x in (c.veto.name if c.veto else "", c.charge.name) if x) or "未计入评分"
+            yield [s.name, tier, c.title, c.problem, c.count, indicator, c.points,
                    c.first.row.subject, pages, snapshots.link(c.first.snapshot, ""), c.source, c.remediation]
 
 
