@@ -7,7 +7,8 @@ words, empty values and internal codes are dropped, timestamps are shown in 北�
 finding is about is quoted and marked, and URLs become links only through ``present.safe_href``.
 
 The output is plain data (:class:`Field`); the HTML template and the workbook render it, so both
-show the same words.
+show the same words.  They render the evidence as the check wrote it, probe times included (an
+appeal about availability turns on them); findings.json holds the stable form (reports.cards.stable).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ LABELS: dict[str, str] = {
     "status": "HTTP 状态", "method": "请求方法", "reason": "原因", "final_url": "最终地址", "from_home": "首页链接",
     "linked_from": "引用页面", "linked_from_count": "引用页面数", "page": "页面", "text": "文字", "target": "指向",
     "probes": "探测次数", "failed": "失败次数", "min_attempts": "最少探测次数", "timeout_s": "超时（秒）",
-    "tried": "探测记录", "attempt": "第几次", "outcome": "结果", "note": "说明",
+    "tried": "探测记录", "attempt": "次序", "at": "时间", "seconds": "用时（秒）", "fetched_at": "抓取时间", "outcome": "结果", "note": "说明",
     # content safety
     "hosts": "外部域名", "hidden": "隐藏链接数", "links": "链接", "how": "隐藏方式", "snippets": "可疑内容",
     "where": "位置", "spider_checked": "已用搜索引擎身份复查",
@@ -53,7 +54,7 @@ LABELS: dict[str, str] = {
     "samples": "示例页面", "attempts": "访问次数", "pages": "页面", "raw": "原始记录", "value": "值",
 }
 # keys that only repeat what the card already says, or are internal codes
-HIDDEN = frozenset({"column_type", "column_types", "window", "seconds", "at", "fetched_at"})
+HIDDEN = frozenset({"column_type", "column_types", "window"})
 # values that are the offending text itself: quoted and marked
 MARKED = frozenset({"text", "doc_number", "label", "hosts"})
 QUOTED = frozenset({"title", "policy", "interp", "newest_title", "report", "release", "footer_text", "column"})

@@ -58,7 +58,8 @@ def _environment() -> jinja2.Environment:
                        site_kind=lambda v: present.label(present.SITE_KIND_LABELS, v),
                        stage=lambda v: present.label(present.STAGE_LABELS, v),
                        change=lambda v: present.label(CHANGE_LABELS, v), snapshot=snapshots.link,
-                       evidence_fields=evidence.fields, css_string=css_string, page_name=page_name)
+                       evidence_fields=evidence.fields, css_string=css_string, page_name=page_name,
+                       beijing=lambda v: timestamp(v or "") or v)
     return env
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ OVER_BUDGET = "超出快照容量上限"
 
 @dataclass(frozen=True)
 class PageRecord:
-    """The store's record of one fetched page."""
+    """The store's record of one fetched page (``html`` is loaded only when the file is written)."""
 
     url: str
     final_url: str | None
@@ -54,11 +54,12 @@ class PageRecord:
     fetched_at: str | None
     sha256: str
     html: str
+    site: str = ""
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> PageRecord:
         return cls(row["url"], row.get("final_url"), row.get("status"), row.get("fetched_at"),
-                   row.get("sha256") or "", row.get("snapshot") or "")
+                   row.get("sha256") or "", row.get("snapshot") or "", row.get("site") or "")
 
 
 def candidate_urls(f: Finding) -> list[str]:
@@ -72,7 +73,8 @@ def candidate_urls(f: Finding) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
-def _lookup(store: st.Store, audit_id: int, site: str, url: str) -> PageRecord | None:
+def lookup(store: st.Store, audit_id: int, site: str, url: str) -> PageRecord | None:
+    """The stored page at ``url`` (or redirected to it), the normal variant first."""
     rows = store.rows(st.pages, audit_id, site=site, url=url) or \
         store.rows(st.pages, audit_id, site=site, final_url=url)
     rows = [r for r in rows if r.get("sha256")]
@@ -80,12 +82,30 @@ def _lookup(store: st.Store, audit_id: int, site: str, url: str) -> PageRecord |
     return PageRecord.from_row(rows[0]) if rows else None
 
 
-def page_for(store: st.Store, audit_id: int, f: Finding) -> PageRecord | None:
-    for url in candidate_urls(f):
-        record = _lookup(store, audit_id, f.row.site, url)
-        if record:
-            return record
-    return None
+class PageIndex:
+    """Pages looked up once each and kept without their HTML: a big audit must not hold every page."""
+
+    def __init__(self, store: st.Store, audit_id: int) -> None:
+        self.store, self.audit_id = store, audit_id
+        self.cache: dict[tuple[str, str], PageRecord | None] = {}
+
+    def get(self, site: str, url: str) -> PageRecord | None:
+        key = (site, url)
+        if key not in self.cache:
+            page = lookup(self.store, self.audit_id, site, url)
+            self.cache[key] = replace(page, html="x" if page.html else "") if page else None
+        return self.cache[key]
+
+    def for_finding(self, f: Finding) -> PageRecord | None:
+        for url in candidate_urls(f):
+            page = self.get(f.row.site, url)
+            if page:
+                return page
+        return None
+
+    def html(self, page: PageRecord) -> str:
+        full = lookup(self.store, self.audit_id, page.site, page.url)
+        return full.html if full else ""
 
 
 def _text(value: Any) -> str:
@@ -154,6 +174,21 @@ class SnapshotSet:
     index: dict[str, Any]
 
 
+def _collect(pages: PageIndex, items: Iterable[Finding]) -> tuple[dict[str, dict[str, Any]], dict[str, list[PageRecord]]]:
+    """Per finding its page's sha256; per sha256 the pages with those bytes, in first-seen (priority) order."""
+    by_finding: dict[str, dict[str, Any]] = {}
+    by_sha: dict[str, list[PageRecord]] = {}
+    for f in items:
+        page = pages.for_finding(f)
+        if page is None:
+            continue
+        same = by_sha.setdefault(page.sha256, [])
+        if page.url not in {p.url for p in same}:
+            same.append(page)
+        by_finding[f.id] = {"sha256": page.sha256}
+    return by_finding, by_sha
+
+
 def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterable[Finding], state: AuditState,
                     budget: int = DEFAULT_BUDGET) -> SnapshotSet:
     """Write one inert copy per distinct sha256 behind ``items`` (in priority order) within ``budget``.
@@ -162,29 +197,19 @@ def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterab
     and ``omitted`` set when the copy was not written.
     """
     directory = Path(out_dir) / DIRECTORY
-    by_finding: dict[str, dict[str, Any]] = {}
-    pages: dict[str, list[PageRecord]] = {}
-    order: list[str] = []
-    for f in items:
-        page = page_for(store, audit_id, f)
-        if page is None:
-            continue
-        if page.sha256 not in pages:
-            order.append(page.sha256)
-        urls = pages.setdefault(page.sha256, [])
-        if page.url not in {p.url for p in urls}:
-            urls.append(page)
-        by_finding[f.id] = {"sha256": page.sha256}
+    pages = PageIndex(store, audit_id)
+    by_finding, by_sha = _collect(pages, items)
     written, omitted, used = [], [], 0
-    for sha in order:
-        records = sorted(pages[sha], key=lambda p: p.url)
+    for sha, same in by_sha.items():
+        records = sorted(same, key=lambda p: p.url)
         page = records[0]
         entry = {"sha256": sha, "url": page.url, "also": [p.url for p in records[1:]], "status": page.status,
                  "fetched_at": page.fetched_at}
-        if not page.html:
+        html = pages.html(page) if page.html else ""
+        if not html:
             omitted.append({**entry, "reason": NOT_STORED})
             continue
-        text = render(page, state, entry["also"])
+        text = render(replace(page, html=html), state, entry["also"])
         size = len(text.encode("utf-8"))
         if used + size > budget:
             omitted.append({**entry, "reason": OVER_BUDGET, "size": size})
@@ -193,12 +218,7 @@ def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterab
         atomic.write_text(directory / f"{sha}.html", text)
         used += size
         written.append({**entry, "path": f"{DIRECTORY}/{sha}.html", "size": size})
-    reasons = {o["sha256"]: o["reason"] for o in omitted}
-    for record in by_finding.values():
-        sha = record["sha256"]
-        record["path"] = None if sha in reasons else f"{DIRECTORY}/{sha}.html"
-        if sha in reasons:
-            record["omitted"] = reasons[sha]
+    _finish_records(by_finding, omitted)
     index = {"complete": state.complete, "budget_bytes": budget, "bytes": used,
              "written": sorted(written, key=lambda e: e["sha256"]),
              "omitted": sorted(omitted, key=lambda e: e["sha256"])}
@@ -206,6 +226,16 @@ def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterab
         directory.mkdir(parents=True, exist_ok=True)
         atomic.write_text(directory / "index.json", json.dumps(index, ensure_ascii=False, indent=2) + "\n")
     return SnapshotSet(by_finding, index)
+
+
+def _finish_records(by_finding: dict[str, dict[str, Any]], omitted: list[dict[str, Any]]) -> None:
+    """Give each finding's record its path, or null and the reason it was left out."""
+    reasons = {o["sha256"]: o["reason"] for o in omitted}
+    for record in by_finding.values():
+        sha = record["sha256"]
+        record["path"] = None if sha in reasons else f"{DIRECTORY}/{sha}.html"
+        if sha in reasons:
+            record["omitted"] = reasons[sha]
 
 
 def link(record: dict[str, Any] | None, base: str = "scorecard/") -> str | None:

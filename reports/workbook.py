@@ -183,7 +183,7 @@ def _findings(model: ReportModel) -> Iterable[list[Any]]:
         r, meta = f.row, model.data.rule(f.row.rule)
         snap = model.snapshots.get(f.id)
         yield [f.id, names.get(r.site, r.site), meta.title, present.severity_label(meta.severity), r.subject, r.period,
-               r.message or meta.title, evidence.text(f.evidence), snapshots.link(snap, ""),
+               r.message or meta.title, evidence.text(r.evidence), snapshots.link(snap, ""),
                present.label(CHANGE_LABELS, model.changes.get(f.id)) if model.comparison else None,
                meta.source_text, meta.remediation, r.rule]
 
