@@ -50,6 +50,7 @@ class Comparison:
     change: dict[str, str]                     # current finding id → new | persisting
     gone: list[dict[str, Any]]                 # previous findings absent now, each with its state
     sites: list[dict[str, Any]] = field(default_factory=list)
+    audit_complete: bool = True
 
     def ids(self, state: str) -> list[str]:
         if state in ("new", "persisting"):
@@ -57,7 +58,7 @@ class Comparison:
         return sorted(g["id"] for g in self.gone if g["change"] == state)
 
     def document(self) -> dict[str, Any]:
-        return {"compared_with": self.compared_with,
+        return {"compared_with": self.compared_with, "audit_complete": self.audit_complete,
                 **{state: self.ids(state) for state in ("new", "persisting", "fixed", "unconfirmed")},
                 "gone": self.gone, "sites": self.sites}
 
@@ -102,4 +103,4 @@ def compare(previous_dir: Path, current: list[Finding], data: AuditData, scores:
         compared_with={"path": str(previous_dir), "name": audit.get("name"), "period": audit.get("period"),
                        "as_of": audit.get("as_of")},
         change={f.id: ("persisting" if f.id in before else "new") for f in current},
-        gone=gone, sites=_score_changes(prev_scores, scores))
+        gone=gone, sites=_score_changes(prev_scores, scores), audit_complete=data.state.complete)

@@ -6,6 +6,7 @@ browser download is never used.  Without /usr/bin/chromium the test is skipped a
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -88,6 +89,16 @@ def test_site_page_prints_to_a4(browser, report: ReportPaths, tmp_path: Path) ->
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and errors == []
     assert b"/MediaBox [0 0 595" in data or b"/MediaBox [0 0 594" in data      # A4: 595 × 842 pt
+    assert "@top-left" in page.content() and "counter(pages)" in page.content()   # running header, page x/y
     page.emulate_media(media="print")
     assert page.is_hidden("nav.nav")                           # no navigation on paper
+    assert page.eval_on_selector("article.card", "e => getComputedStyle(e).breakInside") == "avoid"
+    page.close()
+
+
+def test_tongbao_prints_on_one_a4_page(browser, report: ReportPaths, tmp_path: Path) -> None:
+    page, errors = _open(browser, (report.scorecard.parent / "tongbao.html").as_uri(), 1366)
+    pdf = tmp_path / "tongbao.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    assert errors == [] and len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == 1
     page.close()
