@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gongkai.text import visible_controls
 
 from . import atomic, evidence, present, snapshots
+from .cards import Card
 from .compare import CHANGE_LABELS
 from .coverage import COUNTS
 from .dataset import AuditData
@@ -168,9 +169,19 @@ def _todo(model: ReportModel) -> Iterable[list[Any]]:
             tier = "单项否决" if c.veto_hit else present.severity_label(c.severity)
             pages = "\n".join(m.row.subject for m in c.members[:50]) + (
                 f"\n…共{c.count}个页面" if c.count > 50 else "")
-            indicator = "、".join(x for x in (c.veto.name if c.veto else "", c.charge.name) if x) or "未计入评分"
+            indicator = _indicator_text(c)
             yield [s.name, tier, c.title, c.problem, c.count, indicator, c.points,
                    c.first.row.subject, pages, snapshots.link(c.first.snapshot, ""), c.source, c.remediation]
+
+
+def _indicator_text(card: Card) -> str:
+    """单项否决「栏目长期未更新」未触发；扣分「栏目更新」 — what a card counts towards, in words."""
+    parts = []
+    if card.veto:
+        parts.append(f"单项否决「{card.veto.name}」{'已触发' if card.veto_hit else '未触发'}")
+    if card.charge.kind == "deduction":
+        parts.append(f"扣分「{card.charge.name}」")
+    return "；".join(parts) or "未计入评分"
 
 
 TODO_HEADER = [Col("网站"), Col("类别"), Col("问题"), Col("说明"), Col("页面数"), Col("计入指标"), Col("扣分（封顶前）", "score"),

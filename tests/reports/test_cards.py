@@ -84,7 +84,8 @@ def test_workbook_todo_sheet_follows_the_same_order(tmp_path: Path, rules_path: 
     ws = load_workbook(paths.workbook)["整改清单"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
     assert [r[1] for r in rows] == ["单项否决", "高", "中", "低"]
-    assert rows[1][4] == 18 and rows[1][5] == "隐藏链接" and rows[1][0] == "青松镇人民政府"
+    assert rows[0][5] == "单项否决「站点无法访问」已触发"
+    assert rows[1][4] == 18 and rows[1][5] == "扣分「隐藏链接」" and rows[1][0] == "青松镇人民政府"
     assert ws.cell(row=5, column=8).hyperlink.target.startswith("http://www.qs.gov.cn/")
 
 
