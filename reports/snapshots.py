@@ -7,21 +7,22 @@ the decoded HTML of a response whose bytes had this sha256, fetched at this time
 
 The copy is made inert before anyone opens it: scripts, frames, plugins, ``<base>``, refresh and
 event attributes are removed, ``javascript:``/``data:`` URLs dropped, and a Content-Security-Policy
-forbids every outside load (a hacked page must not run, track or redirect the evaluator).
+forbids every outside load (a hacked page must not run, track or redirect the evaluator).  Bidi
+overrides and invisible characters in the page's text are shown as ``⟨U+202E⟩``, as in every output:
+an evaluator must see the trick, not be fooled by it.
 Files are named by sha256, so identical pages are stored once; a byte budget bounds the folder and
 ``scorecard/snapshots/index.json`` lists what was left out and why.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment, NavigableString
 from markupsafe import escape
 
 from gongkai import store as st
@@ -31,6 +32,7 @@ from . import atomic
 from .auditstate import AuditState
 from .cards import Finding
 from .evidence import timestamp
+from .export import write_json
 
 DIRECTORY = "scorecard/snapshots"    # inside scorecard/: the folder handed over carries its evidence
 DEFAULT_BUDGET = 50_000_000          # bytes of snapshot files per report
@@ -126,6 +128,10 @@ def inert(html: str) -> BeautifulSoup:
             text = " ".join(value) if isinstance(value, list) else str(value)
             if attr.lower().startswith("on") or (attr.lower() in URL_ATTRS and UNSAFE_URL.match(text)):
                 del tag.attrs[attr]
+    for node in soup.find_all(string=True):
+        shown = visible_controls(str(node))
+        if shown != str(node) and not isinstance(node, Comment):
+            node.replace_with(NavigableString(shown))
     return soup
 
 
@@ -224,7 +230,7 @@ def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterab
              "omitted": sorted(omitted, key=lambda e: e["sha256"])}
     if written or omitted:
         directory.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(directory / "index.json", json.dumps(index, ensure_ascii=False, indent=2) + "\n")
+        write_json(directory / "index.json", index)
     return SnapshotSet(by_finding, index)
 
 
