@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .dataset import AuditData, ResultRow
@@ -130,7 +130,6 @@ class Card:
     veto_hit: bool = False
     indicator_deducted: float | None = None    # what the whole indicator cost the site (or would have)
     shared_evidence: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def count(self) -> int:

@@ -1,4 +1,8 @@
-"""HTML scorecards: an index ranking the sites and one self-contained page per site.
+"""HTML scorecards: the index (totals, charts, ranking), one self-contained page per site, the 通报.
+
+A site page reads in the order a webmaster works: the 整改清单 (reports/cards.py) first, then what
+could not be decided and why, then coverage, then the method — the supervisor's verdict and the
+evaluator's defence on one page that prints on A4 and reads on a phone.
 
 jinja2 with autoescape on for every template: titles, messages and URLs come from crawled pages
 and are hostile.  Only absolute http(s) URLs become links; long values are truncated; every value
