@@ -93,3 +93,9 @@ def test_workbook_has_a_coverage_sheet(paths: ReportPaths) -> None:
     assert next(r for r in rows if r["地址"] == NEWS)["覆盖状态"] == "完整"
     ranking = {row[2].value: row[-1].value for row in wb["排名"].iter_rows(min_row=4)}
     assert ranking == {"shenyang": "1/2 完整", "dl-fgw": "0/6 完整", "anshan": "未发现栏目"}
+
+
+def test_site_page_counts_the_pages_and_how_columns_were_found(paths: ReportPaths) -> None:
+    page = (paths.out_dir / "scorecard" / "shenyang.html").read_text(encoding="utf-8")
+    assert ("抓取页面：列表页 5 个（另有 1 个失败），期内文章 52 篇（另有 2 篇失败）；"
+            "栏目 2 个，其中配置 1 个、自动发现 1 个。") in page
