@@ -130,7 +130,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     audit_id = outcome.audit_id
     _say("检查 checking …")
     stages.check(store, audit_id, rules)
-    paths = stages.report(store, audit_id, out, indicators_path=_indicators_path(args), rules_path=rules)
+    paths = _report(store, audit_id, out, args, rules)
     _say(f"报告 scorecard: {getattr(paths, 'index', out / 'scorecard' / 'index.html')}")
     return EXIT_OK
 
@@ -202,8 +202,41 @@ def cmd_report(args: argparse.Namespace) -> int:
     store = _store_for(args, must_exist=True)
     audit_id = stages.resolve_audit(store, args.audit)
     out = _out_dir(args.out) if args.out else Path(store.url.removeprefix("sqlite:///")).parent
-    paths = stages.report(store, audit_id, out, indicators_path=_indicators_path(args), rules_path=_rules_path(args))
+    paths = _report(store, audit_id, out, args, _rules_path(args))
     _say(f"报告 scorecard: {getattr(paths, 'index', out / 'scorecard' / 'index.html')}")
+    return EXIT_OK
+
+
+def _compare_dir(args: argparse.Namespace) -> Path | None:
+    """The previous output directory of ``--compare``: it must hold a findings.json."""
+    value = getattr(args, "compare", None)
+    if not value:
+        return None
+    if not (Path(value) / "findings.json").is_file():
+        raise UsageError(f"{value}: no findings.json (--compare takes a previous gongkai output directory)")
+    return Path(value)
+
+
+def _report(store: stages.Store, audit_id: int, out: Path, args: argparse.Namespace, rules: Path | None) -> object:
+    """The report stage; with ``--compare`` each finding is marked 新增/仍存在 against the previous quarter."""
+    previous = _compare_dir(args)
+    if previous is None:
+        return stages.report(store, audit_id, out, indicators_path=_indicators_path(args), rules_path=rules)
+    from gongkai.reports.build import write_reports
+
+    return write_reports(store, audit_id, out, indicators_path=_indicators_path(args), rules_path=rules,
+                         compare_with=previous)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """CSV of every crawled page or every link, as crawl tools offer: DIR/pages.csv or DIR/links.csv."""
+    from gongkai.reports.csvexport import export_csv
+
+    store = _store_for(args, must_exist=True)
+    audit_id = stages.resolve_audit(store, args.audit)
+    out = _out_dir(args.out) if args.out else Path(store.url.removeprefix("sqlite:///")).parent
+    path = export_csv(store, audit_id, args.what, out)
+    _say(f"导出 exported: {path}")
     return EXIT_OK
 
 
@@ -282,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rules", help="rules YAML to use instead of the bundled rulebook")
     p.add_argument("--indicators", help="indicators YAML to use instead of the bundled indicator system")
     p.add_argument("--resume", action="store_true", help="continue the latest audit in DIR: keep what it stored")
+    p.add_argument("--compare", metavar="PREVIOUS_OUT_DIR",
+                   help="mark findings 新增/仍存在 against a previous output directory; write changes.json")
     p.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
 
     p = add("crawl", cmd_crawl, "crawl the sites of a targets file into the store (a new audit id)")
@@ -309,6 +344,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audit", type=int, help="audit id (default: the latest)")
     p.add_argument("--rules", help="rules YAML (for titles, severities and sources)")
     p.add_argument("--indicators", help="indicators YAML to use instead of the bundled indicator system")
+    p.add_argument("--compare", metavar="PREVIOUS_OUT_DIR",
+                   help="mark findings 新增/仍存在 against a previous output directory; write changes.json")
+
+    p = add("export", cmd_export, "write every crawled page (pages.csv) or every link (links.csv) of an audit as CSV")
+    p.add_argument("what", choices=("pages", "links"), help="pages or links")
+    p.add_argument("--out", help="directory holding the store gongkai.sqlite; the CSV is written there")
+    p.add_argument("--store", help="store path or SQLAlchemy URL")
+    p.add_argument("--audit", type=int, help="audit id (default: the latest)")
 
     p = add("demo", cmd_demo, "serve the bundled sample portal on loopback and audit it into ./gongkai-demo/")
     p.add_argument("--out", default="gongkai-demo", help="output directory (default: ./gongkai-demo)")

@@ -1,4 +1,4 @@
-"""The report stage: one audit of the store → findings.json, scores.json, scorecards, workbook."""
+"""The report stage: one audit of the store → findings.json, scores.json, snapshots, scorecards, workbook."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from pathlib import Path
 
 from gongkai.store import Store, now_iso
 
+from .cards import findings as finding_list
+from .compare import compare
 from .dataset import AuditData, load_audit
 from .errors import ReportError
 from .export import findings, scores_document, write_json
 from .indicators import load_indicators
+from .model import ReportModel, priority
 from .rulemeta import audit_rule_meta
 from .scorecard import write_scorecards
-from .scoring import SiteScore, score_audit
+from .scoring import SiteScore, reference_scores, score_audit
+from .snapshots import DEFAULT_BUDGET, write_snapshots
 from .workbook import write_workbook
 
 SITE_ID = re.compile(r"^[a-z0-9_-]+$")
@@ -29,6 +33,7 @@ class ReportPaths:
     scorecard: Path
     workbook: Path
     site_pages: dict[str, Path] = field(default_factory=dict)
+    changes: Path | None = None
 
 
 def _check_site_ids(data: AuditData) -> None:
@@ -47,23 +52,43 @@ def _attach_errors(data: AuditData, scores: list[SiteScore]) -> None:
         s.errors = dict(sorted(per_site.get(s.site, Counter()).items()))
 
 
-def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: Path | None = None,
-                  rules_path: Path | None = None) -> ReportPaths:
-    """Score one audit and write every report file under ``out_dir``."""
+def build_model(store: Store, audit_id: int, out_dir: Path, indicators_path: Path | None = None,
+                rules_path: Path | None = None, compare_with: Path | None = None,
+                snapshot_budget: int = DEFAULT_BUDGET) -> ReportModel:
+    """Score the audit, give findings ids, write their snapshots, compare with a previous report."""
     system = load_indicators(indicators_path)
     data = load_audit(store, audit_id, audit_rule_meta(store, audit_id, rules_path))
     _check_site_ids(data)
     scores = score_audit(system, data.sites, data.results, complete=data.state.complete)
     _attach_errors(data, scores)
-    generated_at = now_iso()
+    items = finding_list(data)
+    snaps = write_snapshots(out_dir, store, audit_id, priority(items, system, data), data.state, snapshot_budget)
+    return ReportModel(
+        data=data, system=system, scores=scores, generated_at=now_iso(),
+        references=reference_scores(system, data.sites, data.results, [s.site for s in scores if s.vetoed]),
+        findings=items, snapshots=snaps.by_finding, snapshot_index=snaps.index,
+        comparison=compare(compare_with, items, data, scores) if compare_with else None)
+
+
+def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: Path | None = None,
+                  rules_path: Path | None = None, compare_with: Path | None = None,
+                  snapshot_budget: int = DEFAULT_BUDGET) -> ReportPaths:
+    """Score one audit and write every report file under ``out_dir``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    index, pages = write_scorecards(out_dir / "scorecard", data, system, scores, generated_at)
+    model = build_model(store, audit_id, out_dir, indicators_path, rules_path, compare_with, snapshot_budget)
+    index, pages = write_scorecards(out_dir / "scorecard", model)
+    changes = None
+    if model.comparison is not None:
+        changes = write_json(out_dir / "changes.json", model.comparison.document())
     return ReportPaths(
         out_dir=out_dir,
-        findings=write_json(out_dir / "findings.json", findings(data)),
-        scores=write_json(out_dir / "scores.json", scores_document(data, system, scores, generated_at)),
+        findings=write_json(out_dir / "findings.json",
+                            findings(model.data, model.system, model.findings, model.snapshots, model.changes)),
+        scores=write_json(out_dir / "scores.json", scores_document(
+            model.data, model.system, model.scores, model.generated_at, model.references)),
         scorecard=index,
-        workbook=write_workbook(out_dir / "report.xlsx", data, scores),
+        workbook=write_workbook(out_dir / "report.xlsx", model),
         site_pages=pages,
+        changes=changes,
     )

@@ -86,6 +86,10 @@ class SiteCoverage:
         """True only when there are columns and every one is complete."""
         return bool(self.columns) and self.count("complete") == len(self.columns)
 
+    def total(self, key: str) -> int:
+        """A count summed over the columns (unknown counts as 0): pages fetched for the whole site."""
+        return sum(c.counts.get(key) or 0 for c in self.columns)
+
     @property
     def short(self) -> str:
         """"4/5 完整", for a ranking cell."""

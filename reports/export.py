@@ -14,30 +14,50 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from gongkai import __version__
 from gongkai.text import visible_controls
 
 from . import atomic
+from .cards import Finding, charge_of, veto_of
 from .coverage import SiteCoverage
-from .dataset import AuditData, ResultRow
+from .dataset import AuditData
 from .indicators import IndicatorSystem
 from .scoring import IndicatorScore, SiteScore, VetoCheck
 
 
-def finding(data: AuditData, result: ResultRow) -> dict[str, Any]:
-    """One failed result as findings.json shows it: the result plus its rule's metadata."""
-    meta = data.rule(result.rule)
-    return {
-        "site": result.site, "rule": result.rule, "subject": result.subject, "period": result.period,
-        "severity": meta.severity, "title": meta.title, "message": result.message or meta.title,
-        "reason": result.reason, "evidence": result.evidence, "source": meta.source_text,
+def finding(data: AuditData, system: IndicatorSystem, f: Finding, snapshot: dict[str, Any] | None = None,
+            change: str | None = None) -> dict[str, Any]:
+    """One finding as findings.json shows it: id, the result, its rule's metadata, its indicator.
+
+    Nothing volatile: evidence is :func:`reports.cards.stable`, fetch times live in the snapshot
+    record.  ``snapshot`` is present when a page behind the finding was stored, ``change`` only
+    when the report compares with a previous one.
+    """
+    r, meta = f.row, data.rule(f.row.rule)
+    charge, veto = charge_of(system, r.rule, r.column_type), veto_of(system, r.rule, r.column_type)
+    out: dict[str, Any] = {
+        "id": f.id, "site": r.site, "rule": r.rule, "subject": r.subject, "period": r.period,
+        "severity": meta.severity, "title": meta.title, "message": r.message or meta.title,
+        "reason": r.reason, "evidence": f.evidence, "source": meta.source_text,
         "sources": [dict(s) for s in meta.sources], "remediation": meta.remediation,
+        "indicator": {"kind": charge.kind, "id": charge.indicator or None, "name": charge.name or None,
+                      "per_finding": charge.per_finding if charge.kind == "deduction" else None},
+        "veto": {"id": veto.indicator, "name": veto.name, "threshold": veto.threshold} if veto else None,
         "audit_complete": data.state.complete,
     }
+    if snapshot is not None:
+        out["snapshot"] = snapshot
+    if change is not None:
+        out["change"] = change
+    return out
 
 
-def findings(data: AuditData) -> list[dict[str, Any]]:
-    """Every failed result, sorted by site, rule, subject."""
-    return [finding(data, r) for r in data.failures]
+def findings(data: AuditData, system: IndicatorSystem, items: list[Finding],
+             snapshots: dict[str, dict[str, Any]] | None = None,
+             changes: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Every finding, sorted by site, rule, subject, period (stable across runs)."""
+    snapshots, changes = snapshots or {}, changes or {}
+    return [finding(data, system, f, snapshots.get(f.id), changes.get(f.id)) for f in items]
 
 
 def severity_counts(data: AuditData) -> dict[str, Counter[str]]:
@@ -67,14 +87,19 @@ def _summary(s: SiteScore) -> dict[str, int]:
             "not_applicable": totals["not_applicable"], "unknown": totals["unknown"]}
 
 
-def site_entry(s: SiteScore, severities: Counter[str], crawl: SiteCoverage) -> dict[str, Any]:
-    """One site of scores.json; ``coverage`` is the share of rules decided, ``crawl_coverage`` the columns."""
+def site_entry(s: SiteScore, severities: Counter[str], crawl: SiteCoverage,
+               reference: SiteScore | None = None) -> dict[str, Any]:
+    """One site of scores.json; ``coverage`` is the share of rules decided, ``crawl_coverage`` the columns.
+
+    ``reference_score`` is what a vetoed site would have scored without its vetoes (参考, no grade).
+    """
     return {
         "id": s.site, "name": s.name, "kind": s.kind, "rank": s.rank, "score": s.score, "grade": s.grade,
         "assessable": s.assessable, "vetoed": s.vetoed, "veto_rules": s.veto_rules,
         "vetoes": [_veto(v) for v in s.vetoes if v.hit or v.warning],
         "deduction_score": s.deduction_score, "bonus": s.bonus, "bonus_items": s.bonus_items,
         "deductions": [_deduction(i) for i in s.indicators], "unchecked_points": s.unchecked_points,
+        "unchecked_share": unchecked_share(s), "reference_score": reference.score if reference else None,
         "findings": s.findings, "findings_by_severity": dict(sorted(severities.items())),
         "results": s.rule_counts, "summary": _summary(s),
         "interpretation_rate": s.interpretation, "coverage": s.coverage,
@@ -83,17 +108,35 @@ def site_entry(s: SiteScore, severities: Counter[str], crawl: SiteCoverage) -> d
     }
 
 
+def unchecked_share(s: SiteScore) -> float | None:
+    """Share of the indicator points no result examined (0.4 when 办事服务 and 互动交流 were not checked)."""
+    total = sum(i.points for i in s.indicators)
+    return round(s.unchecked_points / total, 4) if total else None
+
+
+def completeness(data: AuditData) -> dict[str, Any]:
+    """How complete the audit is: the crawl's state and, over all sites, the columns crawled whole."""
+    columns = [c for cov in data.coverage.values() for c in cov.columns]
+    return {**data.state.as_json(), "sites": len(data.coverage),
+            "sites_all_columns_complete": sum(1 for cov in data.coverage.values() if cov.complete),
+            "columns": len(columns), "columns_complete": sum(1 for c in columns if c.state == "complete")}
+
+
 def scores_document(data: AuditData, system: IndicatorSystem, scores: list[SiteScore],
-                    generated_at: str) -> dict[str, Any]:
+                    generated_at: str, references: dict[str, SiteScore] | None = None) -> dict[str, Any]:
     severities = severity_counts(data)
+    references = references or {}
     return {
         "audit": {"id": data.audit["id"], "name": data.audit["name"], "period": data.audit["period"],
                   "as_of": data.audit["as_of"], **data.state.as_json()},
+        "completeness": completeness(data),
+        "tool": {"name": "gongkai", "version": __version__},
         "generated_at": generated_at,
         "indicators": {"name": system.name, "source": system.source.text(), "total": system.total,
                        "pass_line": system.pass_line, "bonus_gate": system.bonus_gate,
                        "bonus_max": system.bonus.max},
-        "sites": [site_entry(s, severities.get(s.site, Counter()), data.site_coverage(s.site)) for s in scores],
+        "sites": [site_entry(s, severities.get(s.site, Counter()), data.site_coverage(s.site), references.get(s.site))
+                  for s in scores],
         "audit_errors": sum(1 for e in data.errors if not e["site"]),
     }
 

@@ -1,20 +1,18 @@
 """Presentation helpers shared by the HTML and Excel writers.
 
-Crawled strings are hostile: evidence is summarised into bounded text, and a URL becomes a link
-only when it is an absolute http(s) URL (a ``javascript:`` subject stays inert text).
+Crawled strings are hostile: text is bounded, and a URL becomes a link only when it is an absolute
+http(s) URL (a ``javascript:`` subject stays inert text).  Evidence has its own module
+(reports/evidence.py).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlsplit
 
 from gongkai.text import visible_controls
 
 MAX_TEXT = 300           # characters of one evidence value shown
-MAX_ITEMS = 10           # evidence keys shown per finding
-MAX_LIST = 5             # entries of a list value shown
 
 SEVERITY_LABELS = {"critical": "严重", "high": "高", "medium": "中", "low": "低", "info": "提示", "unrated": "未定级"}
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info", "unrated")
@@ -51,32 +49,6 @@ def safe_href(url: Any) -> str | None:
     except ValueError:
         return None
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
-
-
-def _value_text(value: Any) -> str:
-    if isinstance(value, list):
-        shown = [_value_text(v) for v in value[:MAX_LIST]]
-        more = f" …（共{len(value)}项）" if len(value) > MAX_LIST else ""
-        return "；".join(shown) + more
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return "" if value is None else str(value)
-
-
-def evidence_lines(evidence: dict[str, Any], limit: int = MAX_TEXT) -> list[tuple[str, str]]:
-    """(key, bounded text) pairs summarising a finding's evidence."""
-    items = list(evidence.items())
-    lines = [(truncate(key, 60), truncate(_value_text(value), limit)) for key, value in items[:MAX_ITEMS]]
-    if len(items) > MAX_ITEMS:
-        lines.append(("…", f"另有{len(items) - MAX_ITEMS}项证据未列出"))
-    return lines
-
-
-def evidence_text(evidence: dict[str, Any], limit: int = MAX_TEXT) -> str:
-    """Evidence summary as one bounded text (for a spreadsheet cell)."""
-    return "\n".join(f"{k}: {v}" for k, v in evidence_lines(evidence, limit))
 
 
 def severity_label(severity: str | None) -> str:

@@ -287,3 +287,22 @@ def score_audit(system: IndicatorSystem, sites: list[dict[str, Any]], results: S
     if not complete:
         mark_provisional(system, scores)
     return scores
+
+
+def reference_scores(system: IndicatorSystem, sites: list[dict[str, Any]], results: Sequence[Outcome],
+                     vetoed: Iterable[str]) -> dict[str, SiteScore]:
+    """For each vetoed site, the score it would have had without its vetoes (参考得分).
+
+    A veto ends the scoring (指标说明), yet a supervisor comparing sites and a webmaster fixing the
+    rest both ask how far the site is from passing otherwise; the answer is labelled 参考, never a grade.
+    """
+    wanted = set(vetoed)
+    if not wanted:
+        return {}
+    unvetoed = system.model_copy(update={"veto": []})
+    known = {s["site"]: s for s in sites}
+    out = {}
+    for site in sorted(wanted):
+        rows = [r for r in results if r.site == site]
+        out[site] = score_site(unvetoed, known.get(site, {"site": site}), rows)
+    return out

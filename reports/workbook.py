@@ -1,8 +1,11 @@
-"""The Excel workbook: ranking, findings, all results, deductions, 抓取覆盖 and errors.
+"""The Excel workbook handed over: ranking, 整改清单, findings, 较上期, site × indicator, results,
+deductions, 抓取覆盖 and errors.
 
 Every sheet opens with a title row naming the audit — and, when the crawl did not finish, the
-未完成 sentence, so a sheet printed or mailed alone still says it is no conclusion — then the
-header row.  Every text cell is stored as a string, never as a formula: a crawled title such as
+未完成 sentence, so a sheet printed or mailed alone still says it is no conclusion — a row with the
+period, as_of and the time generated (北京时间), then the header row; it prints A4 landscape, fitted
+to the width, those rows repeated on every page.  URLs and snapshots are hyperlinks, text wraps,
+rates are percentages and codes are Chinese words.  Every text cell is stored as a string, never as a formula: a crawled title such as
 ``=HYPERLINK(...)`` stays inert text.  Invisible and control characters (which XML partly forbids)
 are shown as ``⟨U+202E⟩`` (gongkai.text.visible_controls) and cells are bounded to Excel's
 32 767-character limit.  The file is replaced atomically.
@@ -11,6 +14,7 @@ are shown as ``⟨U+202E⟩`` (gongkai.text.visible_controls) and cells are boun
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +25,35 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gongkai.text import visible_controls
 
-from . import atomic, present
+from . import atomic, evidence, present, snapshots
+from .cards import Card
+from .compare import CHANGE_LABELS
 from .coverage import COUNTS
 from .dataset import AuditData
-from .export import severity_counts
-from .scoring import SiteScore
+from .evidence import timestamp
+from .export import severity_counts, unchecked_share
+from .model import ReportModel
 
 MAX_CELL = 32_000
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="9E1B1B")
 TITLE_FONT = Font(bold=True, size=12)
+SUBTITLE_FONT = Font(bold=True, size=10, color="555555")
 INCOMPLETE_FONT = Font(bold=True, size=12, color="B00000")
-HEADER_ROW = 2             # row 1 is the title row
+LINK_FONT = Font(color="0563C1", underline="single")
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ROW = 3             # row 1: the audit; row 2: period, as_of, generated at (北京时间)
 WIDTH_SAMPLE = 300          # rows looked at to size a column
 MIN_WIDTH, MAX_WIDTH = 6, 60
+PERCENT, SCORE = "0.0%", "0.##"
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column: its header and how its cells are shown (link target, number format)."""
+
+    name: str
+    kind: str = "text"          # text | url | snapshot | percent | score
 
 
 def cell_value(value: Any) -> Any:
@@ -58,108 +77,230 @@ def sheet_title(data: AuditData, sheet: str) -> str:
     return head if data.state.complete else f"【未完成】{data.state.banner} — {head}"
 
 
-def _write_title(ws: Worksheet, title: str, incomplete: bool) -> None:
-    cell = ws.cell(row=1, column=1, value=cell_value(title))
-    cell.data_type = "s"
-    cell.font = INCOMPLETE_FONT if incomplete else TITLE_FONT
+def sheet_subtitle(model: ReportModel) -> str:
+    audit = model.data.audit
+    made = timestamp(model.generated_at) or model.generated_at
+    return f"检查期间：{audit['period']}　检查基准日：{audit['as_of']}　生成时间：{made}"
+
+
+def _write_titles(ws: Worksheet, title: str, subtitle: str, incomplete: bool) -> None:
+    for row, (text, font) in enumerate(((title, INCOMPLETE_FONT if incomplete else TITLE_FONT),
+                                        (subtitle, SUBTITLE_FONT)), start=1):
+        cell = ws.cell(row=row, column=1, value=cell_value(text))
+        cell.data_type, cell.font = "s", font
     ws.print_title_rows = f"1:{HEADER_ROW}"
 
 
-def write_sheet(ws: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "",
-                incomplete: bool = False) -> None:
-    """Write the title row, the header row and data rows; text cells are forced to string type."""
-    _write_title(ws, title or ws.title, incomplete)
-    for col, name in enumerate(header, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=name)
+def _print_setup(ws: Worksheet) -> None:
+    """A4 landscape, every column on the page width, titles repeated on every printed page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddHeader.left.text = "&A"
+
+
+def _style(cell: Any, col: Col, raw: Any) -> None:
+    if col.kind in ("url", "snapshot") and isinstance(raw, str):
+        href = raw if col.kind == "snapshot" else present.safe_href(raw)
+        if href:
+            cell.hyperlink, cell.font = href, LINK_FONT
+    elif col.kind == "percent" and isinstance(raw, int | float):
+        cell.number_format = PERCENT
+    elif col.kind == "score" and isinstance(raw, int | float):
+        cell.number_format = SCORE
+    cell.alignment = WRAP
+
+
+def write_sheet(ws: Worksheet, header: Sequence[Col | str], rows: Iterable[Sequence[Any]], title: str = "",
+                incomplete: bool = False, subtitle: str = "") -> None:
+    """Write the title rows, the header row and data rows; text cells are forced to string type."""
+    cols = [c if isinstance(c, Col) else Col(c) for c in header]
+    _write_titles(ws, title or ws.title, subtitle, incomplete)
+    for n, col in enumerate(cols, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=n, value=col.name)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
-    widths = [_display_width(h) for h in header]
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    widths = [_display_width(c.name) for c in cols]
     for n, row in enumerate(rows, start=HEADER_ROW + 1):
-        for col, raw in enumerate(row, start=1):
+        for i, raw in enumerate(row, start=1):
             value = cell_value(raw)
-            cell = ws.cell(row=n, column=col, value=value)
+            cell = ws.cell(row=n, column=i, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"
+            _style(cell, cols[i - 1], value)
             if n <= WIDTH_SAMPLE:
-                widths[col - 1] = max(widths[col - 1], _display_width(value))
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+                widths[i - 1] = max(widths[i - 1], _display_width(value))
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     if ws.max_row > HEADER_ROW:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{ws.max_row}"
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(cols))}{ws.max_row}"
+    _print_setup(ws)
 
 
-def _ranking(data: AuditData, scores: list[SiteScore]) -> Iterable[list[Any]]:
+def _names(model: ReportModel) -> dict[str, str]:
+    return {s.site: s.name for s in model.scores}
+
+
+def _ranking(model: ReportModel) -> Iterable[list[Any]]:
+    data = model.data
     severities = severity_counts(data)
-    for s in scores:
+    for s in model.scores:
         sev = severities.get(s.site, {})
         counts = [sum(c[k] for c in s.rule_counts.values()) for k in ("unknown", "not_applicable")]
-        yield [s.rank, s.name, s.site, s.kind, s.score, s.deduction_score, s.bonus, s.grade, s.vetoed,
+        ref = model.references.get(s.site)
+        yield [s.rank, s.name, s.site, present.label(present.SITE_KIND_LABELS, s.kind), s.score,
+               ref.score if ref else None, unchecked_share(s), s.deduction_score, s.bonus, s.grade, s.vetoed,
                "、".join(v.name for v in s.vetoes if v.hit), s.findings, sev.get("high", 0), sev.get("medium", 0),
                sev.get("low", 0), *counts, None if not s.interpretation else s.interpretation["rate"],
                sum(s.errors.values()), data.site_coverage(s.site).short]
 
 
-def _findings(data: AuditData) -> Iterable[list[Any]]:
-    for r in data.failures:
-        meta = data.rule(r.rule)
-        yield [r.site, r.rule, meta.title, present.severity_label(meta.severity), r.subject, r.period,
-               r.message or meta.title, present.evidence_text(r.evidence), meta.source_text, meta.remediation]
+RANKING_HEADER = [Col("排名"), Col("网站"), Col("标识"), Col("类型"), Col("得分", "score"), Col("参考得分（否决前）", "score"),
+                  Col("未检查分值占比", "percent"), Col("扣分得分", "score"), Col("加分", "score"), Col("等级"),
+                  Col("单项否决"), Col("否决指标"), Col("问题数"), Col("高"), Col("中"), Col("低"), Col("无法判断"),
+                  Col("不适用"), Col("解读率", "percent"), Col("错误数"), Col("抓取覆盖")]
 
 
-def _results(data: AuditData) -> Iterable[list[Any]]:
+def _todo(model: ReportModel) -> Iterable[list[Any]]:
+    """整改清单: per site in ranking order, cards in reading order (vetoes, 高, 中, 低)."""
+    for s in model.scores:
+        for c in model.site_cards(s.site):
+            tier = "单项否决" if c.veto_hit else present.severity_label(c.severity)
+            pages = "\n".join(m.row.subject for m in c.members[:50]) + (
+                f"\n…共{c.count}个页面" if c.count > 50 else "")
+            indicator = _indicator_text(c)
+            yield [s.name, tier, c.title, c.problem, c.count, indicator, c.points,
+                   c.first.row.subject, pages, snapshots.link(c.first.snapshot, ""), c.source, c.remediation]
+
+
+def _indicator_text(card: Card) -> str:
+    """单项否决「栏目长期未更新」未触发；扣分「栏目更新」 — what a card counts towards, in words."""
+    parts = []
+    if card.veto:
+        parts.append(f"单项否决「{card.veto.name}」{'已触发' if card.veto_hit else '未触发'}")
+    if card.charge.kind == "deduction":
+        parts.append(f"扣分「{card.charge.name}」")
+    return "；".join(parts) or "未计入评分"
+
+
+TODO_HEADER = [Col("网站"), Col("类别"), Col("问题"), Col("说明"), Col("页面数"), Col("计入指标"), Col("扣分（封顶前）", "score"),
+               Col("首个页面", "url"), Col("全部页面"), Col("存档快照", "snapshot"), Col("依据"), Col("整改建议")]
+
+
+def _findings(model: ReportModel) -> Iterable[list[Any]]:
+    names = _names(model)
+    for f in model.findings:
+        r, meta = f.row, model.data.rule(f.row.rule)
+        snap = model.snapshots.get(f.id)
+        yield [f.id, names.get(r.site, r.site), meta.title, present.severity_label(meta.severity), r.subject, r.period,
+               r.message or meta.title, evidence.text(r.evidence), snapshots.link(snap, ""),
+               present.label(CHANGE_LABELS, model.changes.get(f.id)) if model.comparison else None,
+               meta.source_text, meta.remediation, r.rule]
+
+
+FINDINGS_HEADER = [Col("编号"), Col("网站"), Col("问题"), Col("严重程度"), Col("对象", "url"), Col("期间"), Col("说明"),
+                   Col("证据"), Col("存档快照", "snapshot"), Col("较上期"), Col("依据"), Col("整改建议"), Col("规则")]
+
+
+def _results(model: ReportModel) -> Iterable[list[Any]]:
+    names, data = _names(model), model.data
     for r in sorted(data.results, key=lambda r: (r.site, r.rule, r.subject, r.period or "")):
-        yield [r.site, r.rule, data.rule(r.rule).title, r.subject, r.period,
-               present.STATUS_LABELS.get(r.status, r.status), r.reason, r.message]
+        note = r.reason if not r.message or r.message == r.reason else (
+            r.message if not r.reason or r.reason in r.message else f"{r.reason}；{r.message}")
+        yield [names.get(r.site, r.site), data.rule(r.rule).title, r.subject, r.period,
+               present.STATUS_LABELS.get(r.status, r.status), note, r.rule]
 
 
-def _deductions(scores: list[SiteScore]) -> Iterable[list[Any]]:
-    for s in scores:
+def _matrix(model: ReportModel) -> tuple[list[Col], Iterable[list[Any]]]:
+    """网站 × 指标: points each indicator cost each site (未检查 where nothing was examined)."""
+    indicators = [i for _, i in model.system.indicators()]
+    header = [Col("网站"), Col("得分", "score"), Col("等级")] + [Col(f"{i.name}（{i.points:g}分）", "score")
+                                                            for i in indicators]
+
+    def rows() -> Iterable[list[Any]]:
+        for s in model.scores:
+            source = model.references.get(s.site) or s
+            cells = {i.id: (i.deducted if i.checked else "未检查") for i in source.indicators}
+            yield [s.name, s.score, s.grade, *(cells.get(i.id) for i in indicators)]
+    return header, rows()
+
+
+def _deductions(model: ReportModel) -> Iterable[list[Any]]:
+    for s in model.scores:
         for i in s.indicators:
-            yield [s.site, s.name, i.group, i.name, i.points, i.deducted if i.checked else None, i.findings,
+            yield [s.name, i.group, i.name, i.points, i.deducted if i.checked else None, i.findings,
                    "是" if i.checked else "未检查", present.SOURCE_STATUS_LABELS.get(i.status, i.status)]
 
 
-COVERAGE_HEADER = ["网站", "栏目", "类型", "名称", "地址", "发现方式", "列表首页", "列表首页原因", "CMS公布条数",
-                   "CMS公布页数", "已抓列表页", "失败列表页", "列表条目", "期内条目", "已抓文章", "失败文章",
-                   "覆盖状态", "不完整原因"]
+COVERAGE_HEADER = [Col("网站"), Col("栏目"), Col("名称"), Col("地址", "url"), Col("发现方式"), Col("列表首页"),
+                   Col("列表首页原因"), Col("CMS公布条数"), Col("CMS公布页数"), Col("已抓列表页"), Col("失败列表页"),
+                   Col("列表条目"), Col("期内条目"), Col("已抓文章"), Col("失败文章"), Col("覆盖状态"), Col("不完整原因")]
+HOW_FOUND = {"config": "配置", "discovered": "自动发现"}
 
 
-def _coverage(data: AuditData) -> Iterable[list[Any]]:
+def _coverage(model: ReportModel) -> Iterable[list[Any]]:
     """One row per column of every site (抓取覆盖), in site order."""
+    names, data = _names(model), model.data
     for site in sorted(data.coverage):
         for c in data.coverage[site].columns:
-            yield [c.site, c.label, c.type, c.name, c.url, c.how_found, c.outcome, c.outcome_reason,
+            yield [names.get(c.site, c.site), c.label, c.name, c.url, present.label(HOW_FOUND, c.how_found),
+                   present.label(present.OUTCOME_LABELS, c.outcome), c.outcome_reason,
                    *(c.counts[key] for key in COUNTS), c.state_label, c.reason]
 
 
-def _errors(data: AuditData) -> Iterable[list[Any]]:
-    for e in data.errors:
-        yield [e["site"], e["stage"], e["subject"], e["message"], e["at"]]
+def _changes(model: ReportModel) -> Iterable[list[Any]]:
+    names = _names(model)
+    comparison = model.comparison
+    if comparison is None:
+        return
+    for site in comparison.sites:
+        yield [site["name"], "得分", site["previous_score"], site["score"], site["delta"], None, None]
+    for g in comparison.gone:
+        yield [names.get(g["site"], g["site"]), present.label(CHANGE_LABELS, g["change"]), None, None, None,
+               g["title"] or g["rule"], g["subject"]]
 
 
-def _sheets(data: AuditData, scores: list[SiteScore]) -> list[tuple[str, list[str], Iterable[Sequence[Any]]]]:
+CHANGES_HEADER = [Col("网站"), Col("状态"), Col("上期得分", "score"), Col("本期得分", "score"), Col("变化", "score"),
+                  Col("问题"), Col("对象", "url")]
+
+
+def _errors(model: ReportModel) -> Iterable[list[Any]]:
+    names = _names(model)
+    for e in model.data.errors:
+        yield [names.get(e["site"], e["site"] or "（全局）"), present.label(present.STAGE_LABELS, e["stage"]),
+               e["subject"], e["message"], timestamp(e["at"] or "") or e["at"]]
+
+
+def _sheets(model: ReportModel) -> list[tuple[str, Sequence[Col], Iterable[Sequence[Any]]]]:
     """(name, header, rows) of every sheet, in workbook order."""
-    return [
-        ("排名", ["排名", "网站", "标识", "类型", "得分", "扣分得分", "加分", "等级", "单项否决", "否决指标", "问题数",
-                "高", "中", "低", "无法判断", "不适用", "解读率", "错误数", "抓取覆盖"], _ranking(data, scores)),
-        ("问题清单", ["网站", "规则", "问题", "严重程度", "对象", "期间", "说明", "证据", "依据", "整改建议"],
-         _findings(data)),
-        ("检查结果", ["网站", "规则", "问题", "对象", "期间", "结果", "原因", "说明"], _results(data)),
-        ("扣分明细", ["网站", "名称", "分组", "指标", "分值", "扣分", "问题数", "已检查", "分值来源"], _deductions(scores)),
-        ("抓取覆盖", COVERAGE_HEADER, _coverage(data)),
-        ("错误", ["网站", "阶段", "对象", "信息", "时间"], _errors(data)),
+    matrix_header, matrix_rows = _matrix(model)
+    sheets = [
+        ("排名", RANKING_HEADER, _ranking(model)),
+        ("整改清单", TODO_HEADER, _todo(model)),
+        ("问题清单", FINDINGS_HEADER, _findings(model)),
+        ("网站×指标", matrix_header, matrix_rows),
+        ("检查结果", [Col("网站"), Col("问题"), Col("对象", "url"), Col("期间"), Col("结果"), Col("原因"), Col("规则")],
+         _results(model)),
+        ("扣分明细", [Col("网站"), Col("分组"), Col("指标"), Col("分值", "score"), Col("扣分", "score"), Col("问题数"),
+                  Col("已检查"), Col("分值来源")], _deductions(model)),
+        ("抓取覆盖", COVERAGE_HEADER, _coverage(model)),
+        ("错误", [Col("网站"), Col("阶段"), Col("对象", "url"), Col("信息"), Col("时间")], _errors(model)),
     ]
+    if model.comparison is not None:
+        sheets.insert(3, ("较上期", CHANGES_HEADER, _changes(model)))
+    return sheets
 
 
-SHEETS = ("排名", "问题清单", "检查结果", "扣分明细", "抓取覆盖", "错误")
-
-
-def write_workbook(path: Path, data: AuditData, scores: list[SiteScore]) -> Path:
+def write_workbook(path: Path, model: ReportModel) -> Path:
     """Build every sheet, then replace ``path`` atomically (openpyxl saves to the temporary name)."""
     wb = Workbook()
     wb.remove(wb.active)
-    incomplete = not data.state.complete
-    for name, header, rows in _sheets(data, scores):
-        write_sheet(wb.create_sheet(name), header, rows, sheet_title(data, name), incomplete)
+    incomplete = not model.data.state.complete
+    subtitle = sheet_subtitle(model)
+    for name, header, rows in _sheets(model):
+        write_sheet(wb.create_sheet(name), header, rows, sheet_title(model.data, name), incomplete, subtitle)
     return atomic.replace(Path(path), wb.save)

@@ -45,6 +45,14 @@ rules:
     remediation: 排查服务器与网络故障
     source:
       - {doc: 《国务院办公厅秘书局关于印发政府网站与政务新媒体检查指标、监管工作年度考核指标的通知》（国办秘函〔2019〕19号）, clause: 单项否决指标, status: notice}
+  - id: content.hidden_link
+    kind: hidden_links
+    severity: high
+    title: 页面含指向非政府网站的隐藏链接（暗链）
+    message: 页面含隐藏链接
+    remediation: 删除隐藏链接，排查网站是否被入侵篡改
+    source:
+      - {doc: gongkai 项目约定, clause: 暗链, status: project}
   - id: link.broken
     kind: link_availability
     severity: low
@@ -154,3 +162,62 @@ def audit_store(tmp_path: Path) -> tuple[Store, int]:
                      crawl_close_reason="finished")
     yield store, audit
     store.close()
+
+
+# -- a town whose hacked template repeats one 暗链 on many pages, with snapshots ---------------------
+
+TOWN_HOME = "http://www.qs.gov.cn/"
+HACKED_REASON = "4个隐藏链接指向非政府域名：www.88xpj-vip.invalid"
+
+
+def town_page(n: int) -> str:
+    return f"{TOWN_HOME}xwdt/2024{n:02d}/{n}.shtml" if n else TOWN_HOME
+
+
+def page_html(url: str, extra: str = "") -> str:
+    return (f"<html><head><title>青松镇</title><script>alert('run')</script></head>"
+            f"<body onload=\"alert(1)\"><p>{url}</p><div style=\"left:-9999px\"><a href=\"http://www.88xpj-vip.invalid/\">"
+            f"澳门威尼斯人</a></div>{extra}</body></html>")
+
+
+def save_town(store: Store, audit: int, *, pages: int = 18, fetched_at: str = "2024-07-01T02:00:00+00:00",
+              reverse: bool = False, unreachable: bool = False, extra_results: list[dict] | None = None) -> None:
+    """A township: ``pages`` pages share one hacked template; ``reverse`` stores everything in the other order."""
+    import hashlib
+
+    store.upsert_site(audit, {"site": "qingsong", "name": "青松镇人民政府", "home": TOWN_HOME, "kind": "township",
+                              "region": "云南", "origins_json": to_json([])})
+    order = list(range(pages))[::-1] if reverse else list(range(pages))
+    results = []
+    for n in order:
+        url = town_page(n)
+        html = page_html(url)
+        body = html.encode("utf-8")
+        store.save_page(audit, {"page": {"site": "qingsong", "url": url, "final_url": url, "status": 200,
+                                         "content_type": "text/html", "encoding": "utf-8", "size": len(body),
+                                         "sha256": hashlib.sha256(body).hexdigest(), "fetched_at": fetched_at,
+                                         "kind": "home" if n == 0 else "article", "title": "青松镇",
+                                         "snapshot": html, "outcome": "ok"}})
+        links = [{"target": "http://www.88xpj-vip.invalid/", "text": "澳门威尼斯人", "how": "off-screen"},
+                 {"target": "http://www.88xpj-vip.invalid/cp/", "text": "时时彩", "how": "off-screen"}]
+        results.append(_result("content.hidden_link", url, "fail", message="页面含指向非政府网站的隐藏链接",
+                               reason=HACKED_REASON,
+                               evidence={"hosts": ["www.88xpj-vip.invalid"], "hidden": 4, "url": url,
+                                         "links": links[::-1] if reverse else links}))
+    results.append(_result("interpretation.late", f"{TOWN_HOME}zcwj/1.shtml", "fail", reason="解读晚于期限",
+                           message="解读晚于期限", evidence={"policy_date": "2024-04-03", "interp_date": "2024-04-12"}))
+    results.append(_result("link.broken", "http://www.qs.gov.cn/old.doc", "fail", reason="链接不可用：HTTP 404",
+                           evidence={"status": 404, "linked_from": [{"page": TOWN_HOME, "text": "附件"}]}))
+    results.append(_result("site.unreachable", TOWN_HOME, "fail" if unreachable else "pass",
+                           reason="首页3次探测均失败" if unreachable else "",
+                           evidence={"tried": [{"attempt": 1, "at": fetched_at, "outcome": "broken"}]}))
+    results.append(_result("column.stale", f"{TOWN_HOME}xxgk/", "unknown", reason="列表需执行JS"))
+    results.extend(extra_results or [])
+    store.replace_results(audit, "qingsong", results[::-1] if reverse else results)
+
+
+def new_audit(store: Store, period: str = "2024Q2", as_of: date = date(2024, 6, 30)) -> int:
+    audit = store.create_audit("云南省政府网站检查", period, as_of, {"sites": []})
+    store.mark_audit(audit, crawled_at="2024-07-01T02:00:00+00:00", crawl_state="finished",
+                     crawl_close_reason="finished")
+    return audit

@@ -12,13 +12,9 @@ from pathlib import Path
 import pytest
 
 from gongkai.reports import atomic
-from gongkai.reports.build import ReportPaths, write_reports
-from gongkai.reports.dataset import load_audit
+from gongkai.reports.build import ReportPaths, build_model, write_reports
 from gongkai.reports.export import findings, scores_document, write_json
-from gongkai.reports.indicators import load_indicators
-from gongkai.reports.rulemeta import load_rule_meta
 from gongkai.reports.scorecard import write_scorecards
-from gongkai.reports.scoring import score_audit
 from gongkai.reports.workbook import write_workbook
 from gongkai.store import Store
 
@@ -85,14 +81,13 @@ def test_every_output_survives_a_write_that_hits_the_file_size_limit(
     store, audit = audit_store               # new content: one more finding, so a silent success would show
     store.replace_results(audit, "anshan", [{"rule": "link.broken", "subject": "https://www.anshan.gov.cn/x",
                                              "status": "fail", "message": "新问题"}])
-    system = load_indicators(None)
-    data = load_audit(store, audit, load_rule_meta(rules_path))
-    scores = score_audit(system, data.sites, data.results)
+    model = build_model(store, audit, out, rules_path=rules_path)
+    data, system, scores = model.data, model.system, model.scores
     writers = {
-        "scorecard": lambda: write_scorecards(out / "scorecard", data, system, scores, "2024-07-02T00:00:00"),
-        "findings": lambda: write_json(out / "findings.json", findings(data)),
+        "scorecard": lambda: write_scorecards(out / "scorecard", model),
+        "findings": lambda: write_json(out / "findings.json", findings(data, system, model.findings)),
         "scores": lambda: write_json(out / "scores.json", scores_document(data, system, scores, "2024-07-02")),
-        "workbook": lambda: write_workbook(out / "report.xlsx", data, scores),
+        "workbook": lambda: write_workbook(out / "report.xlsx", model),
     }
     for name, write in writers.items():
         with file_size_limit(LIMIT), pytest.raises(OSError) as failure:
@@ -100,5 +95,5 @@ def test_every_output_survives_a_write_that_hits_the_file_size_limit(
         assert failure.value.errno == errno.EFBIG, name
         assert snapshot(out) == before, name
         assert leftovers(out) == [], name
-    write_json(out / "findings.json", findings(data))                 # and without the limit it works
+    write_json(out / "findings.json", findings(data, system, model.findings))                 # and without the limit it works
     assert "新问题" in (out / "findings.json").read_text(encoding="utf-8") and leftovers(out) == []

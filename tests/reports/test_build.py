@@ -28,7 +28,7 @@ def test_all_outputs_are_written(paths: ReportPaths) -> None:
     assert paths.findings == out / "findings.json" and paths.scores == out / "scores.json"
     assert paths.scorecard == out / "scorecard" / "index.html" and paths.workbook == out / "report.xlsx"
     assert sorted(p.name for p in (out / "scorecard").iterdir()) == [
-        "anshan.html", "dl-fgw.html", "index.html", "shenyang.html"]
+        "anshan.html", "dl-fgw.html", "index.html", "shenyang.html", "tongbao.html"]
 
 
 def test_findings_are_the_failures_sorted_with_their_rule(paths: ReportPaths) -> None:
@@ -85,6 +85,7 @@ def html_files(paths: ReportPaths) -> dict[str, str]:
 
 def test_html_escapes_hostile_text_and_links_only_http(paths: ReportPaths) -> None:
     for name, html in html_files(paths).items():
+        html = re.sub(r'<script id="gongkai-table-js">.*?</script>', "", html, flags=re.S)   # our own sort/filter
         assert "<script" not in html, name
         hrefs = re.findall(r'href="([^"]*)"', html)
         assert all(h.startswith(("http://", "https://")) or re.fullmatch(r"[a-z0-9_.-]+\.html|#[a-z-]+", h)
@@ -99,14 +100,15 @@ def test_html_escapes_hostile_text_and_links_only_http(paths: ReportPaths) -> No
 
 def test_long_evidence_is_bounded(paths: ReportPaths) -> None:
     page = html_files(paths)["shenyang.html"]
-    assert "http://www.shenyang.gov.cn/p4.html" in page and "http://www.shenyang.gov.cn/p5.html" not in page
-    assert "（共30项）" in page
+    assert "http://www.shenyang.gov.cn/p7.html" in page and "http://www.shenyang.gov.cn/p8.html" not in page
+    assert "共30项，仅列前8项" in page
 
 
 def test_index_ranks_sites_and_links_each_page(paths: ReportPaths) -> None:
     index = html_files(paths)["index.html"]
     assert "辽宁省政府网站2024年第二季度检查" in index and "2024Q2" in index and "2024-06-30" in index
-    links = re.findall(r'<a href="([a-z0-9_.-]+\.html)">([^<]+)</a>', index)
+    ranking = index[index.index('id="rank"'):]
+    links = re.findall(r'<a href="([a-z0-9_.-]+\.html)">([^<]+)</a>', ranking[:ranking.index("</table>")])
     assert links == [("shenyang.html", "沈阳市人民政府"), ("dl-fgw.html", "大连市发展和改革委员会"),
                      ("anshan.html", "鞍山市人民政府")]
     for target, _ in links:
@@ -130,21 +132,27 @@ def test_site_page_shows_breakdown_rules_columns_and_errors(paths: ReportPaths) 
 
 def test_workbook_sheets_and_formula_safety(paths: ReportPaths) -> None:
     wb = load_workbook(paths.workbook)
-    assert wb.sheetnames == ["排名", "问题清单", "检查结果", "扣分明细", "抓取覆盖", "错误"]
+    assert wb.sheetnames == ["排名", "整改清单", "问题清单", "网站×指标", "检查结果", "扣分明细", "抓取覆盖", "错误"]
     for ws in wb.worksheets:
         assert ws["A1"].value == f"辽宁省政府网站2024年第二季度检查（检查期间 2024Q2，基准日 2024-06-30）— {ws.title}"
-        assert ws["A1"].font.bold and ws["A2"].font.bold and ws.freeze_panes == "A3"
+        assert ws["A1"].font.bold and ws["A2"].font.bold and ws.freeze_panes == "A4"
+        assert ws["A2"].value.startswith("检查期间：2024Q2　检查基准日：2024-06-30　生成时间：") and "北京时间" in ws["A2"].value
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$3"
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
     findings = wb["问题清单"]
     assert FORMULA_TEXT in [c.value for c in findings["G"]]                  # message column, as text
-    assert FORMULA_TEXT in [c.value for c in wb["抓取覆盖"]["D"]]
-    ranking = [[c.value for c in row] for row in wb["排名"].iter_rows(min_row=3)]
+    assert FORMULA_TEXT in [c.value for c in wb["抓取覆盖"]["C"]]
+    ranking = [[c.value for c in row] for row in wb["排名"].iter_rows(min_row=4)]
     assert [row[:3] for row in ranking] == [[1, "沈阳市人民政府", "shenyang"], [None, "大连市发展和改革委员会", "dl-fgw"],
                                             [None, "鞍山市人民政府", "anshan"]]
-    assert ranking[0][4] == 96 and ranking[1][7] == "不合格" and ranking[1][8] == "是"
-    assert wb["检查结果"].max_row == 2 + 12 + 7 + 2
+    assert ranking[0][4] == 96 and ranking[1][9] == "不合格" and ranking[1][10] == "是"
+    assert ranking[0][3] == "人民政府" and ranking[1][3] == "政府部门"            # Chinese, not codes
+    assert ranking[0][6] == 0.74 and wb["排名"].cell(row=4, column=7).number_format == "0.0%"
+    assert wb["排名"].cell(row=4, column=19).number_format == "0.0%"          # 解读率
+    assert wb["检查结果"].max_row == 3 + 12 + 7 + 2
     assert wb["问题清单"].column_dimensions["E"].width > wb["问题清单"].column_dimensions["D"].width
 
 

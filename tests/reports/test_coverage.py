@@ -43,7 +43,7 @@ def paths(audit_store: tuple[Store, int], rules_path: Path, tmp_path: Path) -> R
 def test_site_page_has_the_rollup_and_one_row_per_column(paths: ReportPaths) -> None:
     page = (paths.out_dir / "scorecard" / "shenyang.html").read_text(encoding="utf-8")
     rollup = ROLLUP.replace('"', "&#34;")
-    assert page.index(rollup) < page.index("<h2>评分</h2>")                 # near the top
+    assert page.index(rollup) < page.index('<h2 id="todo">')                 # near the top
     table = page[page.index('<table class="coverage">'):]
     table = table[:table.index("</table>")]
     assert page[:page.index('<table class="coverage">')].endswith('<div class="scroll">\n')
@@ -82,8 +82,8 @@ def test_scores_json_has_site_coverage_and_column_rows(paths: ReportPaths) -> No
 def test_workbook_has_a_coverage_sheet(paths: ReportPaths) -> None:
     wb = load_workbook(paths.workbook)
     ws = wb["抓取覆盖"]
-    header = [c.value for c in ws[2]]
-    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=3)]
+    header = [c.value for c in ws[3]]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=4)]
     assert len(rows) == 2 + 6
     policy = next(r for r in rows if r["地址"] == POLICY)
     assert (policy["栏目"], policy["CMS公布条数"], policy["CMS公布页数"], policy["已抓列表页"], policy["失败列表页"],
@@ -91,5 +91,11 @@ def test_workbook_has_a_coverage_sheet(paths: ReportPaths) -> None:
         "政策文件", 412, 21, 2, 1, 40, 31, 29, 2)
     assert (policy["覆盖状态"], policy["不完整原因"]) == ("不完整", INCOMPLETE_REASON)
     assert next(r for r in rows if r["地址"] == NEWS)["覆盖状态"] == "完整"
-    ranking = {row[2].value: row[-1].value for row in wb["排名"].iter_rows(min_row=3)}
+    ranking = {row[2].value: row[-1].value for row in wb["排名"].iter_rows(min_row=4)}
     assert ranking == {"shenyang": "1/2 完整", "dl-fgw": "0/6 完整", "anshan": "未发现栏目"}
+
+
+def test_site_page_counts_the_pages_and_how_columns_were_found(paths: ReportPaths) -> None:
+    page = (paths.out_dir / "scorecard" / "shenyang.html").read_text(encoding="utf-8")
+    assert ("抓取页面：列表页 5 个（另有 1 个失败），期内文章 52 篇（另有 2 篇失败）；"
+            "栏目 2 个，其中配置 1 个、自动发现 1 个。") in page

@@ -58,14 +58,14 @@ def test_findings_json_stays_a_list_and_flags_every_finding(interrupted: ReportP
 
 def test_every_page_carries_the_banner_and_no_final_grade(interrupted: ReportPaths) -> None:
     pages = sorted((interrupted.out_dir / "scorecard").glob("*.html"))
-    assert len(pages) == 4
+    assert len(pages) == 5                                    # three sites, the index, the 通报
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert BANNER in html and 'class="incomplete"' in html, page.name
         assert "<title>【未完成】" in html, page.name
         assert ">合格<" not in html and ">不合格<" not in html and ">无法评估<" not in html, page.name
     site = (interrupted.out_dir / "scorecard" / "shenyang.html").read_text(encoding="utf-8")
-    assert 'class="grade-incomplete">未完成<' in site and "96（暂计）" in site
+    assert 'class="grade-incomplete big">未完成<' in site and '96</span><span class="muted">暂计' in site
     vetoed = (interrupted.out_dir / "scorecard" / "dl-fgw.html").read_text(encoding="utf-8")
     assert "已发现单项否决项：站点无法访问、栏目不更新。抓取未完成，暂不评定等级" in vetoed
     assert "判定为不合格" not in vetoed
@@ -75,9 +75,9 @@ def test_every_sheet_says_incomplete_in_its_title_row(interrupted: ReportPaths) 
     wb = load_workbook(interrupted.workbook)
     for ws in wb.worksheets:
         assert ws["A1"].value.startswith(f"【未完成】{BANNER}"), ws.title
-        assert ws.print_title_rows == "$1:$2"                 # repeated on every printed page
-    grades = [row[7].value for row in wb["排名"].iter_rows(min_row=3)]
-    ranks = [row[0].value for row in wb["排名"].iter_rows(min_row=3)]
+        assert ws.print_title_rows == "$1:$3"                 # repeated on every printed page
+    grades = [row[9].value for row in wb["排名"].iter_rows(min_row=4)]
+    ranks = [row[0].value for row in wb["排名"].iter_rows(min_row=4)]
     assert grades == ["未完成"] * 3 and ranks == [None] * 3
 
 

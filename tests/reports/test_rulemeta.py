@@ -16,7 +16,7 @@ from gongkai.store import Store, to_json
 
 def test_engine_rules_become_report_metadata(rules_path: Path) -> None:
     meta = load_rule_meta(rules_path)
-    assert sorted(meta) == ["column.stale", "interpretation.late", "interpretation.missing", "link.broken",
+    assert sorted(meta) == ["column.stale", "content.hidden_link", "interpretation.late", "interpretation.missing", "link.broken",
                             "site.unreachable"]
     unreachable = meta["site.unreachable"]
     assert (unreachable.title, unreachable.severity, unreachable.veto) == ("站点无法访问", "high", True)

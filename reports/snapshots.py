@@ -1,0 +1,252 @@
+"""存档快照: the page behind each finding, as it was seen, in a form that survives an appeal.
+
+A webmaster who fixed a page overnight will say the finding was never true.  The store keeps, for
+every fetched page, the decoded HTML (bounded), the sha256 of the bytes as fetched, the fetch time
+and the HTTP status — not the raw bytes.  Each snapshot file therefore says exactly that: this is
+the decoded HTML of a response whose bytes had this sha256, fetched at this time with this status.
+
+The copy is made inert before anyone opens it: scripts, frames, plugins, ``<base>``, refresh and
+event attributes are removed, ``javascript:``/``data:`` URLs dropped, and a Content-Security-Policy
+forbids every outside load (a hacked page must not run, track or redirect the evaluator).  Bidi
+overrides and invisible characters in the page's text are shown as ``⟨U+202E⟩``, as in every output:
+an evaluator must see the trick, not be fooled by it.
+Files are named by sha256, so identical pages are stored once; a byte budget bounds the folder and
+``scorecard/snapshots/index.json`` lists what was left out and why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup, Comment, NavigableString
+from markupsafe import escape
+
+from gongkai import store as st
+from gongkai.text import visible_controls
+
+from . import atomic
+from .auditstate import AuditState
+from .cards import Finding
+from .evidence import timestamp
+from .export import write_json
+
+DIRECTORY = "scorecard/snapshots"    # inside scorecard/: the folder handed over carries its evidence
+DEFAULT_BUDGET = 50_000_000          # bytes of snapshot files per report
+REMOVED_TAGS = ("script", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
+                "portal", "template")
+URL_ATTRS = ("href", "src", "action", "formaction", "srcset", "xlink:href", "data", "poster", "background")
+UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data|blob|file):", re.IGNORECASE)
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'"
+EVIDENCE_URL_KEYS = ("url", "policy_url", "report_url", "release_url", "page", "column_url")
+NOT_STORED = "未存储页面内容"
+OVER_BUDGET = "超出快照容量上限"
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """The store's record of one fetched page (``html`` is loaded only when the file is written)."""
+
+    url: str
+    final_url: str | None
+    status: int | None
+    fetched_at: str | None
+    sha256: str
+    html: str
+    site: str = ""
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PageRecord:
+        return cls(row["url"], row.get("final_url"), row.get("status"), row.get("fetched_at"),
+                   row.get("sha256") or "", row.get("snapshot") or "", row.get("site") or "")
+
+
+def candidate_urls(f: Finding) -> list[str]:
+    """The pages behind a finding: its subject, then pages its evidence names (a broken link's source)."""
+    ev = f.evidence
+    urls = [f.row.subject] + [ev[k] for k in EVIDENCE_URL_KEYS if isinstance(ev.get(k), str)]
+    for source in ev.get("linked_from") or []:
+        page = source.get("page") if isinstance(source, dict) else source
+        if isinstance(page, str):
+            urls.append(page)
+    return list(dict.fromkeys(urls))
+
+
+def lookup(store: st.Store, audit_id: int, site: str, url: str) -> PageRecord | None:
+    """The stored page at ``url`` (or redirected to it), the normal variant first."""
+    rows = store.rows(st.pages, audit_id, site=site, url=url) or \
+        store.rows(st.pages, audit_id, site=site, final_url=url)
+    rows = [r for r in rows if r.get("sha256")]
+    rows.sort(key=lambda r: (r.get("variant") != "normal", r.get("fetched_at") or ""))
+    return PageRecord.from_row(rows[0]) if rows else None
+
+
+class PageIndex:
+    """Pages looked up once each and kept without their HTML: a big audit must not hold every page."""
+
+    def __init__(self, store: st.Store, audit_id: int) -> None:
+        self.store, self.audit_id = store, audit_id
+        self.cache: dict[tuple[str, str], PageRecord | None] = {}
+
+    def get(self, site: str, url: str) -> PageRecord | None:
+        key = (site, url)
+        if key not in self.cache:
+            page = lookup(self.store, self.audit_id, site, url)
+            self.cache[key] = replace(page, html="x" if page.html else "") if page else None
+        return self.cache[key]
+
+    def for_finding(self, f: Finding) -> PageRecord | None:
+        for url in candidate_urls(f):
+            page = self.get(f.row.site, url)
+            if page:
+                return page
+        return None
+
+    def html(self, page: PageRecord) -> str:
+        full = lookup(self.store, self.audit_id, page.site, page.url)
+        return full.html if full else ""
+
+
+def _text(value: Any) -> str:
+    return str(escape(visible_controls("" if value is None else str(value))))
+
+
+def inert(html: str) -> BeautifulSoup:
+    """The page with everything that could run, load or navigate by itself removed."""
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup.find_all(REMOVED_TAGS):
+        tag.decompose()
+    for meta in soup.find_all("meta"):
+        if meta.get("http-equiv") or meta.get("charset"):
+            meta.decompose()
+    for tag in soup.find_all(True):
+        for attr in list(tag.attrs):
+            value = tag.attrs[attr]
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            if attr.lower().startswith("on") or (attr.lower() in URL_ATTRS and UNSAFE_URL.match(text)):
+                del tag.attrs[attr]
+    for node in soup.find_all(string=True):
+        shown = visible_controls(str(node))
+        if shown != str(node) and not isinstance(node, Comment):
+            node.replace_with(NavigableString(shown))
+    return soup
+
+
+def banner(page: PageRecord, state: AuditState, also: list[str]) -> str:
+    """The evidence header: URL, fetch time, status, sha256 — and what the file is and is not."""
+    fetched = timestamp(page.fetched_at or "") or _text(page.fetched_at or "未记录")
+    rows = [("地址", page.url), ("最终地址", page.final_url if page.final_url != page.url else None),
+            ("抓取时间", f"{fetched}（{page.fetched_at or '—'}）"), ("HTTP 状态", page.status),
+            ("SHA-256（抓取所得原始字节）", page.sha256)]
+    if also:
+        rows.append(("内容相同的其他地址", "；".join(also[:20])))
+    cells = "".join(f"<tr><th>{_text(k)}</th><td>{_text(v)}</td></tr>" for k, v in rows if v is not None)
+    warn = f"<p><b>未完成</b> {_text(state.banner)}</p>" if not state.complete else ""
+    return (
+        '<div id="gongkai-snapshot" style="all:initial;display:block;font:14px/1.5 sans-serif;background:#fff8e1;'
+        'color:#222;border:3px solid #b00;padding:8px 12px;margin:0 0 12px">'
+        f"{warn}<p><b>gongkai 存档快照</b>：以下为抓取时收到的字节经解码后的 HTML（存储有长度上限，可能被截断），"
+        "已移除脚本、框架与事件属性并禁止加载任何外部资源，显示效果可能与原网页不同。原始字节未保存；"
+        "下表的 SHA-256 是抓取所得原始字节的摘要。</p>"
+        f'<table style="border-collapse:collapse">{cells}</table></div>')
+
+
+def render(page: PageRecord, state: AuditState, also: list[str]) -> str:
+    """The inert copy with the banner as the first thing in the body."""
+    soup = inert(page.html)
+    if soup.html is None:
+        soup.append(soup.new_tag("html"))
+    if soup.head is None:
+        soup.html.insert(0, soup.new_tag("head"))
+    if soup.body is None:
+        soup.html.append(soup.new_tag("body"))
+    head, body = soup.head, soup.body
+    for tag in reversed([BeautifulSoup(s, "html.parser") for s in (
+            '<meta charset="utf-8">', f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+            '<meta name="referrer" content="no-referrer">')]):
+        head.insert(0, tag)
+    body.insert(0, BeautifulSoup(banner(page, state, also), "html.parser"))
+    return "<!DOCTYPE html>\n" + str(soup.html)
+
+
+@dataclass
+class SnapshotSet:
+    """Snapshot records per finding id, and the index written next to the files."""
+
+    by_finding: dict[str, dict[str, Any]]
+    index: dict[str, Any]
+
+
+def _collect(pages: PageIndex, items: Iterable[Finding]) -> tuple[dict[str, dict[str, Any]], dict[str, list[PageRecord]]]:
+    """Per finding its page's sha256; per sha256 the pages with those bytes, in first-seen (priority) order."""
+    by_finding: dict[str, dict[str, Any]] = {}
+    by_sha: dict[str, list[PageRecord]] = {}
+    for f in items:
+        page = pages.for_finding(f)
+        if page is None:
+            continue
+        same = by_sha.setdefault(page.sha256, [])
+        if page.url not in {p.url for p in same}:
+            same.append(page)
+        by_finding[f.id] = {"sha256": page.sha256}
+    return by_finding, by_sha
+
+
+def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterable[Finding], state: AuditState,
+                    budget: int = DEFAULT_BUDGET) -> SnapshotSet:
+    """Write one inert copy per distinct sha256 behind ``items`` (in priority order) within ``budget``.
+
+    Returns, per finding id, ``{"path": "scorecard/snapshots/<sha256>.html", "sha256": …}`` — ``path`` null
+    and ``omitted`` set when the copy was not written.
+    """
+    directory = Path(out_dir) / DIRECTORY
+    pages = PageIndex(store, audit_id)
+    by_finding, by_sha = _collect(pages, items)
+    written, omitted, used = [], [], 0
+    for sha, same in by_sha.items():
+        records = sorted(same, key=lambda p: p.url)
+        page = records[0]
+        entry = {"sha256": sha, "url": page.url, "also": [p.url for p in records[1:]], "status": page.status,
+                 "fetched_at": page.fetched_at}
+        html = pages.html(page) if page.html else ""
+        if not html:
+            omitted.append({**entry, "reason": NOT_STORED})
+            continue
+        text = render(replace(page, html=html), state, entry["also"])
+        size = len(text.encode("utf-8"))
+        if used + size > budget:
+            omitted.append({**entry, "reason": OVER_BUDGET, "size": size})
+            continue
+        directory.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(directory / f"{sha}.html", text)
+        used += size
+        written.append({**entry, "path": f"{DIRECTORY}/{sha}.html", "size": size})
+    _finish_records(by_finding, omitted)
+    index = {"complete": state.complete, "budget_bytes": budget, "bytes": used,
+             "written": sorted(written, key=lambda e: e["sha256"]),
+             "omitted": sorted(omitted, key=lambda e: e["sha256"])}
+    if written or omitted:
+        directory.mkdir(parents=True, exist_ok=True)
+        write_json(directory / "index.json", index)
+    return SnapshotSet(by_finding, index)
+
+
+def _finish_records(by_finding: dict[str, dict[str, Any]], omitted: list[dict[str, Any]]) -> None:
+    """Give each finding's record its path, or null and the reason it was left out."""
+    reasons = {o["sha256"]: o["reason"] for o in omitted}
+    for record in by_finding.values():
+        sha = record["sha256"]
+        record["path"] = None if sha in reasons else f"{DIRECTORY}/{sha}.html"
+        if sha in reasons:
+            record["omitted"] = reasons[sha]
+
+
+def link(record: dict[str, Any] | None, base: str = "scorecard/") -> str | None:
+    """The snapshot's path relative to ``base`` (a scorecard page's folder; "" for the output directory)."""
+    if not record or not record.get("path"):
+        return None
+    return record["path"].removeprefix(base)
+
