@@ -68,7 +68,7 @@ def run_meta(view: AuditView, site: SiteInfo, rule: Rule, params: MetaParams) ->
         yield result(site, rule, site.home, "unknown", "没有可检查的页面")
         return
     tally: dict[str, dict[str, Any]] = {}
-    for page in pages:
+    for page in sorted(pages, key=lambda p: p["url"]):  # samples independent of crawl order
         present = _present(page.get("meta") or {})
         for tag in required_tags(page["kind"], params):
             entry = tally.setdefault(tag, {"of": 0, "missing": 0, "samples": []})

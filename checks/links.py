@@ -51,7 +51,8 @@ def run_broken(view: AuditView, site: SiteInfo, rule: Rule, params: KindParams) 
         latest[probe["url"]] = probe          # probes come in insertion order: keep the last
     sources = _linking_pages(view, site)
     for url, probe in latest.items():
-        pages = sorted(sources.get(url, []), key=lambda p: p["page"] != site.home)
+        # the home first, then by URL: samples must not depend on the order pages were crawled in
+        pages = sorted(sources.get(url, []), key=lambda p: (p["page"] != site.home, p["page"], p["text"] or ""))
         ev = {"status": probe.get("status"), "method": probe.get("method"), "outcome": probe.get("outcome"),
               "reason": probe.get("reason"), "final_url": probe.get("final_url"),
               "from_home": any(p["page"] == site.home for p in pages),
