@@ -153,6 +153,10 @@ class AuditView:
         rows = [r for r in rows if not kind or r["kind"] == kind]
         return [{**r, "detail": st.from_json(r["detail_json"], {})} for r in rows]
 
+    def snapshot(self, page: dict[str, Any]) -> str | None:
+        """The HTML of a stored page as it was fetched (kept once per body, compressed)."""
+        return self._store.snapshot(page.get("sha256"))
+
     def monitor_history(self, site: str, since: date, until: date) -> list[dict[str, Any]]:
         """`gongkai probe` records of a site's home from ``since`` up to (not including) ``until``."""
         return self._store.monitor_history(site, since.isoformat(), until.isoformat())

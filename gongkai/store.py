@@ -8,7 +8,9 @@ loses at most the page in flight); any SQLAlchemy URL (PostgreSQL) works the sam
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,6 +18,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql as postgresql_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from gongkai.fingerprint import request_fingerprint
 
@@ -60,7 +64,7 @@ pages = sa.Table(
     sa.Column("revalidated", sa.Boolean, default=False),  # unchanged since the last audit (HTTP 304): body reused
     sa.Column("kind", sa.Text),               # home | list | article | not_found_probe | other
     sa.Column("column_type", sa.Text), sa.Column("column_url", sa.Text),
-    sa.Column("title", sa.Text), sa.Column("text", sa.Text), sa.Column("snapshot", sa.Text),
+    sa.Column("title", sa.Text), sa.Column("text", sa.Text),   # the HTML itself: `snapshots`, by sha256
     sa.Column("meta_json", sa.Text),          # <meta name=…> tags
     sa.Column("identity_json", sa.Text),      # footer identity: 网站标识码, ICP, 公安备案, 党政机关标识
     sa.Column("outcome", sa.Text),            # ok | broken | blocked | error
@@ -144,6 +148,14 @@ results = sa.Table(
     sa.Column("rule", sa.Text, nullable=False), sa.Column("subject", sa.Text, nullable=False),
     sa.Column("period", sa.Text), sa.Column("status", sa.Text, nullable=False),
     sa.Column("reason", sa.Text), sa.Column("message", sa.Text), sa.Column("evidence_json", sa.Text),
+)
+
+# The decoded HTML of each distinct body, compressed, once per sha256 of the bytes as fetched:
+# a template page repeated on thousands of URLs, or a portal re-audited unchanged, is kept once.
+snapshots = sa.Table(
+    "snapshots", meta,
+    sa.Column("sha256", sa.Text, primary_key=True),
+    sa.Column("html_z", sa.LargeBinary, nullable=False),   # zlib-compressed UTF-8
 )
 
 # availability monitoring (`gongkai probe`, run from cron): one timed request per site home, kept
@@ -278,7 +290,7 @@ class Store:
         crawl) replaces what the earlier attempt wrote.
         """
         page = dict(bundle["page"])
-        page["snapshot"] = (page.get("snapshot") or "")[:MAX_SNAPSHOT]
+        html = (page.pop("snapshot", None) or "")[:MAX_SNAPSHOT]
         page["text"] = (page.get("text") or "")[:MAX_PAGE_TEXT]
         variant = page.setdefault("variant", "normal")
         page.setdefault("method", "GET")
@@ -288,6 +300,9 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(pages.delete().where(pages.c.audit_id == audit_id, pages.c.site == site,
                                               pages.c.fingerprint == fp, pages.c.variant == variant))
+            if html:
+                page["sha256"] = page.get("sha256") or hashlib.sha256(html.encode("utf-8", "replace")).hexdigest()
+                _insert_ignore(conn, snapshots, {"sha256": page["sha256"], "html_z": _compress(html)})
             conn.execute(pages.insert().values(audit_id=audit_id, **page))
             if variant != "normal":
                 return
@@ -411,6 +426,14 @@ class Store:
     def iter_rows(self, table: sa.Table, audit_id: int, **where: Any) -> Iterator[dict[str, Any]]:
         yield from self.rows(table, audit_id, **where)
 
+    def snapshot(self, sha256: str | None) -> str | None:
+        """The decoded HTML of the body whose bytes as fetched had ``sha256`` (None if not kept)."""
+        if not sha256:
+            return None
+        with self.engine.connect() as conn:
+            blob = conn.execute(sa.select(snapshots.c.html_z).where(snapshots.c.sha256 == sha256)).scalar()
+        return zlib.decompress(blob).decode("utf-8") if blob is not None else None
+
     def count(self, table: sa.Table, audit_id: int, **where: Any) -> int:
         query = sa.select(sa.func.count()).select_from(table).where(table.c.audit_id == audit_id)
         for key, value in where.items():
@@ -449,6 +472,21 @@ def machine_failure(exc: BaseException) -> str | None:
         return exc.strerror or str(exc)
     text = str(getattr(exc, "orig", None) or exc).lower()
     return next((m for m in _MACHINE_MESSAGES if m in text), None)
+
+
+def _compress(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8", "replace"), 6)
+
+
+def _insert_ignore(conn: sa.Connection, table: sa.Table, values: dict[str, Any]) -> None:
+    """Insert unless the primary key is there (several crawl processes may store one body)."""
+    if conn.dialect.name in ("sqlite", "postgresql"):
+        dialect = sqlite_dialect if conn.dialect.name == "sqlite" else postgresql_dialect
+        conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+        return
+    key = table.primary_key.columns[0]
+    if conn.execute(sa.select(key).where(key == values[key.name])).first() is None:
+        conn.execute(table.insert().values(**values))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -81,7 +81,7 @@ def lookup(store: st.Store, audit_id: int, site: str, url: str) -> PageRecord | 
         store.rows(st.pages, audit_id, site=site, final_url=url)
     rows = [r for r in rows if r.get("sha256")]
     rows.sort(key=lambda r: (r.get("variant") != "normal", r.get("fetched_at") or ""))
-    return PageRecord.from_row(rows[0]) if rows else None
+    return PageRecord.from_row({**rows[0], "snapshot": store.snapshot(rows[0]["sha256"])}) if rows else None
 
 
 class PageIndex:

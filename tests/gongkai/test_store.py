@@ -58,3 +58,22 @@ def test_two_sites_sharing_a_host_keep_their_own_rows(tmp_path):
     assert sorted(r["site"] for r in store.rows(st.pages, audit)) == ["czj", "jyj"]
     assert sorted(r["title"] for r in store.rows(st.documents, audit)) == ["czj", "jyj"]
     assert len(store.rows(st.links, audit)) == 2
+
+
+def test_snapshots_are_kept_once_per_body_and_compressed(tmp_path):
+    store = st.Store(tmp_path / "s.sqlite")
+    audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
+    html = "<html><body>" + "<p>江川市人民政府办公室关于做好防汛工作的通知</p>" * 500 + "</body></html>"
+    for n in range(3):  # one template body behind three URLs
+        store.save_page(audit, {"page": {"site": "s", "url": f"http://x.gov.cn/{n}.html", "status": 200,
+                                         "kind": "article", "sha256": "ab" * 32, "snapshot": html}})
+    store.save_page(audit, {"page": {"site": "s", "url": "http://x.gov.cn/other.html", "status": 200,
+                                     "kind": "article", "snapshot": "<html>另一页</html>"}})
+    with store.engine.connect() as conn:
+        rows = conn.execute(st.snapshots.select()).all()
+    assert len(rows) == 2
+    assert len(next(r.html_z for r in rows if r.sha256 == "ab" * 32)) < len(html.encode()) / 10
+    assert store.snapshot("ab" * 32) == html
+    other = next(p for p in store.rows(st.pages, audit) if p["url"].endswith("other.html"))
+    assert store.snapshot(other["sha256"]) == "<html>另一页</html>"  # keyed by its text's hash when none was given
+    assert store.snapshot(None) is None and store.snapshot("0" * 64) is None
