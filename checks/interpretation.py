@@ -17,7 +17,7 @@ time, passes on what was seen; 互无链接 is judged on the two pages read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -33,7 +33,6 @@ from gongkai.checks.rules import Rule
 from gongkai.checks.scope import ScopeParams, out_of_scope, period_documents, published
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
-from gongkai.store import from_json
 from gongkai.text import compact, date_from_url, simplify
 from gongkai.vocab import load_config
 from gongkai.workdays import add_workdays, workdays_between
@@ -295,23 +294,3 @@ def run_unlinked(view: AuditView, site: SiteInfo, rule: Rule, params: Interpreta
             yield result(site, rule, url, "pass", "文件与解读互有链接", **ev)
         else:
             yield result(site, rule, url, "fail", "解读仅凭标题匹配，文件与解读页面互无链接", **ev)
-
-
-def interpretation_rate(rows: Iterable[dict[str, Any]], column_type: str | None = None) -> dict[str, Any]:
-    """解读率 from stored ``interpretation.missing`` results (reports read the store, not the view).
-
-    Rows are result rows (``rule``, ``status``, ``evidence`` dict or ``evidence_json``); with
-    ``column_type="normative_docs"`` it is the 规范性文件解读率 of notice 002 （九）.
-    Returns policies judged (due or interpreted), interpreted, and the rate (None when 0 judged).
-    """
-    judged = interpreted = 0
-    for row in rows:
-        if row.get("rule") != "interpretation.missing" or row.get("status") not in ("pass", "fail"):
-            continue
-        evidence = row.get("evidence") or from_json(row.get("evidence_json"), {})
-        if column_type and column_type not in evidence.get("column_types", []):
-            continue
-        judged += 1
-        interpreted += row["status"] == "pass"
-    return {"judged": judged, "interpreted": interpreted,
-            "rate": round(interpreted / judged, 4) if judged else None}

@@ -32,6 +32,11 @@ def parse(html: str | None) -> etree._Element:
     return parse_document(html)
 
 
+def is_ancestor(ancestor: etree._Element, el: etree._Element) -> bool:
+    """Whether ``el`` lies inside ``ancestor`` (identity, not equality: lxml elements compare by node)."""
+    return any(node is ancestor for node in el.iterancestors())
+
+
 def tag_of(el: etree._Element) -> str:
     """Lower-case tag name; '' for comments and processing instructions."""
     tag = el.tag

@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from .dom import iter_elements, parse, tag_of, text_lines
+from .dom import is_ancestor, iter_elements, parse, tag_of, text_lines
 from .fold import fold
 
 MAX_FOOTER_TEXT = 2000
@@ -38,18 +38,9 @@ def footer_elements(root: etree._Element) -> list[etree._Element]:
     found = [el for el in iter_elements(root) if _is_footer(el)]
     keep: list[etree._Element] = []
     for el in found:
-        if not any(_contains(outer, el) for outer in keep):
+        if not any(is_ancestor(outer, el) for outer in keep):
             keep.append(el)
     return keep
-
-
-def _contains(outer: etree._Element, el: etree._Element) -> bool:
-    node = el.getparent()
-    while node is not None:
-        if node is outer:
-            return True
-        node = node.getparent()
-    return False
 
 
 def footer_lines(root: etree._Element) -> list[str]:

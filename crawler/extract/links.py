@@ -14,7 +14,7 @@ from lxml import etree
 from gongkai.crawler.markup import is_attachment
 from gongkai.models import LinkRef
 
-from .dom import iter_elements, squash, tag_of
+from .dom import is_ancestor, iter_elements, squash, tag_of
 from .fold import fold
 from .page import absolute_url, anchor_text
 
@@ -64,15 +64,6 @@ def _headings(root: etree._Element, rx: re.Pattern[str], words: tuple[str, ...])
     return found
 
 
-def _is_ancestor(anc: etree._Element, el: etree._Element) -> bool:
-    node = el.getparent()
-    while node is not None:
-        if node is anc:
-            return True
-        node = node.getparent()
-    return False
-
-
 def _links_after(heading: etree._Element) -> list[etree._Element]:
     """The ``<a>`` elements after ``heading`` inside the block it heads.
 
@@ -90,7 +81,7 @@ def _links_after(heading: etree._Element) -> list[etree._Element]:
         for el in container.iter():
             if el is heading:
                 seen = True
-            elif seen and tag_of(el) == "a" and not _is_ancestor(heading, el):
+            elif seen and tag_of(el) == "a" and not is_ancestor(heading, el):
                 after.append(el)
         if after:
             return after[:MAX_BLOCK_LINKS]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from gongkai.checks.interpretation import interpretation_rate, is_interpretation, named_keys, title_keys
+from gongkai.checks.interpretation import is_interpretation, named_keys, title_keys
 
 H = "http://www.dl.gov.cn/"
 
@@ -121,17 +121,6 @@ def test_classification_and_title_keys() -> None:
     keys = title_keys("大连市人民政府办公室关于印发《大连市促进消费若干措施》的通知")
     assert "大连市促进消费若干措施" in keys
     assert named_keys("一图读懂大连市促进消费若干措施") & keys
-
-
-def test_interpretation_rate_from_stored_results() -> None:
-    rows = [
-        {"rule": "interpretation.missing", "status": "pass", "evidence": {"column_types": ["normative_docs"]}},
-        {"rule": "interpretation.missing", "status": "fail", "evidence_json": '{"column_types": ["policy_docs"]}'},
-        {"rule": "interpretation.missing", "status": "not_applicable", "evidence": {}},
-        {"rule": "interpretation.late", "status": "fail", "evidence": {}},
-    ]
-    assert interpretation_rate(rows) == {"judged": 2, "interpreted": 1, "rate": 0.5}
-    assert interpretation_rate(rows, "normative_docs")["rate"] == 1.0
 
 
 def test_an_interpretation_published_after_as_of_did_not_exist_yet(make_audit):
