@@ -1,19 +1,18 @@
-"""Read one page for `gongkai extract`: a local file or a single URL, decoded like Scrapy does.
+"""Read one page for `gongkai extract`: a local file, or a single URL fetched by Scrapy.
 
-Decoding goes through w3lib (Scrapy's own): HTTP header charset, BOM, ``<meta charset>``, then
-sniffing — so GBK declared as gb2312 reads correctly (gb2312 is decoded as its superset gb18030).
+A URL goes through the crawl's own stack (``crawler/spiders/single.py``: same settings, User-Agent,
+limits and decoding), so ``extract`` sees a site as the audit does.  A file is decoded through
+w3lib (Scrapy's own): BOM, ``<meta charset>``, then sniffing — so GBK declared as gb2312 reads
+correctly (gb2312 is decoded as its superset gb18030).
 """
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from w3lib.encoding import html_to_unicode
 
-MAX_BYTES = 10_000_000
-TIMEOUT_S = 20
+MAX_BYTES = 10_000_000  # of a local file (a URL is bounded by the crawl's DOWNLOAD_MAXSIZE)
 
 
 class FetchError(Exception):
@@ -28,17 +27,7 @@ def decode(body: bytes, content_type: str | None = None) -> str:
 def read_page(location: str) -> tuple[str, str]:
     """(decoded HTML, URL to resolve links against) for a file path or an http(s) URL."""
     if location.startswith(("http://", "https://")):
-        req = urllib.request.Request(location, headers={"User-Agent": "Mozilla/5.0 gongkai/0.1"})
-        try:
-            with urllib.request.urlopen(req, timeout=TIMEOUT_S) as resp:  # noqa: S310 - http(s) only
-                body = resp.read(MAX_BYTES + 1)
-                ctype = resp.headers.get("Content-Type")
-                final = resp.geturl()
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise FetchError(f"{location}: cannot fetch: {getattr(exc, 'reason', exc)}") from None
-        if len(body) > MAX_BYTES:
-            raise FetchError(f"{location}: larger than {MAX_BYTES} bytes")
-        return decode(body, ctype), final
+        return _fetch(location)
     path = Path(location)
     try:
         body = path.read_bytes()[: MAX_BYTES + 1]
@@ -47,3 +36,24 @@ def read_page(location: str) -> tuple[str, str]:
     if len(body) > MAX_BYTES:
         raise FetchError(f"{location}: larger than {MAX_BYTES} bytes")
     return decode(body), path.resolve().as_uri()
+
+
+def _fetch(url: str) -> tuple[str, str]:
+    """One request through Scrapy with the crawl's settings (a process runs one reactor: the CLI
+    calls this once)."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from gongkai.crawler import settings as crawler_settings
+    from gongkai.crawler.spiders.single import Fetched, SinglePageSpider
+
+    settings = Settings()
+    settings.setmodule(crawler_settings, priority="project")
+    settings.set("LOG_LEVEL", "CRITICAL", priority="cmdline")
+    result = Fetched()
+    process = CrawlerProcess(settings)
+    process.crawl(SinglePageSpider, url=url, result=result)
+    process.start()
+    if result.html is None:
+        raise FetchError(f"{url}: cannot fetch: {result.problem or 'no answer'}")
+    return result.html, result.url or url

@@ -106,6 +106,24 @@ def test_extract_reads_a_url_and_lists_items(tmp_path):
                               "url": srv.base_url + "zwgk/zcwj/202405/t20240510_1001.html", "date": "2024-05-10"}]
 
 
+def test_extract_fetches_as_the_crawl_does(tmp_path):
+    """One HTTP stack: the page a site serves to the crawl's User-Agent is the one extract reads."""
+    from gongkai.crawler.settings import USER_AGENT
+    from gongkai.demo.server import SiteServer
+    from tests.crawler.sites import write_tree
+
+    root = write_tree(tmp_path / "ua", {
+        "page.html": "<html><head><title>浏览器看到的页面</title></head><body></body></html>",
+        "_crawl.html": "<html><head><title>抓取看到的页面</title></head><body></body></html>",
+    }, {"user_agent": {USER_AGENT: {"/page.html": "_crawl.html"}}})
+    with SiteServer(root) as srv:
+        proc = run("extract", srv.base_url + "page.html")
+        missing = run("extract", srv.base_url + "gone.html")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["title"] == "抓取看到的页面"
+    assert missing.returncode == 2 and "HTTP 404" in missing.stderr and "Traceback" not in missing.stderr
+
+
 def test_extract_unreachable_url_exit_2():
     proc = run("extract", "http://127.0.0.1:9/x.html")
     assert proc.returncode == 2 and "cannot fetch" in proc.stderr and "Traceback" not in proc.stderr
