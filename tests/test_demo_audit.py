@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from gongkai import store as st
+from gongkai.crawler import settings as crawler_settings
 from gongkai.targets import Targets
 
 SITES = Path(__file__).resolve().parent.parent / "gongkai" / "demo" / "sites"
@@ -183,8 +184,11 @@ def test_every_document_of_the_build_table_inside_the_window_was_crawled(demo):
     通知公告 lost t9–t12 when ``createPageHTML('page_div', 2, 0, 'index', 'html', 12)`` was read as
     numbered from 1 and index_2.html asked for instead of index_1.html.)"""
     _, store, audit, homes, _ = demo
-    targets = Targets.model_validate(json.loads(store.audit(audit)["targets_json"]))   # the validated file, defaults filled
-    window_start = targets.audit.parsed_period.start - timedelta(days=targets.crawl.lookback_days)
+    targets = Targets.model_validate(json.loads(store.audit(audit)["targets_json"]))
+    lookback = targets.crawl.lookback_days
+    if lookback is None:   # left out of the targets file: the crawler's default
+        lookback = crawler_settings.GONGKAI_LOOKBACK_DAYS
+    window_start = targets.audit.parsed_period.start - timedelta(days=lookback)
     missing, checked = [], 0
     for site, tree in TREES.items():
         site_id = SITE_IDS[site]
