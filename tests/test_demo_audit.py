@@ -184,9 +184,10 @@ def test_every_document_of_the_build_table_inside_the_window_was_crawled(demo):
     通知公告 lost t9–t12 when ``createPageHTML('page_div', 2, 0, 'index', 'html', 12)`` was read as
     numbered from 1 and index_2.html asked for instead of index_1.html.)"""
     _, store, audit, homes, _ = demo
-    targets = Targets.model_validate(json.loads(store.audit(audit)["targets_json"]))   # the validated file
+    targets = Targets.model_validate(json.loads(store.audit(audit)["targets_json"]))
     lookback = targets.crawl.lookback_days
-    lookback = crawler_settings.GONGKAI_LOOKBACK_DAYS if lookback is None else lookback  # the crawler's default
+    if lookback is None:   # left out of the targets file: the crawler's default
+        lookback = crawler_settings.GONGKAI_LOOKBACK_DAYS
     window_start = targets.audit.parsed_period.start - timedelta(days=lookback)
     missing, checked = [], 0
     for site, tree in TREES.items():
