@@ -22,6 +22,9 @@ _CHALLENGE = re.compile(r"\$_ts\s*=|\bFSSBBIl1UgzbN7N\b|_\$[a-z]{2}\s*\(|challen
                         r"\bwzws_cid\b|\bacw_sc__v2\b|yunsuo_session", re.IGNORECASE)
 
 
+CHALLENGE_SNIFF = 20_000  # characters of a body searched for an anti-bot challenge script
+
+
 @dataclass(frozen=True)
 class Outcome:
     outcome: str   # ok | broken | blocked
@@ -34,7 +37,7 @@ def classify_status(status: int, body_head: str = "") -> Outcome:
         return Outcome("blocked", f"HTTP {status}: 拒绝爬虫或需要验证（反爬/访问控制），无法判断是否可用")
     if status in BROKEN_STATUSES:
         return Outcome("broken", f"HTTP {status}")
-    if 200 <= status < 400 and _CHALLENGE.search(body_head[:20000]):
+    if 200 <= status < 400 and _CHALLENGE.search(body_head[:CHALLENGE_SNIFF]):
         return Outcome("blocked", f"HTTP {status}: 反爬虫挑战页（需执行脚本）")
     if status >= 400:
         return Outcome("broken", f"HTTP {status}")

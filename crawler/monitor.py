@@ -56,7 +56,7 @@ class MonitorSpider(scrapy.Spider):
                                  meta={"site": site.id, "sent": time.monotonic(), "at": _now()})
 
     def parse(self, response: Response) -> Iterator[MonitorProbe]:
-        out = linkcheck.classify_status(response.status, response.text[:20000] if hasattr(response, "text") else "")
+        out = linkcheck.classify_status(response.status, getattr(response, "text", ""))
         yield self._probe(response.request, response.status, out)
 
     def failed(self, failure: Failure) -> Iterator[MonitorProbe]:

@@ -69,6 +69,10 @@ GONGKAI_LOOKBACK_DAYS = 400
 GONGKAI_CLOAK_CHECK = True
 GONGKAI_HOME_ATTEMPTS = 3          # a failing home page is tried again, spread over the audit …
 GONGKAI_HOME_ATTEMPT_INTERVAL = 60  # … at least this many seconds apart, before 站点无法访问 may fail
+# Request priorities (Scrapy serves higher first): a site's home and its probes before its lists,
+# lists before articles, and link checks last, after every page.
+GONGKAI_PRIORITIES = {"home": 100, "not_found": 90, "cloak": 80, "list": 50, "next_list": 40, "article": 20,
+                      "home_article": 10, "link": -10}
 GONGKAI_LINK_MAXSIZE = 2_000_000  # bytes a link check's GET reads (and never more than DOWNLOAD_MAXSIZE)
 GONGKAI_HOME_ARTICLES = 20   # linked articles fetched from the home page when it prints no dates
 

@@ -118,6 +118,7 @@ class PortalSpider(scrapy.Spider):
         spider.home_attempts = s.getint("GONGKAI_HOME_ATTEMPTS")
         spider.home_interval = s.getfloat("GONGKAI_HOME_ATTEMPT_INTERVAL")
         spider.download_timeout = s.getfloat("DOWNLOAD_TIMEOUT")
+        spider.priority = s.getdict("GONGKAI_PRIORITIES")
         spider.link_maxsize = min(s.getint("GONGKAI_LINK_MAXSIZE"), s.getint("DOWNLOAD_MAXSIZE") or 2**62)
         start = spider.targets.audit.parsed_period.start
         cutoff = start - timedelta(days=s.getint("GONGKAI_LOOKBACK_DAYS"))
@@ -173,20 +174,20 @@ class PortalSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for state in self.sites.values():
             site = state.target
-            req = self._request(state, site.home, self.parse_home, role="home", priority=100,
+            req = self._request(state, site.home, self.parse_home, role="home", priority=self.priority["home"],
                                 meta=self._home_meta(attempt=1))
             if req:
                 yield req
             missing = urljoin(site.home, f"/gongkai-not-found-{uuid.uuid4().hex[:12]}.html")
             probe = scrapy.Request(missing, callback=self.parse_not_found, errback=self.on_not_found_error,
-                                   dont_filter=True, priority=90,
+                                   dont_filter=True, priority=self.priority["not_found"],
                                    meta={"site": site.id, "role": "not_found", "dont_retry": True,
                                          "dont_cache": True})
             self._stamp(probe)
             yield probe
             if self.cloak_check:
                 cloak = scrapy.Request(site.home, callback=self.parse_cloak, errback=self.on_cloak_error,
-                                       dont_filter=True, priority=80, headers={"User-Agent": BAIDUSPIDER_UA,
+                                       dont_filter=True, priority=self.priority["cloak"], headers={"User-Agent": BAIDUSPIDER_UA,
                                                                                "Referer": "https://www.baidu.com/"},
                                        meta={"site": site.id, "role": "cloak", "dont_retry": True,
                                              "dont_cache": True})  # same fingerprint as the home, other agent
@@ -197,7 +198,7 @@ class PortalSpider(scrapy.Spider):
     def _page_row(self, response: Response, state: SiteState, kind: str, **extra: Any) -> dict[str, Any]:
         request_url = _asked_url(response.request) if response.request else response.url
         body = response.body or b""
-        outcome = linkcheck.classify_status(response.status, self._text(response)[:20000])
+        outcome = linkcheck.classify_status(response.status, self._text(response))
         return {
             "site": state.target.id, "url": request_url, **_identity(response.request),
             "final_url": response.url, "status": response.status,
@@ -288,7 +289,7 @@ class PortalSpider(scrapy.Spider):
         if not state.owns(landing):
             state.extra_origins.add(origin(landing))
             yield OriginsItem(state.target.id, [*state.target.origins(), *sorted(state.extra_origins)])
-        req = self._request(state, landing, self.parse_home, role="home", priority=100,
+        req = self._request(state, landing, self.parse_home, role="home", priority=self.priority["home"],
                             meta={**self._home_meta(attempt=1), "stub_hops": hops + 1})
         if req:
             yield req
@@ -308,7 +309,7 @@ class PortalSpider(scrapy.Spider):
             types_at.setdefault(curl, []).append(ctype)
         for curl, ctypes in types_at.items():  # the list is fetched once and feeds every type it was given
             state.coverage.setdefault(curl, ColumnCoverage(curl))
-            req = self._request(state, curl, self.parse_list, role="list", priority=50,
+            req = self._request(state, curl, self.parse_list, role="list", priority=self.priority["list"],
                                 meta={"column_type": ctypes[0], "column_url": curl, "list_page": 0})
             if req:
                 state.coverage[curl].asked()
@@ -321,7 +322,7 @@ class PortalSpider(scrapy.Spider):
             return
         candidates = [lk["target"] for lk in links if lk["internal"] and is_article_url(lk["target"])]
         for url in list(dict.fromkeys(candidates))[: self.home_articles]:
-            req = self._request(state, url, self.parse_article, role="article", priority=10,
+            req = self._request(state, url, self.parse_article, role="article", priority=self.priority["home_article"],
                                 meta={"column_type": "home", "column_url": state.target.home})
             if req:
                 yield req
@@ -367,7 +368,7 @@ class PortalSpider(scrapy.Spider):
         for it in in_window:
             if state.owns(it.url):
                 cov.wanted.add(self._fp(it.url))
-                req = self._request(state, it.url, self.parse_article, role="article", priority=20,
+                req = self._request(state, it.url, self.parse_article, role="article", priority=self.priority["article"],
                                     meta={"column_type": ctype, "column_url": curl})
                 if req:
                     yield req
@@ -389,10 +390,10 @@ class PortalSpider(scrapy.Spider):
         meta = {"column_type": ctype, "column_url": curl, "list_page": number, "page_request": nxt,
                 "alternates": alternates}
         if nxt.method.upper() == "POST":
-            req = self._request(state, url, self.parse_list, role="list", priority=40, meta=meta,
+            req = self._request(state, url, self.parse_list, role="list", priority=self.priority["next_list"], meta=meta,
                                 request_cls=scrapy.FormRequest, formdata=nxt.formdata or {}, method="POST")
         else:
-            req = self._request(state, url, self.parse_list, role="list", priority=40, meta=meta)
+            req = self._request(state, url, self.parse_list, role="list", priority=self.priority["next_list"], meta=meta)
         if req:
             state.coverage[curl].asked()
             yield req
@@ -469,7 +470,7 @@ class PortalSpider(scrapy.Spider):
         def send() -> None:
             state.home_pending -= 1
             req = scrapy.Request(url, callback=self.parse_home, errback=self.on_error, dont_filter=True,
-                                 priority=100, meta={**meta, **self._home_meta(attempt + 1)})
+                                 priority=self.priority["home"], meta={**meta, **self._home_meta(attempt + 1)})
             self._stamp(req)
             self.crawler.engine.crawl(req)
 
@@ -537,7 +538,8 @@ class PortalSpider(scrapy.Spider):
         if method == "GET":  # a link check reads the head of the page only (soft 404, title)
             meta["download_maxsize"] = self.link_maxsize
         return scrapy.Request(target, method=method, callback=self.parse_link, errback=self.on_link_error,
-                              dont_filter=True, priority=-10, headers={"Referer": source}, meta=meta)
+                              dont_filter=True, priority=self.priority["link"], headers={"Referer": source},
+                              meta=meta)
 
     def parse_link(self, response: Response) -> Iterator[Any]:
         req = response.request
@@ -547,7 +549,7 @@ class PortalSpider(scrapy.Spider):
             yield self._link_request(state, asked, req.meta["source"], method="GET")
             return
         html = self._text(response) if req.method == "GET" else ""
-        out = linkcheck.classify_status(response.status, html[:20000])
+        out = linkcheck.classify_status(response.status, html)
         detail = {}
         if html and state.owns(asked):
             detail = {"title": page_extract.page_title(html)[:300], "text": page_extract.visible_text(html)[:4000]}
