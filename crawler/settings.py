@@ -57,6 +57,7 @@ HTTPCACHE_POLICY = "gongkai.crawler.httpcache.RevalidatePolicy"
 HTTPCACHE_GZIP = True
 HTTPCACHE_DIR = ""   # set per run by gongkai.stages.crawl; empty → cache off
 
+DOWNLOADER_MIDDLEWARES = {"gongkai.crawler.middlewares.BinarySniffMiddleware": 550}
 ITEM_PIPELINES = {"gongkai.crawler.pipelines.StorePipeline": 300}
 EXTENSIONS = {"gongkai.crawler.progress.CrawlProgress": 500, "gongkai.crawler.closing.CrawlCloser": 100}
 GONGKAI_PROGRESS = True  # shown only when stderr is a terminal

@@ -45,7 +45,6 @@ from gongkai.crawler.items import (
 )
 from gongkai.crawler.markup import is_article_url, is_attachment, parse_document
 from gongkai.crawler.settings import BAIDUSPIDER_UA
-from gongkai.crawler.sniff import is_binary
 from gongkai.targets import SiteTarget, Targets, origin
 from gongkai.text import compact
 from gongkai.vocab import column_label
@@ -211,10 +210,8 @@ class PortalSpider(scrapy.Spider):
 
     @staticmethod
     def _text(response: Response) -> str:
-        """Decoded HTML, or '' for binary bodies (PDFs, or binary served as text/html)."""
+        """Decoded HTML, or '' for binary bodies (BinarySniffMiddleware made them plain Responses)."""
         if not isinstance(response, TextResponse):
-            return ""
-        if is_binary(response.body, response.headers.get(b"Content-Type", b"").decode("latin-1")):
             return ""
         try:
             return response.text

@@ -16,7 +16,6 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from gongkai.crawler import linkcheck
-from gongkai.crawler.sniff import is_binary
 
 
 @dataclass
@@ -42,8 +41,8 @@ class SinglePageSpider(scrapy.Spider):
 
     def parse(self, response: Response) -> None:
         self.result.url, self.result.status = response.url, response.status
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        if not isinstance(response, TextResponse) or is_binary(response.body, content_type):
+        if not isinstance(response, TextResponse):  # BinarySniffMiddleware: not text, whatever it says
+            content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
             self.result.problem = f"not an HTML page ({content_type or 'binary'})"
         elif response.status >= 400:
             self.result.problem = linkcheck.classify_status(response.status).reason

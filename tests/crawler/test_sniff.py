@@ -42,3 +42,17 @@ def test_a_home_page_with_a_stray_nul_keeps_its_columns(tmp_path: Path):
     home = next(p for p in store.rows(st.pages, audit, kind="home"))
     assert home["title"] == "江川市人民政府"
     assert {c["type"] for c in store.rows(st.columns, audit)} == {"policy_docs", "news"}
+
+
+def test_the_downloader_middleware_turns_binary_into_a_plain_response():
+    from scrapy.http import HtmlResponse, Request, Response
+
+    from gongkai.crawler.middlewares import BinarySniffMiddleware
+
+    mw = BinarySniffMiddleware()
+    req = Request("http://x.gov.cn/a.html")
+    pdf = HtmlResponse(req.url, body=b"%PDF-1.7\n1 0 obj", headers={"Content-Type": "text/html"}, request=req)
+    page = HtmlResponse(req.url, body="<html><title>首页\x00</title></html>".encode(), encoding="utf-8", request=req)
+    out = mw.process_response(req, pdf)
+    assert type(out) is Response and out.body == pdf.body
+    assert mw.process_response(req, page) is page
