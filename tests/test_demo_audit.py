@@ -177,7 +177,7 @@ def test_outputs_exist(demo):
 
 
 def test_every_document_of_the_build_table_inside_the_window_was_crawled(demo):
-    """Each tree's ``_pages.tsv`` is the table of documents ``_build.py`` generated the site from:
+    """Each tree's ``_pages.tsv`` is the table of documents ``gongkai.demo.builder`` generated the site from:
     every one dated on or after the crawl's window start (period start minus ``lookback_days``)
     must be stored as an article page with outcome ok and as a document.  (Hanweb's col1232 used
     to lose its 2024-04-10 notice when every column's dataproxy POST had one identity; jiangchuan's

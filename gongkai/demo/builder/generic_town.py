@@ -1,0 +1,159 @@
+"""generic_town — 江川市青松镇人民政府: generic ``list.shtml`` columns, a hacked footer, a cloaked home.
+
+Soft 404s, a redirect loop, gambling links hidden in the footer and a spam home page served only
+to Baiduspider (see ``_site.yaml``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .shared import Doc, E, d, newest_first, paragraphs, write, write_manifest, write_pages
+
+TOWN_NAME = "江川市青松镇人民政府"
+TOWN_COLUMNS = {"/xwdt/": "乡镇动态", "/tzgg/": "通知公告", "/xxgknb/": "政府信息公开年报"}
+TOWN_PER_PAGE = 6
+SPAM_HOST = "http://www.88xpj-vip.invalid/"
+TOWN_SPAM_FOOTER = f"""<div class="yqlj">友情链接：<a href="/">青松镇人民政府</a>　<a href="{SPAM_HOST}">澳门新葡京娱乐场</a>　<a href="{SPAM_HOST}bjl/">真人百家乐</a>　<a href="{SPAM_HOST}ty/">线上赌场 体育投注</a></div>
+<div style="position:absolute;left:-9999px;top:-9999px;">
+<a href="{SPAM_HOST}">澳门威尼斯人</a><a href="{SPAM_HOST}app/">pg电子娱乐</a><a href="{SPAM_HOST}cp/">时时彩投注平台</a><a href="{SPAM_HOST}ag/">AG真人视讯</a>
+</div>
+"""
+
+
+def town_docs() -> list[Doc]:
+    news = [("青松镇召开防汛工作部署会", "2024-07-30"), ("青松镇开展夏季农村人居环境整治", "2024-07-19"),
+            ("青松镇组织开展禁毒宣传进村社活动", "2024-07-08"), ("青松镇召开上半年工作总结会", "2024-06-28"),
+            ("青松镇开展“安全生产月”宣传活动", "2024-06-12"), ("青松镇推进高标准农田建设", "2024-05-23"),
+            ("青松镇组织开展森林防火演练", "2024-04-16"), ("青松镇召开2024年春耕生产工作会", "2024-03-08"),
+            ("青松镇开展春节慰问困难群众活动", "2024-02-06"), ("青松镇召开2023年度工作总结大会", "2024-01-12")]
+    docs = [Doc(f"x{i}", "/xwdt/", t, d(p), publisher="青松镇党政办", body=[t + "。"]) for i, (t, p) in enumerate(news)]
+    notices = [("青松镇2024年春季征兵公告", "2024-03-05"), ("青松镇关于2024年农村低保对象评审结果的公示", "2024-01-22"),
+               ("青松镇关于2023年度财政衔接资金项目计划的公示", "2023-11-14")]
+    docs += [Doc(f"y{i}", "/tzgg/", t, d(p), publisher="青松镇党政办", body=[t + "。"]) for i, (t, p) in enumerate(notices)]
+    docs += [Doc("nb2022", "/xxgknb/", "青松镇人民政府2022年政府信息公开工作年度报告", d("2023-01-16"), publisher="青松镇人民政府",
+                 body=["根据《中华人民共和国政府信息公开条例》，编制本报告。"]),
+             Doc("nb2021", "/xxgknb/", "青松镇人民政府2021年政府信息公开工作年度报告", d("2022-01-20"), publisher="青松镇人民政府",
+                 body=["根据《中华人民共和国政府信息公开条例》，编制本报告。"])]
+    return docs
+
+
+def town_head(title: str) -> str:
+    nav = "".join(f'<li><a href="{p}list.shtml">{n}</a></li>' for p, n in TOWN_COLUMNS.items())
+    return f"""<!DOCTYPE html>
+<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>{E(title)}</title>
+<link rel="stylesheet" href="/css/style.css">
+</head>
+<body>
+<div class="header"><h1>江川市青松镇人民政府</h1></div>
+<div class="menu"><ul>
+<li><a href="/index.html">首页</a></li>{nav}
+<li class="dropdown"><a href="/jgsz/index.shtml">机构设置</a>
+  <ul class="submenu" style="display:none"><li><a href="/xwdt/list.shtml">镇情概况</a></li><li><a href="/tzgg/list.shtml">公示公告</a></li></ul></li>
+<li><a href="/loop-a.html">网上办事</a></li>
+</ul></div>
+"""
+
+
+TOWN_FOOTER = ('<div class="footer">\n<p>主办：江川市青松镇人民政府　地址：江川市青松镇青松街18号　电话：0877-8099001</p>\n'
+               '<p>滇ICP备05009999号-5</p>\n' + TOWN_SPAM_FOOTER + "</div>\n</body>\n</html>\n")
+
+
+def town_date(day: date, style: int) -> str:
+    return (f"{day:%Y-%m-%d}", f"{day.year}/{day.month}/{day.day}", f"{day:%Y年%m月%d日}")[style % 3]
+
+
+def town_list_nav(column: str, n: int, pages: int, total: int) -> str:
+    """``共N条　第n/m页`` then 首页/上一页/下一页/尾页 links as they apply."""
+    nav = [f"共{total}条　第{n}/{pages}页"]
+    if n > 1:
+        nav += [f'<a href="{column}list.shtml">首页</a>',
+                f'<a href="{column}{"list" if n == 2 else f"list_{n - 1}"}.shtml">上一页</a>']
+    if n < pages:
+        nav += [f'<a href="{column}list_{n + 1}.shtml">下一页</a>', f'<a href="{column}list_{pages}.shtml">尾页</a>']
+    return "　".join(nav)
+
+
+def town_list_pages(column: str, docs: list[Doc]) -> dict[str, str]:
+    """A column's ``list.shtml``, ``list_2.shtml``, …; each row's date in one of three styles."""
+    name = TOWN_COLUMNS[column]
+    pages = [docs[i:i + TOWN_PER_PAGE] for i in range(0, len(docs), TOWN_PER_PAGE)] or [[]]
+    out = {}
+    for n, chunk in enumerate(pages, 1):
+        rel = f"{column}list.shtml" if n == 1 else f"{column}list_{n}.shtml"
+        rows = "".join(f'<li><a href="{x.url}" target="_blank">{E(x.title)}</a>'
+                       f'<span class="time">{town_date(x.pub, i)}</span></li>\n' for i, x in enumerate(chunk))
+        out[rel] = (town_head(f"{name}-江川市青松镇人民政府")
+                    + f'<div class="main"><div class="lmmc">{name}</div>\n<ul class="list">\n{rows}</ul>\n'
+                    + f'<div class="pagination">{town_list_nav(column, n, len(pages), len(docs))}</div></div>\n'
+                    + TOWN_FOOTER)
+    return out
+
+
+def town_article(doc: Doc) -> str:
+    return (town_head(f"{doc.title}-江川市青松镇人民政府")
+            + f'<div class="main"><h2 class="art-title">{E(doc.title)}</h2>\n'
+            + f'<div class="art-info">发布时间：{doc.pub:%Y-%m-%d} 10:12　来源：{E(doc.publisher)}</div>\n'
+            + f'<div class="art-content">\n{paragraphs(doc, indent="")}</div></div>\n' + TOWN_FOOTER)
+
+
+def town_home(latest: list[Doc]) -> str:
+    news = "".join(f'<li><a href="{x.url}">{E(x.title)}</a><span>{x.pub:%Y-%m-%d}</span></li>\n'
+                   for x in latest if x.column == "/xwdt/")
+    notices = "".join(f'<li><a href="{x.url}">{E(x.title)}</a></li>' for x in latest if x.column == "/tzgg/")
+    return town_head("江川市青松镇人民政府") + f"""<div class="main">
+<div class="box"><h3><a href="/xwdt/list.shtml">乡镇动态</a></h3><ul>
+{news}</ul></div>
+<div class="box"><h3><a href="/tzgg/list.shtml">通知公告</a></h3><ul>
+{notices}
+</ul></div>
+<div class="box"><h3>政务公开</h3><ul><li><a href="/xxgknb/list.shtml">政府信息公开年报</a></li></ul></div>
+</div>
+""" + TOWN_FOOTER
+
+
+TOWN_SPIDER_INDEX = """<!DOCTYPE html>
+<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>澳门新葡京_百家乐_线上赌场官网-江川市青松镇人民政府</title>
+<meta name="keywords" content="澳门新葡京,真人百家乐,线上赌场,体育投注,时时彩">
+<meta name="description" content="澳门新葡京娱乐场官方网站，提供真人百家乐、体育投注、电子游艺，注册即送彩金。">
+</head>
+<body>
+<h1>澳门新葡京娱乐场 - 真人百家乐 线上赌场</h1>
+<p>注册即送88元彩金，百家乐、龙虎斗、体育投注，提款秒到账。</p>
+<ul><li><a href="http://www.88xpj-vip.invalid/">澳门新葡京官网</a></li><li><a href="/index.html">江川市青松镇人民政府</a></li></ul>
+</body>
+</html>
+"""
+TOWN_404 = ('<div class="main"><div class="tip">您访问的页面不存在，可能已被删除或地址有误。</div>'
+            '<p><a href="/index.html">返回首页</a></p></div>\n')
+TOWN_SITE_YAML = """# 江川市青松镇人民政府 (generic lists).  Keys: see gongkai/demo/server.py.
+not_found: soft
+redirect_loop: ["/loop-a.html", "/loop-b.html"]
+user_agent:
+  Baiduspider: {"/index.html": "_spider_index.html"}
+"""
+
+
+def build(root: Path) -> None:
+    """Write the 江川市青松镇人民政府 tree under ``root``."""
+    docs = town_docs()
+    ids = iter(range(1024, 9999))
+    for doc in docs:
+        doc.url = f"{doc.column}{doc.pub:%Y%m}/{next(ids)}.shtml"
+    for column in TOWN_COLUMNS:
+        write_pages(root, town_list_pages(column, newest_first(x for x in docs if x.column == column)))
+    for doc in docs:
+        write(root, doc.url, town_article(doc))
+    write_manifest(root, docs)
+    write(root, "/index.html", town_home(newest_first(docs)))
+    write(root, "/_spider_index.html", TOWN_SPIDER_INDEX)
+    write(root, "/_404.html", town_head("提示信息-江川市青松镇人民政府") + TOWN_404 + TOWN_FOOTER)
+    write(root, "/css/style.css", "body{margin:0;font-size:14px}.list li span{float:right}.submenu{position:absolute}\n")
+    write(root, "/_site.yaml", TOWN_SITE_YAML)
