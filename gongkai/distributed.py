@@ -100,12 +100,27 @@ def crawl_job(audit_id: int, sites: list[str], store_url: str, verbose: bool = F
         cmd += ["--site", site]
     if verbose:
         cmd.append("--verbose")
-    proc = subprocess.run(cmd, env={**os.environ, STORE_ENV: store_url}, capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.Popen(cmd, env={**os.environ, STORE_ENV: store_url}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = proc.communicate()
+    except BaseException:  # RQ's job timeout, the worker stopping: the crawl must not outlive its job
+        _stop(proc)
+        raise
     if proc.returncode not in (0, 3):
-        tail = " ".join((proc.stderr or proc.stdout or "").split())[-500:]
+        tail = " ".join((stderr or stdout or "").split())[-500:]
         raise RuntimeError(f"gongkai crawl-site {' '.join(sites)} exited {proc.returncode}: {tail}")
     return {"exit": proc.returncode, "worker": worker, "sites": list(sites)}
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """SIGTERM first (Scrapy closes the spider: the sites are recorded interrupted), then SIGKILL."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def run_worker(redis_url: str, *, burst: bool = False, name: str | None = None) -> bool:
