@@ -128,7 +128,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         outcome = stages.crawl(targets, location, quiet=not args.verbose, resume=args.resume)
     store = stages.open_store(location, must_exist=True)
     _print_coverage(store, outcome.audit_id)
-    again = "".join(f" --{name} {getattr(args, name)}" for name in ("store", "redis") if getattr(args, name))
+    again = "".join(f" --{name} {stages.mask_url(getattr(args, name))}" for name in ("store", "redis")
+                    if getattr(args, name))
     refusal = _refuse_grading(outcome, f"gongkai audit {args.targets} --out {args.out}{again} --resume")
     if refusal:
         return refusal

@@ -164,13 +164,17 @@ class Distributed:
             audit_id, todo = self._prepare(store, targets, resume)
         finally:
             store.close()
-        self._enqueue(conn, audit_id, todo)
+        from redis.exceptions import RedisError
+
         try:
+            self._enqueue(conn, audit_id, todo)
             with _terminate_as_interrupt():
                 self._wait(conn)
         except KeyboardInterrupt:
             self._cancel_waiting(conn)
             return self._close(audit_id, interrupted="shutdown")
+        except RedisError as exc:  # Redis went away mid-audit: the jobs' fate is unknown
+            return self._close(audit_id, interrupted=f"redis: {' '.join(str(exc).split())[:200]}")
         return self._close(audit_id)
 
     def _prepare(self, store: Store, targets: Targets, resume: bool) -> tuple[int, list[tuple[str, ...]]]:
@@ -243,6 +247,7 @@ class Distributed:
 
     def _cancel_waiting(self, conn: Any) -> None:
         """Jobs not started yet will not be: the audit is being closed without them."""
+        from redis.exceptions import RedisError
         from rq.exceptions import InvalidJobOperation, NoSuchJobError
         from rq.job import Job, JobStatus
 
@@ -251,7 +256,8 @@ class Distributed:
                 job = Job.fetch(entry.job_id, connection=conn)
                 if job.get_status() == JobStatus.QUEUED:
                     job.cancel()
-            except (NoSuchJobError, InvalidJobOperation):
+                    entry.state, entry.reason = "lost", "cancelled: the audit stopped waiting before it started"
+            except (NoSuchJobError, InvalidJobOperation, RedisError):
                 pass
 
     def _close(self, audit_id: int, *, interrupted: str | None = None) -> stages.CrawlOutcome:

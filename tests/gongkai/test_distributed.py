@@ -178,6 +178,33 @@ def test_a_job_nobody_runs_leaves_the_audit_unfinished_exit_3(portal, redis_url,
     assert Queue("gongkai", connection=Redis.from_url(redis_url)).count == 0
 
 
+def test_sigterm_while_waiting_exits_3_and_cancels_the_jobs_not_started(portal, redis_url, pg_url, tmp_path):
+    _, targets = portal
+    audit = subprocess.Popen(gongkai("audit", str(targets), "--out", str(tmp_path / "o"), "--redis", redis_url,
+                                     "--store", pg_url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_jobs(redis_url, 4, audit)
+        audit.send_signal(signal.SIGTERM)
+        _, stderr = audit.communicate(timeout=120)
+    finally:
+        if audit.poll() is None:
+            audit.kill()
+            audit.wait()
+    assert audit.returncode == 3, stderr
+    assert "Traceback" not in stderr and "(shutdown)" in stderr and "gongkai:***@" in stderr
+    store = st.Store(pg_url)
+    try:
+        audit_id = store.latest_audit_id()
+        assert store.audit(audit_id)["crawl_close_reason"] == "shutdown"
+        assert {s["crawl_state"] for s in store.rows(st.sites, audit_id)} == {"interrupted"}
+    finally:
+        store.close()
+    from redis import Redis
+    from rq import Queue
+
+    assert Queue("gongkai", connection=Redis.from_url(redis_url)).count == 0
+
+
 def crawl_site_pid(parent: int) -> int | None:
     """The `gongkai crawl-site` process under the worker ``parent`` (worker → work horse → crawl-site)."""
     for entry in Path("/proc").iterdir():
