@@ -129,7 +129,7 @@ def run_worker(redis_url: str, *, burst: bool = False, name: str | None = None) 
 
     conn = redis_connection(redis_url)
     worker = Worker([QUEUE], connection=conn, name=name)
-    return worker.work(burst=burst, logging_level="WARNING")
+    return worker.work(burst=burst, logging_level="INFO")  # a line per job: its sites, never the store URL
 
 
 # -- the enqueuing side -------------------------------------------------------------------------
@@ -207,11 +207,13 @@ class Distributed:
 
     def _wait(self, conn: Any) -> None:
         """Poll every job until each has ended, been lost, or the wait ran out (bounded)."""
+        from rq.job import Job
+
         deadline = time.monotonic() + self.wait
         while True:
-            for entry in self.jobs:
-                if entry.state in ("queued", "started"):
-                    self._look(conn, entry)
+            active = [entry for entry in self.jobs if entry.state in ("queued", "started")]
+            for entry, job in zip(active, Job.fetch_many([e.job_id for e in active], connection=conn), strict=True):
+                self._look(conn, entry, job)
             if all(entry.state in ("finished", "failed", "lost") for entry in self.jobs):
                 return
             if time.monotonic() >= deadline:
@@ -222,16 +224,14 @@ class Distributed:
                 return
             time.sleep(POLL)
 
-    def _look(self, conn: Any, entry: Enqueued) -> None:
-        from rq.exceptions import NoSuchJobError
-        from rq.job import Job, JobStatus
+    def _look(self, conn: Any, entry: Enqueued, job: Any) -> None:
+        """Update one entry from its job as just fetched (None: the job is gone from Redis)."""
+        from rq.job import JobStatus
 
-        try:
-            job = Job.fetch(entry.job_id, connection=conn)
-            status = job.get_status()
-        except NoSuchJobError:
+        if job is None:
             entry.state, entry.reason = "lost", "job vanished from Redis"
             return
+        status = job.get_status(refresh=False)
         if status == JobStatus.FINISHED:
             entry.state = "finished"
             self.say(f"完成 crawled {', '.join(entry.sites)} on {job.meta.get('worker', '?')}")
