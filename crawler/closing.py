@@ -5,6 +5,10 @@ or SIGTERM, ``closespider_*`` on a limit.  Only ``finished`` is a whole crawl; a
 recorded as ``interrupted`` so that no later stage grades it as if it were complete.  A second
 Ctrl-C kills the reactor before this runs: the audit then stays ``running``, which readers treat
 as interrupted too.
+
+In one job of a distributed audit (setting ``GONGKAI_SITE_JOB``) the crawl covers only some
+sites of an audit that other jobs are crawling too: the state is then the job's sites'
+(``sites.crawl_state``), and the command that enqueued the jobs closes the audit once all ended.
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ FINISHED = "finished"
 class CrawlCloser:
     """Marks the audit running when the spider opens; writes coverage and the close reason at close."""
 
-    def __init__(self, store_url: str, audit_id: int) -> None:
-        self.store_url, self.audit_id = store_url, audit_id
+    def __init__(self, store_url: str, audit_id: int, site_job: bool = False) -> None:
+        self.store_url, self.audit_id, self.site_job = store_url, audit_id, site_job
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlCloser:
-        ext = cls(crawler.settings.get("GONGKAI_STORE"), crawler.settings.getint("GONGKAI_AUDIT_ID"))
+        ext = cls(crawler.settings.get("GONGKAI_STORE"), crawler.settings.getint("GONGKAI_AUDIT_ID"),
+                  crawler.settings.getbool("GONGKAI_SITE_JOB"))
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.closed, signal=signals.spider_closed)
         return ext
@@ -34,7 +39,7 @@ class CrawlCloser:
     def opened(self, spider: Any) -> None:
         store = Store(self.store_url)
         try:
-            store.mark_audit(self.audit_id, crawl_state="running", crawl_close_reason=None)
+            self._mark(store, spider, crawl_state="running", crawl_close_reason=None)
         finally:
             store.close()
 
@@ -53,7 +58,13 @@ class CrawlCloser:
                 ok = state.ok | state.done
                 for url, cov in state.coverage.items():
                     store.update_columns_at(self.audit_id, site_id, url, cov.row(ok, state.failed, finished, reason))
-            store.mark_audit(self.audit_id, crawl_state=FINISHED if finished else "interrupted",
-                             crawl_close_reason=reason)
+            self._mark(store, spider, crawl_state=FINISHED if finished else "interrupted", crawl_close_reason=reason)
         finally:
             store.close()
+
+    def _mark(self, store: Store, spider: Any, **state: str | None) -> None:
+        if not self.site_job:
+            store.mark_audit(self.audit_id, **state)
+            return
+        for site_id in getattr(spider, "sites", {}):
+            store.set_site_crawl(self.audit_id, site_id, **state)

@@ -55,8 +55,9 @@ class StorePipeline:
                 soft404.reclassify_site(self.store, self.audit_id, site)
             except Exception as exc:  # noqa: BLE001 - one site's post-processing must not lose the others
                 self.store.record_error(self.audit_id, site, "crawl", "soft404", f"{type(exc).__name__}: {exc}")
-        try:
-            offline.guard_offline(self.store, self.audit_id)
+        try:  # over the whole audit: a distributed audit's job has only its own sites, so not there
+            if not (self.crawler and self.crawler.settings.getbool("GONGKAI_SITE_JOB")):
+                offline.guard_offline(self.store, self.audit_id)
         except Exception as exc:  # noqa: BLE001 - the crawl's data is already stored; record and go on
             self.store.record_error(self.audit_id, None, "crawl", "offline guard", f"{type(exc).__name__}: {exc}")
         self.store.mark_audit(self.audit_id, crawled_at=now_iso())

@@ -120,11 +120,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
     out = _out_dir(args.out)
     out.mkdir(parents=True, exist_ok=True)
     rules = _rules_path(args)
+    location = _audit_store(args, out)
     _say(f"抓取 crawling {len(targets.sites)} site(s) → {out}")
-    outcome = stages.crawl(targets, stages.store_path(out), quiet=not args.verbose, resume=args.resume)
-    store = stages.open_store(stages.store_path(out), must_exist=True)
+    if args.redis:
+        outcome = _distributed(args, location).crawl(targets, resume=args.resume)
+    else:
+        outcome = stages.crawl(targets, location, quiet=not args.verbose, resume=args.resume)
+    store = stages.open_store(location, must_exist=True)
     _print_coverage(store, outcome.audit_id)
-    refusal = _refuse_grading(outcome, f"gongkai audit {args.targets} --out {args.out} --resume")
+    again = "".join(f" --{name} {stages.mask_url(getattr(args, name))}" for name in ("store", "redis")
+                    if getattr(args, name))
+    refusal = _refuse_grading(outcome, f"gongkai audit {args.targets} --out {args.out}{again} --resume")
     if refusal:
         return refusal
     audit_id = outcome.audit_id
@@ -132,6 +138,56 @@ def cmd_audit(args: argparse.Namespace) -> int:
     stages.check(store, audit_id, rules)
     paths = _report(store, audit_id, out, args, rules)
     _say(f"报告 scorecard: {getattr(paths, 'index', out / 'scorecard' / 'index.html')}")
+    return EXIT_OK
+
+
+def _audit_store(args: argparse.Namespace, out: Path) -> Path | str:
+    """Where an audit stores: ``--store`` (a URL, or a file whose directory is locked), else DIR/gongkai.sqlite.
+
+    A distributed audit needs a database every worker reaches: a file or SQLite URL is refused.
+    """
+    if not args.store:
+        if args.redis:
+            raise UsageError("--redis needs --store postgresql+psycopg://… (a database every worker reaches)")
+        return stages.store_path(out)
+    if "://" not in args.store:
+        if args.redis:
+            raise UsageError(f"{args.store}: --redis needs a database URL every worker reaches "
+                             "(--store postgresql+psycopg://…), not a file")
+        _out_dir(str(Path(args.store).parent))
+        return args.store
+    if args.redis and args.store.startswith("sqlite"):
+        raise UsageError(f"{args.store}: --redis needs a database every worker reaches (postgresql+psycopg://…)")
+    return args.store
+
+
+def _distributed(args: argparse.Namespace, location: Path | str):  # noqa: ANN202 - returns Distributed
+    from gongkai.distributed import Distributed
+
+    return Distributed(str(location), args.redis, job_timeout=args.job_timeout, wait=args.wait,
+                       verbose=args.verbose, say=_say)
+
+
+def cmd_crawl_site(args: argparse.Namespace) -> int:
+    """One job of a distributed audit (run by `gongkai worker`): crawl some sites into an existing audit."""
+    location = args.store or os.environ.get("GONGKAI_STORE")
+    if not location:
+        raise UsageError("give --store URL (or GONGKAI_STORE in the environment)")
+    outcome = stages.crawl(None, location, quiet=not args.verbose,
+                           into=stages.SiteJob(args.audit, tuple(args.site)))
+    if not outcome.finished:
+        print(f"gongkai: audit {args.audit} sites {', '.join(args.site)}: crawl did not finish "
+              f"({outcome.close_reason or 'killed'})", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    _say(f"audit {args.audit}: crawled {', '.join(args.site)}")
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from gongkai.distributed import QUEUE, run_worker
+
+    _say(f"worker on {stages.mask_url(args.redis)} queue {QUEUE}" + (" (burst)" if args.burst else ""))
+    run_worker(args.redis, burst=args.burst, name=args.name)
     return EXIT_OK
 
 
@@ -254,7 +310,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         targets_file = portal.write_targets(out / "targets.yaml")
         _say(f"演示门户 demo portal: {', '.join(portal.base_urls)}")
         args.targets, args.out = str(targets_file), str(out)
-        args.rules = args.indicators = None
+        args.rules = args.indicators = args.store = args.redis = None
         args.resume = False
         cmd_audit(args)
     _say(f"打开 open: {(out / 'scorecard' / 'index.html').resolve()}")
@@ -318,6 +374,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare", metavar="PREVIOUS_OUT_DIR",
                    help="mark findings 新增/仍存在 against a previous output directory; write changes.json")
     p.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    p.add_argument("--store", help="store path or SQLAlchemy URL (default: DIR/gongkai.sqlite)")
+    p.add_argument("--redis", help="distributed: enqueue one job per site on this Redis (redis://…) for "
+                                   "`gongkai worker`s and wait for them; needs --store postgresql+psycopg://…")
+    p.add_argument("--job-timeout", type=int, default=6 * 3600, metavar="SECONDS",
+                   help="with --redis: how long one site's job may crawl (default 6 h)")
+    p.add_argument("--wait", type=float, default=24 * 3600, metavar="SECONDS",
+                   help="with --redis: how long to wait for all jobs (default 24 h); then the crawl is unfinished")
+
+    p = add("worker", cmd_worker, "distributed: run site crawl jobs from Redis (start one or more per machine)")
+    p.add_argument("--redis", required=True, help="Redis URL (redis://host:port/db), as given to `gongkai audit`")
+    p.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    p.add_argument("--name", help="worker name (default: RQ's, unique)")
+
+    p = add("crawl-site", cmd_crawl_site, "one job of a distributed audit: crawl some sites into an existing "
+                                          "audit (run by `gongkai worker`)")
+    p.add_argument("--audit", type=int, required=True, help="audit id in the store")
+    p.add_argument("--site", action="append", required=True, help="site id (repeat for several)")
+    p.add_argument("--store", help="SQLAlchemy URL (default: $GONGKAI_STORE)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
 
     p = add("crawl", cmd_crawl, "crawl the sites of a targets file into the store (a new audit id)")
     p.add_argument("targets", help="targets.yaml")
@@ -368,10 +443,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _input_errors() -> tuple[type[Exception], ...]:
     """Exceptions that mean bad input (a rules or indicators file): one line, exit 2."""
     from gongkai.checks.engine import RulesError
+    from gongkai.distributed import DistributedError
     from gongkai.reports.errors import ReportError
     from gongkai.reports.indicators import IndicatorsError
 
-    return (UsageError, stages.StageError, RulesError, ReportError, IndicatorsError, lock.DirectoryBusy)
+    return (UsageError, stages.StageError, RulesError, ReportError, IndicatorsError, lock.DirectoryBusy,
+            DistributedError)
 
 
 def _where(args: argparse.Namespace, *, store: bool) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from gongkai.store import Store, StoreError, now_iso, to_json
 
-__all__ = ["Store", "StageError", "crawl", "check", "report"]
+__all__ = ["Store", "StageError", "SiteJob", "crawl", "check", "report"]
 from gongkai.targets import Targets
 
 STORE_NAME = "gongkai.sqlite"
@@ -167,11 +167,15 @@ def resume_ledger(store: Store, audit_id: int) -> dict[str, dict[str, Any]]:
     return ledger
 
 
-def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, resume: bool = False) -> CrawlOutcome:
+def crawl(targets: Targets | None, store_location: Path | str, *, quiet: bool = True, resume: bool = False,
+          into: SiteJob | None = None) -> CrawlOutcome:
     """Crawl every site of ``targets`` into a new audit of the store; say how the crawl ended.
 
     With ``resume``, continue the latest audit instead: articles already stored and link targets
     already probed are not fetched again, everything else (home, lists, failed pages) is.
+    With ``into`` (one job of a distributed audit), crawl only those sites into that existing
+    audit, resuming what earlier attempts stored; the outcome is theirs (``sites.crawl_state``),
+    and the audit itself is left running for the command that enqueued the jobs to close.
     """
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
@@ -182,12 +186,17 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, r
 
     store = open_store(store_location)
     ledger: dict[str, dict[str, Any]] = {}
-    if resume and store.latest_audit_id() is not None:
+    if into is not None:
+        targets = into.targets_of(store)
+        audit_id = into.audit_id
+        ledger = {site: entry for site, entry in resume_ledger(store, audit_id).items() if site in into.sites}
+    elif resume and store.latest_audit_id() is not None:
         audit_id = resolve_audit(store, None)
         reconcile(store, audit_id, targets)
         ledger = resume_ledger(store, audit_id)
     else:
         audit_id = start_audit(store, targets)
+    assert targets is not None
     store_url = store.url
     store.close()
     settings = Settings()
@@ -195,6 +204,7 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, r
     settings.update(crawler_settings.from_friendly(targets.crawl.model_dump()), priority="cmdline")
     settings.set("GONGKAI_STORE", store_url, priority="cmdline")
     settings.set("GONGKAI_AUDIT_ID", audit_id, priority="cmdline")
+    settings.set("GONGKAI_SITE_JOB", into is not None, priority="cmdline")
     _place_http_cache(settings, store_location)
     if quiet:
         settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
@@ -212,7 +222,49 @@ def crawl(targets: Targets, store_location: Path | str, *, quiet: bool = True, r
     if failure:
         raise MachineError(f"{store_location}: {failure}; the crawl stopped and what it stored is kept — "
                            "free the disk, then continue with --resume")
+    if into is not None:
+        return into.outcome(open_store(store_location))
     return crawl_outcome(open_store(store_location), audit_id)
+
+
+@dataclass(frozen=True)
+class SiteJob:
+    """Some sites of an existing audit, crawled by one job of a distributed audit.
+
+    The targets come from the audit itself (``audits.targets_json``), so a worker on another
+    machine needs only the store URL, the audit id and the site ids.
+    """
+
+    audit_id: int
+    sites: tuple[str, ...]
+
+    def targets_of(self, store: Store) -> Targets:
+        from gongkai import store as st
+
+        audit = store.audit(self.audit_id)
+        if audit is None:
+            raise StageError(f"{store.url}: no audit #{self.audit_id} in the store")
+        targets = Targets.model_validate(st.from_json(audit["targets_json"], {}))
+        known = {site.id for site in targets.sites}
+        stored = {row["site"] for row in store.rows(st.sites, self.audit_id)}
+        missing = sorted(set(self.sites) - (known & stored))
+        if missing:
+            raise StageError(f"audit {self.audit_id} has no site {', '.join(missing)}")
+        return targets.model_copy(update={"sites": [s for s in targets.sites if s.id in self.sites]})
+
+    def outcome(self, store: Store) -> CrawlOutcome:
+        """The job's outcome: finished only if every one of its sites finished."""
+        from gongkai import store as st
+
+        try:
+            rows = [r for r in store.rows(st.sites, self.audit_id) if r["site"] in self.sites]
+            states = {r["crawl_state"] or "running" for r in rows}
+            state = "finished" if states == {"finished"} else ("interrupted" if "interrupted" in states else "running")
+            reasons = {r["crawl_close_reason"] for r in rows} - {None, "finished"}
+            reason = ", ".join(sorted(reasons)) or (None if state == "running" else "finished")
+            return CrawlOutcome(self.audit_id, state, reason, nothing_answered=False)
+        finally:
+            store.close()
 
 
 def probe(targets: Targets, store_location: Path | str) -> list[dict[str, Any]]:

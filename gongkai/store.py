@@ -47,6 +47,10 @@ sites = sa.Table(
     sa.Column("name", sa.Text), sa.Column("home", sa.Text), sa.Column("kind", sa.Text),
     sa.Column("region", sa.Text), sa.Column("origins_json", sa.Text),
     sa.Column("dialect", sa.Text),
+    # a distributed audit crawls each site (or group of sites sharing a host) in its own job:
+    sa.Column("crawl_state", sa.Text),          # queued | running | finished | interrupted (null: one-process crawl)
+    sa.Column("crawl_close_reason", sa.Text),   # Scrapy's close reason of the site's job, or why the job was lost
+    sa.Column("worker", sa.Text),               # host/worker name that ran the site's job
     sa.PrimaryKeyConstraint("audit_id", "site"),
 )
 
@@ -226,11 +230,14 @@ class Store:
         self.engine = sa.create_engine(self.url, future=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        elif self.engine.dialect.name == "postgresql":
+            event.listen(self.engine, "before_cursor_execute", _without_nul, retval=True)
         self._migrate()
 
     # -- schema ---------------------------------------------------------------------------
     def _migrate(self) -> None:
         meta.create_all(self.engine)
+        self._add_missing_columns()
         with self.engine.begin() as conn:
             version = conn.execute(sa.select(schema_info.c.version)).scalar()
             if version is None:
@@ -240,6 +247,21 @@ class Store:
             elif version < SCHEMA_VERSION:  # v1 keyed pages by URL: its rows cannot say which POST they were
                 raise StoreError(f"{self.url}: store schema v{version} is older than this gongkai (v{SCHEMA_VERSION}); "
                                  "crawl into a new --out")
+
+    def _add_missing_columns(self) -> None:
+        """Add the nullable columns a newer gongkai defines to tables an older one created.
+
+        Additive only (``sites.crawl_state`` …): a store written before keeps its rows, and its
+        new columns read as null, which every reader takes as "not recorded".
+        """
+        inspector = sa.inspect(self.engine)
+        with self.engine.begin() as conn:
+            for table in meta.sorted_tables:
+                present = {c["name"] for c in inspector.get_columns(table.name)}
+                for column in table.columns:
+                    if column.name not in present and column.nullable:
+                        kind = column.type.compile(dialect=self.engine.dialect)
+                        conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
 
     def close(self) -> None:
         self.engine.dispose()
@@ -274,6 +296,11 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(sites.update().where(sites.c.audit_id == audit_id, sites.c.site == site)
                          .values(dialect=dialect))
+
+    def set_site_crawl(self, audit_id: int, site: str, **values: str | None) -> None:
+        """Record how one site's crawl job went (``crawl_state``, ``crawl_close_reason``, ``worker``)."""
+        with self.engine.begin() as conn:
+            conn.execute(sites.update().where(sites.c.audit_id == audit_id, sites.c.site == site).values(**values))
 
     def set_site_origins(self, audit_id: int, site: str, origins: list[str]) -> None:
         """Where the site turned out to live (its home redirected to another origin)."""
@@ -487,6 +514,30 @@ def _insert_ignore(conn: sa.Connection, table: sa.Table, values: dict[str, Any])
     key = table.primary_key.columns[0]
     if conn.execute(sa.select(key).where(key == values[key.name])).first() is None:
         conn.execute(table.insert().values(**values))
+
+
+NUL_SHOWN = "⟨U+0000⟩"  # how every output already shows a NUL of crawled text
+
+
+def _clean(value: Any) -> Any:
+    return value.replace("\x00", NUL_SHOWN) if isinstance(value, str) and "\x00" in value else value
+
+
+def _without_nul(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> Any:
+    """PostgreSQL text cannot hold NUL, which hostile pages do send: store it as the outputs show it.
+
+    SQLite keeps the character and every report prints it as ``⟨U+0000⟩``; writing that text in
+    its place gives the same findings and scorecards from either store.
+    """
+    def clean(params: Any) -> Any:
+        if isinstance(params, dict):
+            return {key: _clean(value) for key, value in params.items()}
+        if isinstance(params, list | tuple):
+            return type(params)(_clean(value) for value in params)
+        return params
+    if executemany and isinstance(parameters, list | tuple):
+        return statement, type(parameters)(clean(p) for p in parameters)
+    return statement, clean(parameters)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

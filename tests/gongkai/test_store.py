@@ -1,10 +1,25 @@
+"""The store's writes and reads, on SQLite and — when the test services run — on PostgreSQL."""
+
 from datetime import date
 
+import pytest
+
 from gongkai import store as st
+from tests.gongkai.services import fresh_database
 
 
-def test_page_bundle_is_one_transaction_and_replaces_on_resave(tmp_path):
-    store = st.Store(tmp_path / "s.sqlite")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path):
+    """Where a test's store lives: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield tmp_path / "s.sqlite"
+        return
+    with fresh_database() as url:
+        yield url
+
+
+def test_page_bundle_is_one_transaction_and_replaces_on_resave(target):
+    store = st.Store(target)
     audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
     bundle = {"page": {"site": "s", "url": "http://h/a.html", "status": 200, "kind": "article"},
               "links": [{"target": "http://h/b.html", "text": "b", "hidden": False, "internal": True}],
@@ -16,8 +31,8 @@ def test_page_bundle_is_one_transaction_and_replaces_on_resave(tmp_path):
     assert len(store.rows(st.documents, audit)) == 1
 
 
-def test_repost_in_another_column_is_one_document(tmp_path):
-    store = st.Store(tmp_path / "s.sqlite")
+def test_repost_in_another_column_is_one_document(target):
+    store = st.Store(target)
     audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
     for url, column in (("http://h/zcwj/1.html", "policy_docs"), ("http://h/tzgg/1.html", "notices")):
         store.save_page(audit, {"page": {"site": "s", "url": url, "status": 200, "kind": "article"},
@@ -39,16 +54,16 @@ def test_store_uses_wal_and_reopens(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
-def test_results_of_a_site_are_replaced_atomically(tmp_path):
-    store = st.Store(tmp_path / "s.sqlite")
+def test_results_of_a_site_are_replaced_atomically(target):
+    store = st.Store(target)
     audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
     store.replace_results(audit, "s", [{"rule": "r", "subject": "u", "status": "fail"}])
     store.replace_results(audit, "s", [{"rule": "r", "subject": "u", "status": "pass"}])
     assert [r["status"] for r in store.rows(st.results, audit)] == ["pass"]
 
 
-def test_two_sites_sharing_a_host_keep_their_own_rows(tmp_path):
-    store = st.Store(tmp_path / "s.sqlite")
+def test_two_sites_sharing_a_host_keep_their_own_rows(target):
+    store = st.Store(target)
     audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
     url = "http://xxgk.example.gov.cn/a.html"
     for site in ("czj", "jyj"):
@@ -60,8 +75,8 @@ def test_two_sites_sharing_a_host_keep_their_own_rows(tmp_path):
     assert len(store.rows(st.links, audit)) == 2
 
 
-def test_snapshots_are_kept_once_per_body_and_compressed(tmp_path):
-    store = st.Store(tmp_path / "s.sqlite")
+def test_snapshots_are_kept_once_per_body_and_compressed(target):
+    store = st.Store(target)
     audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
     html = "<html><body>" + "<p>江川市人民政府办公室关于做好防汛工作的通知</p>" * 500 + "</body></html>"
     for n in range(3):  # one template body behind three URLs
@@ -77,3 +92,45 @@ def test_snapshots_are_kept_once_per_body_and_compressed(tmp_path):
     other = next(p for p in store.rows(st.pages, audit) if p["url"].endswith("other.html"))
     assert store.snapshot(other["sha256"]) == "<html>另一页</html>"  # keyed by its text's hash when none was given
     assert store.snapshot(None) is None and store.snapshot("0" * 64) is None
+
+
+def test_nul_of_a_hostile_page_is_stored_as_every_output_shows_it(target):
+    store = st.Store(target)
+    audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
+    store.save_page(audit, {"page": {"site": "s", "url": "http://h/a.html", "status": 200, "kind": "article",
+                                     "title": "通知\x00", "text": "正文\x00x"},
+                            "links": [{"target": "http://h/b.html", "text": "b\x00", "hidden": True, "internal": False}]})
+    page = store.rows(st.pages, audit)[0]
+    shown = {"sqlite": "\x00", "postgresql": st.NUL_SHOWN}[store.engine.dialect.name]
+    assert page["title"] == f"通知{shown}" and page["text"] == f"正文{shown}x"
+    link = store.rows(st.links, audit)[0]
+    assert link["text"] == f"b{shown}" and link["hidden"] is True and link["internal"] is False
+    store.close()
+
+
+def test_site_crawl_state_and_worker_are_recorded(target):
+    store = st.Store(target)
+    audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
+    store.upsert_site(audit, {"site": "s", "name": "n", "home": "http://h/"})
+    assert store.rows(st.sites, audit)[0]["crawl_state"] is None
+    store.set_site_crawl(audit, "s", crawl_state="finished", crawl_close_reason="finished", worker="m1/w1")
+    row = store.rows(st.sites, audit)[0]
+    assert (row["crawl_state"], row["crawl_close_reason"], row["worker"]) == ("finished", "finished", "m1/w1")
+    assert [r["site"] for r in store.stream(st.sites, audit, ["site"])] == ["s"]
+    store.close()
+
+
+def test_a_store_from_before_the_site_crawl_columns_gets_them(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    st.Store(path).close()
+    with sqlite3.connect(path) as conn:  # the sites table as gongkai wrote it before
+        conn.execute("DROP TABLE sites")
+        conn.execute("CREATE TABLE sites (audit_id INTEGER NOT NULL, site TEXT NOT NULL, name TEXT, home TEXT, "
+                     "kind TEXT, region TEXT, origins_json TEXT, dialect TEXT, PRIMARY KEY (audit_id, site))")
+        conn.execute("INSERT INTO sites (audit_id, site, name) VALUES (1, 's', 'old')")
+    store = st.Store(path)
+    row = store.rows(st.sites, 1)[0]
+    assert row["name"] == "old" and row["crawl_state"] is None and row["worker"] is None
+    store.close()
