@@ -174,8 +174,15 @@ def _compact(text: str) -> str:
 
 
 def _agree(heading: str, title: str) -> bool:
+    """The heading and the page title name the same document.
+
+    A heading inside the title must be most of it: a 公文 title begins with its issuer's name,
+    so the site banner (``<h1>江川市青松镇人民政府</h1>``) is contained in it without being it.
+    """
     a, b = _compact(heading), _compact(title)
-    return bool(a) and bool(b) and (a in b or b in a)
+    if not a or not b:
+        return False
+    return b in a or (a in b and 2 * len(a) >= len(b))
 
 
 def _site_like(text: str, site_names: set[str]) -> bool:

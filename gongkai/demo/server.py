@@ -29,7 +29,8 @@ serves every dialect and the site trees stay plain files.
 ``referer_required``
     ``["/attachments/"]``: path prefixes answered 403 unless the request carries a Referer.
 ``slow``
-    ``{"/slow.html": 5}``: seconds to wait before answering (bounded by ``MAX_SLOW_SECONDS``).
+    ``{"/slow.html": 5}``: seconds to wait before answering (bounded by ``MAX_SLOW_SECONDS``), or
+    until a test sets the server's ``release`` event (a request surely in flight, ended at will).
 ``user_agent``
     ``{"Baiduspider": {"/index.html": "_spider_index.html"}}``: when the User-Agent contains the
     key (case-insensitive), the path is answered with another file of the tree (cloaking).
@@ -62,7 +63,6 @@ import html
 import math
 import mimetypes
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -173,6 +173,7 @@ class SiteServer:
         self.config = SiteConfig.load(self.root)
         self.hits: Counter[str] = Counter()
         self.statuses: Counter[int] = Counter()   # answers sent, by status (304: not modified)
+        self.release = threading.Event()          # ends every ``slow`` wait at once when set
         self._lock = threading.Lock()
         self._httpd = _Httpd((host, port), _Handler)
         self._httpd.site = self
@@ -226,7 +227,7 @@ class SiteServer:
             return self._error(400)
         cfg = self.config
         if path in cfg.slow:
-            time.sleep(min(float(cfg.slow[path]), MAX_SLOW_SECONDS))
+            self.release.wait(min(float(cfg.slow[path]), MAX_SLOW_SECONDS))
         if cfg.hanweb_dataproxy and path in cfg.hanweb_dataproxy_paths:
             return self._dataproxy(method, parts.query, headers, body)
         special = self._special(method, path, headers)

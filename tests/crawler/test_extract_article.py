@@ -224,3 +224,21 @@ def test_validity_values_are_statuses():
     for value in ("有效", "失效", "已废止", "有效期至2027年12月31日"):
         html = f"<html><body><table><tr><td>有效性：</td><td>{value}</td></tr></table><h1>某通知</h1></body></html>"
         assert extract_article(html, "http://x.gov.cn/a.html").validity == value
+
+
+def test_a_site_banner_heading_is_not_the_title_of_a_document_it_issued() -> None:
+    # a 公文 title begins with its issuer's name, which is also the site's banner <h1>
+    page = """<html><head><meta charset="utf-8">
+<title>江川市青松镇人民政府关于印发《青松镇优化营商环境实施方案》的通知-江川市青松镇人民政府</title></head>
+<body><div class="header"><h1>江川市青松镇人民政府</h1></div>
+<div class="article"><h2 class="art-title">江川市青松镇人民政府关于印发《青松镇优化营商环境实施方案》的通知</h2>
+<div class="content"><p>各村（社区）：</p><p>现将《青松镇优化营商环境实施方案》印发给你们，请认真贯彻执行。</p></div></div>
+</body></html>"""
+    fields = extract_article(page, "http://qs.example.gov.cn/zwgk/202405/t20240510_1.html")
+    assert fields.title == "江川市青松镇人民政府关于印发《青松镇优化营商环境实施方案》的通知"
+
+
+def test_a_heading_carrying_the_whole_title_is_still_taken() -> None:
+    page = """<html><head><title>关于做好防汛工作的通知_江川市人民政府</title></head>
+<body><h1>江川市人民政府办公室关于做好防汛工作的通知</h1><p>正文。</p></body></html>"""
+    assert extract_article(page, "http://x.gov.cn/a.html").title == "江川市人民政府办公室关于做好防汛工作的通知"

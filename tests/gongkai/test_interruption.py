@@ -68,13 +68,17 @@ def slow_portal(tmp_path):
         yield server, targets
 
 
-def interrupt(cmd: list[str], out: Path, *signals: int) -> subprocess.CompletedProcess:
+def interrupt(cmd: list[str], out: Path, server: SiteServer, *signals: int) -> subprocess.CompletedProcess:
+    """Run ``cmd``, send ``signals`` once it stored pages, then let the slow page answer (a graceful
+    stop waits for requests in flight)."""
+    server.release.clear()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for_pages(out, proc)
         for sig in signals:
             proc.send_signal(sig)
             time.sleep(0.3)
+        server.release.set()
         stdout, stderr = proc.communicate(timeout=180)
     finally:
         if proc.poll() is None:
@@ -116,7 +120,7 @@ def assert_refused(proc: subprocess.CompletedProcess, out: Path) -> None:
 def test_a_stopped_audit_exits_3_grades_nothing_and_resumes_to_the_same_findings(slow_portal, tmp_path, sig):
     server, targets = slow_portal
     out = tmp_path / "out"
-    proc = interrupt(audit_cmd(targets, out), out, sig)
+    proc = interrupt(audit_cmd(targets, out), out, server, sig)
     assert_refused(proc, out)
     audit = crawl_state(out)
     assert audit["crawl_state"] == "interrupted" and audit["crawl_close_reason"] == "shutdown"
@@ -134,9 +138,9 @@ def test_a_stopped_audit_exits_3_grades_nothing_and_resumes_to_the_same_findings
 
 
 def test_sigint_twice_still_ends_cleanly(slow_portal, tmp_path):
-    _, targets = slow_portal
+    server, targets = slow_portal
     out = tmp_path / "out"
-    proc = interrupt(audit_cmd(targets, out), out, signal.SIGINT, signal.SIGINT)
+    proc = interrupt(audit_cmd(targets, out), out, server, signal.SIGINT, signal.SIGINT)
     assert_refused(proc, out)
     assert crawl_state(out)["crawl_state"] in ("interrupted", "running")
 
@@ -144,7 +148,7 @@ def test_sigint_twice_still_ends_cleanly(slow_portal, tmp_path):
 def test_resume_adds_sites_new_to_the_targets_file_and_refuses_a_new_period(slow_portal, tmp_path):
     server, targets = slow_portal
     out = tmp_path / "out"
-    assert_refused(interrupt(audit_cmd(targets, out), out, signal.SIGTERM), out)
+    assert_refused(interrupt(audit_cmd(targets, out), out, server, signal.SIGTERM), out)
     server.config = dataclasses.replace(server.config, slow={})
     data = yaml.safe_load(targets.read_text(encoding="utf-8"))
     data["sites"].append({"id": "trs2", "name": "江川市人民政府办公室", "home": server.base_url + "xwdt/"})
