@@ -63,13 +63,25 @@ def targets_file(path: Path, homes: list[str], dialects: list[str], columns: int
     return path
 
 
+
+
+def patched_cli(**settings: object) -> list[str]:
+    """``python -c`` arguments running the gongkai CLI with crawler settings changed in its own
+    process: the targets file has no name for Scrapy settings such as RANDOMIZE_DOWNLOAD_DELAY or
+    CONCURRENT_ITEMS, and a diagnostic must not edit the product's defaults."""
+    assigns = "".join(f"s.{name} = {value!r}; " for name, value in settings.items())
+    return ["-c", f"import sys, gongkai.crawler.settings as s; {assigns}"
+                  "from gongkai.cli import main; sys.exit(main(sys.argv[1:]))"]
+
+
 def gongkai_crawl(served: Portal, manifest: portal.Manifest, work: Path, label: str, crawl: dict,
-                  by_address: bool = True) -> CrawlResult:
+                  by_address: bool = True, patch: dict | None = None) -> CrawlResult:
     """``gongkai crawl`` of the served portal into ``work/label``; reads the store afterwards."""
     out = work / label
     targets = targets_file(work / f"{label}.yaml", served.homes, manifest.dialects, manifest.columns, crawl)
     mark = served.mark()
-    proc = run([sys.executable, "-m", "gongkai.cli", "crawl", str(targets), "--out", str(out)])
+    cli = patched_cli(**patch) if patch else ["-m", "gongkai.cli"]
+    proc = run([sys.executable, *cli, "crawl", str(targets), "--out", str(out)])
     if proc.status not in (0,):
         print(f"  ! gongkai crawl exited {proc.status}: {proc.output[-2000:]}")
     result = CrawlResult(label, proc, window(served.hits(mark), portal.DOC_PATH, by_address))
@@ -119,17 +131,20 @@ def has_workers() -> bool:
     return re.search(r"\bworker\b", proc.stdout) is not None
 
 
-def politeness(cache: Path, work: Path, one_host: bool, use_nginx: bool) -> tuple[float, float, int, float]:
+def politeness(cache: Path, work: Path, one_host: bool, use_nginx: bool,
+               jitter: bool = True) -> tuple[float, float, int, float]:
     """(seconds, bound, largest slot's requests, ratio) of 12 small sites under ``download_delay``.
 
     The bound is the busiest download slot's requests × delay: on one host all sites share one
     slot (Scrapy slots by host name), so it is every request; on 12 hosts, the largest site's.
+    ``jitter`` False turns RANDOMIZE_DOWNLOAD_DELAY off, to tell Scrapy's jitter from gongkai's cost.
     """
     root, manifest = portal.generate(POLITE_SITES, 1, POLITE_DOCS, cache)
     crawl = {"download_delay": POLITE_DELAY, "max_pages_per_site": 100_000, "max_list_pages": 10_000}
     with Portal(root, POLITE_SITES, one_host=one_host, use_nginx=use_nginx) as served:
-        label = "polite-1host" if one_host else "polite-12hosts"
-        result = gongkai_crawl(served, manifest, work, label, crawl, by_address=True)
+        label = ("polite-1host" if one_host else "polite-12hosts") + ("" if jitter else "-nojitter")
+        result = gongkai_crawl(served, manifest, work, label, crawl, by_address=True,
+                               patch=None if jitter else {"RANDOMIZE_DOWNLOAD_DELAY": False})
     slot = max(result.seen.per_host.values()) if result.seen.per_host else 0
     bound = slot * POLITE_DELAY
     return result.seen.seconds, bound, slot, result.seen.seconds / bound if bound else float("nan")
@@ -169,6 +184,10 @@ def main() -> None:
         results.append(bare)
         main_run = gongkai_crawl(served, manifest, work, "gongkai crawl", throughput_options())
         results.append(main_run)
+        # diagnostic: Scrapy 2.13+ starts CONCURRENT_ITEMS (100) asyncio tasks for every callback's
+        # output (scrapy/utils/asyncio.py _parallel_asyncio); gongkai's callbacks yield a handful
+        results.append(gongkai_crawl(served, manifest, work, "gongkai crawl, CONCURRENT_ITEMS=8 (diagnostic)",
+                                     throughput_options(), patch={"CONCURRENT_ITEMS": 8}))
     bench_rate = scrapy_bench()
     with Portal(small_root, sites, use_nginx=not args.no_nginx) as served:
         small_run = gongkai_crawl(served, small, work, "gongkai crawl (¼ size)", throughput_options())
@@ -202,8 +221,10 @@ def main() -> None:
     if not args.skip_politeness:
         print(f"\npoliteness: {POLITE_SITES} sites × 1 column × {POLITE_DOCS} documents, download_delay "
               f"{POLITE_DELAY} (randomised 0.5–1.5×), ratio = crawl time / (busiest slot's requests × delay), target ≤ 1.1")
-        for one_host, name in ((True, "1 host, 12 ports"), (False, "12 hosts 127.0.0.2–13")):
-            sec, bound, slot, ratio = politeness(args.cache, work, one_host, not args.no_nginx)
+        for one_host, jitter, name in ((True, True, "1 host, 12 ports"), (False, True, "12 hosts 127.0.0.2–13"),
+                                       (True, False, "1 host, jitter off (diagnostic)"),
+                                       (False, False, "12 hosts, jitter off (diagnostic)")):
+            sec, bound, slot, ratio = politeness(args.cache, work, one_host, not args.no_nginx, jitter)
             print(f"  {name}: {sec:.1f} s vs bound {bound:.1f} s ({slot} requests in the busiest slot): ratio {ratio:.2f}")
 
     print("\n2 workers over 1: " + ("measure with `gongkai worker` (not yet wired here)" if has_workers()
