@@ -197,7 +197,7 @@ def main() -> None:
     for r in results:
         print(_row(r, manifest.pages, manifest.documents, bare.seen.rate))
     print(f"| scrapy bench (its own server) | – | – | – | – | – | 10 | – | "
-          f"{bench_rate:.1f} | {bench_rate / bare.seen.rate:.0%} | – |" if bench_rate else "| scrapy bench | failed |")
+          f"{bench_rate:.1f} | {bench_rate / max(bare.seen.rate, 1e-9):.0%} | – |" if bench_rate else "| scrapy bench | failed |")
     fifths = " → ".join(f"{x:.0f}" for x in main_run.seen.rates_by_fifth())
     print(f"\ngongkai pages/s by fifth of the crawl: {fifths}")
 

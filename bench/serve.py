@@ -55,13 +55,16 @@ class Portal:
         self.sites = sites
         self.one_host = one_host
         self.nginx = shutil.which("nginx") if use_nginx else None
-        self.server = "nginx" if self.nginx else "gongkai.demo.server (nginx not installed)"
+        self.server = "nginx" if self.nginx else (
+            "gongkai.demo.server: nginx not used (" + ("--no-nginx" if shutil.which("nginx") else "not installed")
+            + "), so the server may be what is measured")
         self.homes: list[str] = []
         self._stack = ExitStack()
         self._tmp = Path(tempfile.mkdtemp(prefix="gongkai-serve-"))
         self.log = self._tmp / "access.log"
         self._servers: list[SiteServer] = []
         self._proc: subprocess.Popen[bytes] | None = None
+        self._fallback_hits: list[Hit] = []   # without nginx: paths and times only (status taken as 200)
 
     def _address(self, i: int) -> tuple[str, int]:
         if self.one_host:
@@ -76,7 +79,9 @@ class Portal:
                 folder = (self.root / f"site{i}").resolve()
                 self.homes.append(f"http://{host}:{port}/")
                 if not self.nginx:
-                    self._servers.append(SiteServer(folder, host=host, port=port).start())
+                    server = SiteServer(folder, host=host, port=port)
+                    server.count = self._recorder(f"{host}:{port}")  # type: ignore[method-assign]
+                    self._servers.append(server.start())
                     continue
                 blocks.append(self._server_block(host, port, folder))
             if self.nginx:
@@ -133,17 +138,21 @@ http {{
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     # -- the request log ---------------------------------------------------------------------------
+    def _recorder(self, host: str):  # noqa: ANN202 - a bound replacement for SiteServer.count
+        def count(path: str) -> None:
+            self._fallback_hits.append(Hit(time.time(), host, "?", 200, path, ""))
+        return count
+
     def mark(self) -> int:
         """Where the log ends now: pass it to :meth:`hits` to read one run's requests."""
         if not self.nginx:
-            return sum(sum(s.hits.values()) for s in self._servers)
+            return len(self._fallback_hits)
         return self.log.stat().st_size if self.log.exists() else 0
 
     def hits(self, since: int) -> list[Hit]:
-        """Requests logged after ``mark()`` returned ``since`` (nginx only: the fallback server keeps
-        counts, not times)."""
+        """Requests logged after ``mark()`` returned ``since``."""
         if not self.nginx:
-            return []
+            return self._fallback_hits[since:]
         with self.log.open("rb") as fh:
             fh.seek(since)
             lines = fh.read().decode("utf-8", "replace").splitlines()
