@@ -69,7 +69,13 @@ class Portal:
     def _address(self, i: int) -> tuple[str, int]:
         if self.one_host:
             return "127.0.0.1", free_port("127.0.0.1")
-        return f"127.0.0.{2 + i}", PORT
+        host = f"127.0.0.{2 + i}"
+        with socket.socket() as sock:   # another benchmark still serving here would be measured instead
+            try:
+                sock.bind((host, PORT))
+            except OSError as exc:
+                raise RuntimeError(f"{host}:{PORT} is in use (another benchmark running?): {exc}") from None
+        return host, PORT
 
     def __enter__(self) -> Portal:
         try:
