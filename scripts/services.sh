@@ -70,13 +70,15 @@ else
   fi
   chown -R "$PG_USER" "$PG_DATA"
   run_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c fsync=off -c max_connections=200" start >&2
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c fsync=off -c autovacuum=off -c max_connections=200" start >&2
   log "postgresql started on 127.0.0.1:$PG_PORT"
 fi
 psql_pg() { "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 if [ -z "$(psql_pg -c "SELECT 1 FROM pg_roles WHERE rolname = 'gongkai'")" ]; then
   psql_pg -c "CREATE ROLE gongkai LOGIN PASSWORD 'gongkai' CREATEDB"
 fi
+# tests drop their throwaway databases WITH (FORCE), which must end any session still in them
+psql_pg -c "GRANT pg_signal_backend TO gongkai" >/dev/null 2>&1 || true
 if [ -z "$(psql_pg -c "SELECT 1 FROM pg_database WHERE datname = 'gongkai'")" ]; then
   psql_pg -c "CREATE DATABASE gongkai OWNER gongkai"
 fi
