@@ -116,9 +116,8 @@ def named_keys(title: str | None) -> set[str]:
     return title_keys(_strip_ends(compact(text)))
 
 
-def _title_match(policy_title: str | None, keys: set[str]) -> bool:
-    pkeys = title_keys(policy_title)
-    full = compact(policy_title)
+def _keys_match(pkeys: set[str], full: str, keys: set[str]) -> bool:
+    """A policy (its title keys ``pkeys`` and compact title ``full``) is named by ``keys``."""
     return bool(pkeys & keys) or any(len(k) >= 8 and k in full for k in keys)
 
 
@@ -146,6 +145,7 @@ class _SiteIndex:
             self.out_links.setdefault(link["page_url"], set()).add(link["target"])
         self.item_dates = {it["url"]: it["date"] for it in view.list_items(site.site) if it["date"]}
         self.points_to = {i.url: self._targets(i.urls) for i in self.interpretations}
+        self._matches: dict[str, Match | None] = {}  # three rules ask about the same policies
 
     def _by_as_of(self, day: date | None) -> bool:
         return day is None or day <= self.as_of
@@ -173,12 +173,18 @@ class _SiteIndex:
 
     def match(self, policy: dict[str, Any]) -> Match | None:
         """The earliest interpretation of a policy, by links first, then by named title."""
+        if policy["url"] not in self._matches:
+            self._matches[policy["url"]] = self._match(policy)
+        return self._matches[policy["url"]]
+
+    def _match(self, policy: dict[str, Any]) -> Match | None:
         purls = _doc_urls(policy)
         linked = self._linked(policy, purls)
         if linked:
             return Match(_earliest(linked), "link")
+        pkeys, full = title_keys(policy.get("title")), compact(policy.get("title"))  # once per policy
         titled = [i for i in self.interpretations
-                  if i.urls.isdisjoint(purls) and _title_match(policy.get("title"), self.keys[i.url])]
+                  if i.urls.isdisjoint(purls) and _keys_match(pkeys, full, self.keys[i.url])]
         return Match(_earliest(titled), "title") if titled else None
 
 

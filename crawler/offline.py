@@ -45,6 +45,4 @@ def nothing_answered(store: Any, audit_id: int) -> bool:
     Then the auditor's own network is down (or every target is wrong): grading would veto every
     site for 站点无法访问, so the audit must stop instead.
     """
-    if any(p["status"] is not None for p in store.rows(st.pages, audit_id)):
-        return False
-    return not any(p["status"] is not None for p in store.rows(st.probes, audit_id))
+    return not (store.any_answer(st.pages, audit_id) or store.any_answer(st.probes, audit_id))

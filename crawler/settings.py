@@ -42,6 +42,9 @@ REDIRECT_MAX_TIMES = 10
 METAREFRESH_ENABLED = True
 
 CONCURRENT_REQUESTS = 16
+# items of one response processed at once: the store pipeline is synchronous, and Scrapy's default
+# (100) starts 100 asyncio tasks for every response's output (20 % of crawl time, bench/RESULTS.md)
+CONCURRENT_ITEMS = 8
 # politeness is per host (Scrapy's default download slot): sites sharing a host share its delay;
 # the downloader-aware queue serves every slot in turn, so one big portal never starves the others
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
@@ -70,9 +73,10 @@ GONGKAI_LOOKBACK_DAYS = 400
 GONGKAI_CLOAK_CHECK = True
 GONGKAI_HOME_ATTEMPTS = 3          # a failing home page is tried again, spread over the audit …
 GONGKAI_HOME_ATTEMPT_INTERVAL = 60  # … at least this many seconds apart, before 站点无法访问 may fail
-# Request priorities (Scrapy serves higher first): a site's home and its probes before its lists,
-# lists before articles, and link checks last, after every page.
-GONGKAI_PRIORITIES = {"home": 100, "not_found": 90, "cloak": 80, "list": 50, "next_list": 40, "article": 20,
+# Request priorities (Scrapy serves higher first): a site's home and its probes first, then each
+# column's first list page; a list page's articles before the next list page (the queue of waiting
+# requests stays short however long the column: bench/RESULTS.md), link checks last.
+GONGKAI_PRIORITIES = {"home": 100, "not_found": 90, "cloak": 80, "list": 50, "article": 45, "next_list": 40,
                       "home_article": 10, "link": -10}
 GONGKAI_LINK_MAXSIZE = 2_000_000  # bytes a link check's GET reads (and never more than DOWNLOAD_MAXSIZE)
 GONGKAI_HOME_ARTICLES = 20   # linked articles fetched from the home page when it prints no dates

@@ -461,6 +461,12 @@ class Store:
             blob = conn.execute(sa.select(snapshots.c.html_z).where(snapshots.c.sha256 == sha256)).scalar()
         return zlib.decompress(blob).decode("utf-8") if blob is not None else None
 
+    def any_answer(self, table: sa.Table, audit_id: int) -> bool:
+        """Whether any row of the audit in ``table`` (pages, probes) got an HTTP status."""
+        query = sa.select(table.c.id).where(table.c.audit_id == audit_id, table.c.status.is_not(None)).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
     def count(self, table: sa.Table, audit_id: int, **where: Any) -> int:
         query = sa.select(sa.func.count()).select_from(table).where(table.c.audit_id == audit_id)
         for key, value in where.items():
