@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
+from tests.environment import need
 
 REDIS_URL = os.environ.get("GONGKAI_TEST_REDIS")
 PG_URL = os.environ.get("GONGKAI_TEST_PG")
@@ -21,11 +21,7 @@ WHY = "GONGKAI_TEST_REDIS / GONGKAI_TEST_PG not set: run `eval \"$(scripts/servi
 
 def require(*urls: str | None) -> None:
     """Skip (locally) or fail (in CI) when a server's URL is not given."""
-    if all(urls):
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{WHY} (.ci/run must start the services)")
-    pytest.skip(WHY)
+    need(all(urls), WHY)
 
 
 @contextmanager

@@ -16,6 +16,7 @@ import yaml
 
 from gongkai import __version__
 from gongkai.cli import main
+from tests.environment import need
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -202,23 +203,22 @@ def test_unknown_region_is_one_warning_listing_the_known_regions(tmp_path):
 
 
 def test_store_url_without_a_driver_is_one_line_with_the_password_masked(tmp_path):
-    if _has_module("psycopg") or _has_module("psycopg2"):
-        pytest.skip("a PostgreSQL driver is installed here; see the test for nobody listening")
+    assert not _has_module("pg8000")  # a driver gongkai never installs
     targets = tmp_path / "t.yaml"
     targets.write_text("audit: {name: x, period: 2024Q2}\n" + SITE, encoding="utf-8")
-    line = one_line_error(run("crawl", str(targets), "--store", "postgresql://auditor:s3cret@127.0.0.1:1/gk"), 2)
-    assert "postgresql://auditor:***@127.0.0.1:1/gk" in line and "no database driver" in line
+    url = "postgresql+pg8000://auditor:s3cret@127.0.0.1:1/gk"
+    line = one_line_error(run("crawl", str(targets), "--store", url), 2)
+    assert "postgresql+pg8000://auditor:***@127.0.0.1:1/gk" in line and "no database driver" in line
     assert "s3cret" not in line
 
 
 def test_store_url_with_nobody_listening_is_one_line_with_the_password_masked(tmp_path):
-    if not (_has_module("psycopg") or _has_module("psycopg2")):
-        pytest.skip("no PostgreSQL driver installed (the driver-less case is tested above)")
+    need(_has_module("psycopg"), "psycopg is not installed (pip install -e '.[distributed]')")
     from gongkai.demo.portal import closed_port
 
-    url = f"postgresql://auditor:s3cret@127.0.0.1:{closed_port()}/gk"
+    url = f"postgresql+psycopg://auditor:s3cret@127.0.0.1:{closed_port()}/gk"
     line = one_line_error(run("check", "--store", url), 2)
-    assert "auditor:***@" in line and "s3cret" not in line
+    assert "auditor:***@" in line and "s3cret" not in line and "no database driver" not in line
 
 
 def _has_module(name: str) -> bool:

@@ -6,6 +6,7 @@ browser download is never used.  Without /usr/bin/chromium the test is skipped a
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from gongkai.reports.build import ReportPaths, write_reports
 from gongkai.store import Store
+from tests.environment import need
 
 from .conftest import save_town
 
@@ -22,13 +24,17 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WIDTHS = (1366, 390)
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
-                                reason="/usr/bin/chromium is absent (apt-get install -y chromium; .ci/run does)")
+
+@pytest.fixture(autouse=True)
+def _chromium() -> None:
+    need(Path(CHROMIUM).exists() and shutil.which("chromium") is not None,
+         "/usr/bin/chromium is absent (apt-get install -y chromium)")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    need(importlib.util.find_spec("playwright") is not None, "playwright is not installed (pip install -e '.[test]')")
+    from playwright import sync_api
     with sync_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
