@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gongkai import store as st
 from gongkai.vocab import column_label
 
-COUNTS: tuple[str, ...] = ("announced_records", "announced_pages", "list_pages", "list_pages_failed",
-                           "items_listed", "items_in_window", "articles_fetched", "articles_failed")
+COUNTS = st.COVERAGE_COUNTS
 UNRECORDED = "栏目覆盖情况未记录"
 PENDING = "抓取未结束"
 NO_REASON = "原因未记录"

@@ -29,6 +29,10 @@ MAX_PAGE_TEXT = 200_000    # characters of visible text kept per page
 
 meta = sa.MetaData()
 
+# a column's coverage counts (the crawler writes them, checks and reports read them by these names)
+COVERAGE_COUNTS = ("announced_records", "announced_pages", "list_pages", "list_pages_failed", "items_listed",
+                   "items_in_window", "articles_fetched", "articles_failed")
+
 schema_info = sa.Table("schema_info", meta, sa.Column("version", sa.Integer, nullable=False))
 
 audits = sa.Table(
@@ -97,10 +101,7 @@ columns = sa.Table(
     sa.Column("url", sa.Text, nullable=False), sa.Column("how_found", sa.Text),
     sa.Column("outcome", sa.Text), sa.Column("reason", sa.Text),
     # coverage: what the CMS announced, what was listed and fetched, and whether that is all of it
-    sa.Column("announced_records", sa.Integer), sa.Column("announced_pages", sa.Integer),
-    sa.Column("list_pages", sa.Integer), sa.Column("list_pages_failed", sa.Integer),
-    sa.Column("items_listed", sa.Integer), sa.Column("items_in_window", sa.Integer),
-    sa.Column("articles_fetched", sa.Integer), sa.Column("articles_failed", sa.Integer),
+    *(sa.Column(name, sa.Integer) for name in COVERAGE_COUNTS),
     sa.Column("coverage", sa.Text),           # complete | incomplete | pending (crawl not closed)
     sa.Column("coverage_reason", sa.Text),    # why incomplete, in Chinese, for the report
     sa.UniqueConstraint("audit_id", "site", "type", "url"),

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from gongkai import store as st
 from gongkai.vocab import column_label
 
-COUNTS = ("announced_records", "announced_pages", "list_pages", "list_pages_failed", "items_listed",
-          "items_in_window", "articles_fetched", "articles_failed")
+COUNTS = st.COVERAGE_COUNTS
 STATES = ("complete", "incomplete", "pending", "unrecorded")
 STATE_LABELS = {"complete": "完整", "incomplete": "不完整", "pending": "待定（抓取未结束）",
                 "unrecorded": "未记录"}
