@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
+from typing import Any
 
 from gongkai.checks.base import result
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.scope import DocumentParams, out_of_scope, period_documents
+from gongkai.checks.scope import DocumentParams, documents_to_judge
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.text import simplify
@@ -53,21 +55,22 @@ def number_problems(original: str) -> tuple[str | None, list[str]]:
     return None, problems
 
 
+def _number(doc: dict[str, Any]) -> str:
+    return (doc.get("doc_number") or "").strip()
+
+
+def _evidence(doc: dict[str, Any], day: date | None) -> dict[str, Any]:
+    return {"title": doc.get("title"), "url": doc["url"], "doc_number": _number(doc), "publish_date": day}
+
+
 @register("docnumber_format", DocumentParams)
 def run(view: AuditView, site: SiteInfo, rule: Rule, params: DocumentParams) -> Iterator[Result]:
-    for doc, day in period_documents(view, site, params.columns):
-        number = (doc.get("doc_number") or "").strip()
-        if not number:
+    for item in documents_to_judge(view, site, rule, params, params.columns, _evidence,
+                                   ignore=lambda doc: not _number(doc)):
+        if isinstance(item, Result):  # a 转发 carries the other body's number: not this body's 公文 to judge
+            yield item
             continue
-        url = doc["url"]
-        ev = {"title": doc.get("title"), "url": url, "doc_number": number, "publish_date": day}
-        why = out_of_scope(doc, site, params)
-        if why:  # a 转发 carries the other body's number: not this body's 公文 to judge
-            yield result(site, rule, url, "not_applicable", why, **ev)
-            continue
-        if day is None:
-            yield result(site, rule, url, "unknown", "发布日期无法识别", **ev)
-            continue
+        url, ev, number = item.doc["url"], item.evidence, _number(item.doc)
         system, problems = number_problems(number)
         if system:
             yield result(site, rule, url, "pass", f"{system}编号，不按发文字号格式判断", **ev)

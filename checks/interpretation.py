@@ -30,7 +30,7 @@ from gongkai.checks.coverage import Coverage
 from gongkai.checks.params import ColumnType
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.scope import ScopeParams, out_of_scope, period_documents, published
+from gongkai.checks.scope import ScopeParams, documents_to_judge, published
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.text import compact, date_from_url, simplify
@@ -218,16 +218,13 @@ def _subjects(view: AuditView, site: SiteInfo, rule: Rule, params: Interpretatio
     """Each policy published in the period: a ready result when out of scope, else a subject."""
     index = site_index(view, site)
     n = params.working_days
-    for doc, day in period_documents(view, site, params.policy_columns):
-        if is_interpretation(doc):
+    for item in documents_to_judge(view, site, rule, params, params.policy_columns,
+                                   lambda doc, day: {"policy": doc.get("title")}, ignore=is_interpretation,
+                                   undated="政策文件发布日期无法识别"):
+        if isinstance(item, Result):
+            yield item
             continue
-        if day is None:
-            yield result(site, rule, doc["url"], "unknown", "政策文件发布日期无法识别", policy=doc.get("title"))
-            continue
-        skip = out_of_scope(doc, site, params)
-        if skip:
-            yield result(site, rule, doc["url"], "not_applicable", skip, policy=doc.get("title"))
-            continue
+        doc, day = item.doc, item.day
         own = set(doc["column_types"]) & set(params.policy_columns)
         yield _Subject(doc, day, index.match(doc), add_workdays(day, n), n,
                        view.coverage(site.site, {INTERPRETATIONS, *own}))

@@ -15,7 +15,7 @@ from typing import Any
 from gongkai.checks.base import result
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.scope import DocumentParams, out_of_scope, period_documents
+from gongkai.checks.scope import DocumentParams, documents_to_judge
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.text import simplify
@@ -49,21 +49,22 @@ def _evidence(doc: dict[str, Any], day: date | None) -> dict[str, Any]:
             "label": doc.get("label"), "label_slot": doc.get("label_slot")}
 
 
+def _not_a_document(doc: dict[str, Any]) -> str | None:
+    return None if (doc.get("doc_number") or "").strip() else "无发文字号，不按公文判断"
+
+
+def _unlabelled(doc: dict[str, Any]) -> str | None:
+    return None if slot_label(doc) is not None else "无公开属性标注（正文引述不计）"
+
+
 @register("disclosure_label_presence", PresenceParams)
 def run_missing(view: AuditView, site: SiteInfo, rule: Rule, params: PresenceParams) -> Iterator[Result]:
     cutoff, attributes = params.cutoff, params.attributes
-    for doc, day in period_documents(view, site, params.columns):
-        url, ev = doc["url"], _evidence(doc, day)
-        if not (doc.get("doc_number") or "").strip():
-            yield result(site, rule, url, "not_applicable", "无发文字号，不按公文判断", **ev)
+    for item in documents_to_judge(view, site, rule, params, params.columns, _evidence, before=_not_a_document):
+        if isinstance(item, Result):
+            yield item
             continue
-        if day is None:
-            yield result(site, rule, url, "unknown", "发布日期无法识别", **ev)
-            continue
-        skip = out_of_scope(doc, site, params)
-        if skip:
-            yield result(site, rule, url, "not_applicable", skip, **ev)
-            continue
+        doc, day, url, ev = item.doc, item.day, item.doc["url"], item.evidence
         formed = doc.get("written_date") or day
         if formed < cutoff:
             yield result(site, rule, url, "not_applicable", f"成文早于{cutoff}", **ev)
@@ -78,19 +79,11 @@ def run_missing(view: AuditView, site: SiteInfo, rule: Rule, params: PresencePar
 @register("disclosure_label_conflict", ConflictParams)
 def run_conflict(view: AuditView, site: SiteInfo, rule: Rule, params: ConflictParams) -> Iterator[Result]:
     conflicts = params.conflicts
-    for doc, day in period_documents(view, site, params.columns):
-        url, ev = doc["url"], _evidence(doc, day)
-        if day is None:
-            yield result(site, rule, url, "unknown", "发布日期无法识别", **ev)
+    for item in documents_to_judge(view, site, rule, params, params.columns, _evidence, before=_unlabelled):
+        if isinstance(item, Result):
+            yield item
             continue
-        label = slot_label(doc)
-        if label is None:
-            yield result(site, rule, url, "not_applicable", "无公开属性标注（正文引述不计）", **ev)
-            continue
-        skip = out_of_scope(doc, site, params)
-        if skip:
-            yield result(site, rule, url, "not_applicable", skip, **ev)
-            continue
+        url, ev, label = item.doc["url"], item.evidence, slot_label(item.doc)
         hit = next((c for c in conflicts if c in label), None)
         if hit:
             yield result(site, rule, url, "fail", f"标注为“{label}”却在网站主动发布", **ev)

@@ -20,7 +20,7 @@ from pydantic import Field
 from gongkai.checks.base import MAX_SAMPLES, result, unless_unseen
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.scope import DocumentParams, out_of_scope, period_documents
+from gongkai.checks.scope import DocumentParams, documents_to_judge
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result, Status
 from gongkai.workdays import add_workdays, workdays_between
@@ -35,36 +35,35 @@ class PublicationParams(DocumentParams):
     backfill_status: Status = "unknown"
 
 
-def _evidence(doc: dict[str, Any], day: date, deadline: date | None, limit: int) -> dict[str, Any]:
+def _evidence(doc: dict[str, Any], day: date | None, limit: int) -> dict[str, Any]:
     written = doc.get("written_date")
+    deadline = add_workdays(written, limit) if written else None
     return {"title": doc.get("title"), "url": doc["url"], "column_url": doc.get("column_url"),
             "doc_number": doc.get("doc_number"),
             "written_date": written, "publish_date": day, "deadline": deadline, "working_days": limit,
-            "workdays_taken": workdays_between(written, day) if written else None,
+            "workdays_taken": workdays_between(written, day) if written and day else None,
             "column_types": doc.get("column_types", [])}
+
+
+def _unwritten(doc: dict[str, Any]) -> str | None:
+    return None if doc.get("written_date") else "无成文日期"
 
 
 @register("publication_timeliness", PublicationParams)
 def run(view: AuditView, site: SiteInfo, rule: Rule, params: PublicationParams) -> Iterator[Result]:
     limit = params.working_days
     late_by_day: dict[date, list[dict[str, Any]]] = defaultdict(list)
-    for doc, day in period_documents(view, site, params.columns):
-        url, written = doc["url"], doc.get("written_date")
-        if day is None:
-            yield result(site, rule, url, "unknown", "发布日期无法识别", title=doc.get("title"))
+    for item in documents_to_judge(view, site, rule, params, params.columns,
+                                   lambda doc, day: _evidence(doc, day, limit), before=_unwritten):
+        if isinstance(item, Result):
+            yield item
             continue
-        if written is None:
-            yield result(site, rule, url, "not_applicable", "无成文日期", title=doc.get("title"), publish_date=day)
-            continue
-        skip = out_of_scope(doc, site, params)
-        deadline = add_workdays(written, limit)
-        ev = _evidence(doc, day, deadline, limit)
-        if skip:
-            yield result(site, rule, url, "not_applicable", skip, **ev)
-        elif day <= written or (deadline and day <= deadline):
-            yield result(site, rule, url, "pass", f"成文后{ev['workdays_taken']}个工作日内公开", **ev)
+        day, written, ev = item.day, item.doc["written_date"], item.evidence
+        deadline = ev["deadline"]
+        if day <= written or (deadline and day <= deadline):
+            yield result(site, rule, item.doc["url"], "pass", f"成文后{ev['workdays_taken']}个工作日内公开", **ev)
         elif deadline is None:
-            yield result(site, rule, url, "unknown", "官方节假日安排未覆盖该年份，无法计算工作日", **ev)
+            yield result(site, rule, item.doc["url"], "unknown", "官方节假日安排未覆盖该年份，无法计算工作日", **ev)
         else:
             late_by_day[day].append(ev)
     yield from _late_results(view, site, rule, params, late_by_day)

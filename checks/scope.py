@@ -10,14 +10,18 @@ loosely: "区政府办公室" is the office of "宁波市北仑区人民政府";
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator
 
+from gongkai.checks.base import result
 from gongkai.checks.params import ColumnType, KindParams
+from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
+from gongkai.models import Result
 from gongkai.text import date_from_url, simplify
 from gongkai.vocab import load_config
 
@@ -73,6 +77,43 @@ def period_documents(view: AuditView, site: SiteInfo,
         day = published(doc)
         if day is None or view.period.contains(day):
             yield doc, day
+
+
+UNDATED = "发布日期无法识别"
+Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A document the preamble let through — in the period, in scope, dated — with its evidence."""
+
+    doc: Doc
+    day: date
+    evidence: dict[str, Any]
+
+
+def documents_to_judge(view: AuditView, site: SiteInfo, rule: Rule, params: ScopeParams,
+                       columns: Iterable[str] | None, evidence: Callable[[Doc, date | None], dict[str, Any]], *,
+                       ignore: Callable[[Doc], bool] | None = None, before: Callable[[Doc], str | None] | None = None,
+                       undated: str = UNDATED) -> Iterator[Judged | Result]:
+    """The preamble every per-document kind shares, in one order.
+
+    Documents published in the period (or undated) of ``columns``; ``ignore`` drops what is not a
+    subject of the rule at all (no result).  Then ``not_applicable`` for the rule's own reason
+    (``before``) or when out of scope (exempt category, another body's) — an exempt document
+    needs no date — then ``unknown`` when undated; what remains is yielded as ``Judged``.
+    """
+    for doc, day in period_documents(view, site, columns):
+        if ignore is not None and ignore(doc):
+            continue
+        ev = evidence(doc, day)
+        why = (before(doc) if before is not None else None) or out_of_scope(doc, site, params)
+        if why:
+            yield result(site, rule, doc["url"], "not_applicable", why, **ev)
+        elif day is None:
+            yield result(site, rule, doc["url"], "unknown", undated, **ev)
+        else:
+            yield Judged(doc, day, ev)
 
 
 def exemption(doc: dict[str, Any], categories: Iterable[str]) -> tuple[str, str] | None:

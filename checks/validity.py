@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
+from typing import Any
 
 from gongkai.checks.base import result
 from gongkai.checks.params import ColumnType
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.scope import DocumentParams, out_of_scope, period_documents
+from gongkai.checks.scope import DocumentParams, documents_to_judge
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.text import simplify
@@ -26,19 +28,18 @@ class ValidityParams(DocumentParams):
     columns: list[ColumnType] | None = ["normative_docs"]
 
 
+def _evidence(doc: dict[str, Any], day: date | None) -> dict[str, Any]:
+    return {"title": doc.get("title"), "url": doc["url"], "publish_date": day, "validity": doc.get("validity"),
+            "doc_number": doc.get("doc_number")}
+
+
 @register("validity_marking", ValidityParams)
 def run(view: AuditView, site: SiteInfo, rule: Rule, params: ValidityParams) -> Iterator[Result]:
-    for doc, day in period_documents(view, site, params.columns):
-        url = doc["url"]
-        ev = {"title": doc.get("title"), "url": url, "publish_date": day, "validity": doc.get("validity"),
-              "doc_number": doc.get("doc_number")}
-        if day is None:
-            yield result(site, rule, url, "unknown", "发布日期无法识别", **ev)
+    for item in documents_to_judge(view, site, rule, params, params.columns, _evidence):
+        if isinstance(item, Result):
+            yield item
             continue
-        skip = out_of_scope(doc, site, params)
-        if skip:
-            yield result(site, rule, url, "not_applicable", skip, **ev)
-            continue
+        doc, url, ev = item.doc, item.doc["url"], item.evidence
         validity = simplify(doc.get("validity")).strip()
         mark = _TITLE_MARK.search(simplify(doc.get("title")))
         if validity:

@@ -29,6 +29,8 @@ class ColumnCoverage:
     wanted: set[str] = field(default_factory=set)           # fingerprints of in-window articles
     pending_pages: int = 0                    # list pages asked and not answered yet
     past_cutoff: bool = False                 # pagination stopped at the look-back window on purpose
+    refused: dict[str, str] = field(default_factory=dict)   # fingerprint → why a budget refused it
+    list_refused: bool = False                # a budget refused a list page: the pager was understood
 
     # -- events from the spider ---------------------------------------------------------------------
     def asked(self) -> None:
@@ -52,10 +54,16 @@ class ColumnCoverage:
         if reason not in self.problems:
             self.problems.append(reason)
 
+    def refused_by_budget(self, fp: str, reason: str, *, list_page: bool = False) -> None:
+        """A page of this column the budget refused (it counts only if nothing else fetched it)."""
+        self.refused.setdefault(fp, reason)
+        self.list_refused = self.list_refused or list_page
+
     # -- the verdict ---------------------------------------------------------------------------------
     def reasons(self, ok: set[str], failed: set[str], crawl_finished: bool, close_reason: str) -> list[str]:
         """Why this column is not whole (empty when it is)."""
         out = [*self.failed_pages, *self.problems]
+        out += sorted({why for fp, why in self.refused.items() if fp not in ok and fp not in failed})
         out += self._pager_shortfall()
         got_failed = len(self.wanted & failed)
         if got_failed:
@@ -71,7 +79,7 @@ class ColumnCoverage:
 
     def _pager_shortfall(self) -> list[str]:
         """The CMS announced more than the lists gave, and pagination did not stop at the window."""
-        if self.past_cutoff or self.failed_pages:
+        if self.past_cutoff or self.failed_pages or self.list_refused:
             return []
         out = []
         pages = self.announced_pages

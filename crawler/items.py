@@ -9,17 +9,46 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scrapy.http import Response
+
 Row = dict[str, Any]
 
 
 @dataclass
+class FetchedPage:
+    """A response the spider has routed, before its page row is built (``crawler/rows.py``).
+
+    The spider decides what the page is (``kind``), how it answered (``outcome``: a routing fact it
+    needed anyway) and what it listed or contained; the row pipeline measures and parses the rest.
+    ``root`` is the page's parsed tree when the spider parsed it already (parsed once).
+    """
+
+    site: str
+    kind: str
+    response: Response
+    html: str
+    outcome: str
+    reason: str
+    root: Any = None
+    fields: Row = field(default_factory=dict)       # column_type, column_url, dialect, variant, reason …
+    list_items: list[Row] = field(default_factory=list)
+    document: Row | None = None
+    keep_links: bool = True                          # a 404 probe's or a cloaked copy's links are not the site's
+    as_link_probe: bool = True                       # the page is also a checked link target
+    probes: list[Row] = field(default_factory=list)  # more probes of this answer (a home attempt), completed
+                                                     # with the page's identity and answer
+
+
+@dataclass
 class PageItem:
-    """A fetched (or failed) page with what it links and lists, and its document: one transaction."""
+    """A fetched (or failed) page with what it links and lists, its document, and its probes (the
+    page as a checked link target): one transaction."""
 
     page: Row
     links: list[Row] = field(default_factory=list)
     list_items: list[Row] = field(default_factory=list)
     document: Row | None = None
+    probes: list[Row] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

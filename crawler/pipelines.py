@@ -98,7 +98,7 @@ class StorePipeline:
 
     def _on_page(self, item: it.PageItem) -> None:
         self.store.save_page(self.audit_id, {"page": item.page, "links": item.links, "list_items": item.list_items,
-                                             "document": item.document})
+                                             "document": item.document, "probes": item.probes})
 
     def _on_probe(self, item: it.ProbeItem) -> None:
         self.store.save_probe(self.audit_id, item.row)

@@ -59,12 +59,18 @@ AUTOTHROTTLE_ENABLED = False
 # stored body; the cache lives beside the store (DIR/httpcache) unless `http_cache_dir` says where
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "gongkai.crawler.httpcache.RevalidatePolicy"
+HTTPCACHE_STORAGE = "gongkai.crawler.httpcache.AtomicCacheStorage"  # an entry is whole or absent
 HTTPCACHE_GZIP = True
 HTTPCACHE_DIR = ""   # set per run by gongkai.stages.crawl; empty → cache off
 
-DOWNLOADER_MIDDLEWARES = {"gongkai.crawler.middlewares.BinarySniffMiddleware": 550}
-ITEM_PIPELINES = {"gongkai.crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"gongkai.crawler.progress.CrawlProgress": 500, "gongkai.crawler.closing.CrawlCloser": 100}
+# The components of the crawl (docs/architecture.md): the spider only routes.
+DUPEFILTER_CLASS = "gongkai.crawler.dupefilter.SiteDupeFilter"            # (site, fingerprint), drops counted
+SPIDER_MIDDLEWARES = {"gongkai.crawler.budget.PageBudgetMiddleware": 600}  # page / list budgets
+DOWNLOADER_MIDDLEWARES = {"gongkai.crawler.middlewares.BinarySniffMiddleware": 550}  # decoding, binary sniffing
+ITEM_PIPELINES = {"gongkai.crawler.rows.PageRowPipeline": 200,             # FetchedPage → PageItem
+                  "gongkai.crawler.pipelines.StorePipeline": 300}
+EXTENSIONS = {"gongkai.crawler.progress.CrawlProgress": 500, "gongkai.crawler.closing.CrawlCloser": 100,
+              "gongkai.crawler.linkchecker.LinkChecker": 200}
 GONGKAI_PROGRESS = True  # shown only when stderr is a terminal
 
 # gongkai's own settings (read by the spider and the pipeline through from_crawler)

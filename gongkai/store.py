@@ -311,7 +311,7 @@ class Store:
 
     # -- crawl writes (one transaction per page) ---------------------------------------------
     def save_page(self, audit_id: int, bundle: dict[str, Any]) -> None:
-        """Write a crawled page with its links, list items and document in one transaction.
+        """Write a crawled page with its links, list items, document and probes in one transaction.
 
         A page is its request fingerprint (method + canonical URL + body), never its URL alone:
         two Hanweb dataproxy POSTs share a URL.  Re-saving a fingerprint (a resumed or repeated
@@ -332,6 +332,9 @@ class Store:
                 page["sha256"] = page.get("sha256") or hashlib.sha256(html.encode("utf-8", "replace")).hexdigest()
                 _insert_ignore(conn, snapshots, {"sha256": page["sha256"], "html_z": _compress(html)})
             conn.execute(pages.insert().values(audit_id=audit_id, **page))
+            if bundle.get("probes"):
+                at = now_iso()
+                conn.execute(probes.insert(), [_probe_row(audit_id, at, row) for row in bundle["probes"]])
             if variant != "normal":
                 return
             url = page["url"]
@@ -553,3 +556,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _probe_row(audit_id: int, at: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A probes row with every column named (one executemany takes rows of one shape)."""
+    names = [column.name for column in probes.columns if column.name != "id"]
+    unknown = set(row) - set(names)
+    if unknown:
+        raise ValueError(f"unknown probe fields: {sorted(unknown)}")
+    return {**dict.fromkeys(names), "at": at, **row, "audit_id": audit_id}

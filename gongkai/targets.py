@@ -20,7 +20,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
@@ -239,12 +238,6 @@ def _line_of_field(path: str | Path, loc: tuple[Any, ...]) -> int | str:
 def load_targets(path: str | Path) -> Targets:
     """Read and validate a targets file; raise TargetsError with one readable line."""
     try:
-        data, root = yamlfile.load(path, "targets file")
+        return yamlfile.load_model(path, "targets file", Targets, "a mapping with audit, crawl and sites")
     except yamlfile.YamlFileError as exc:
         raise TargetsError(str(exc)) from None
-    if not isinstance(data, dict):
-        raise TargetsError(f"{path}:1: top level: expected a mapping with audit, crawl and sites")
-    try:
-        return Targets.model_validate(data)
-    except ValidationError as exc:
-        raise TargetsError(yamlfile.validation_problem(str(path), root, exc)) from None

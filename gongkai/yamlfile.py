@@ -154,3 +154,19 @@ def validation_problem(name: str, root: yaml.Node, exc: ValidationError, prefix:
     elif kind == "missing":
         msg = "required field is missing"
     return problem(name, root, (*prefix, *err.get("loc", ())), msg.removeprefix("Value error, "))
+
+
+def load_model(path: str | Path, what: str, model: Any, expected: str) -> Any:
+    """A YAML file validated into the pydantic ``model``: the one loader of targets, indicators …
+
+    ``expected`` says what the top level must be ("a mapping with audit, crawl and sites").  Any
+    problem is one ``YamlFileError`` line naming the file, line and field.
+    """
+    name = str(path)
+    data, root = load(path, what)
+    if not isinstance(data, dict):
+        raise YamlFileError(f"{name}:1: top level: expected {expected}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise YamlFileError(validation_problem(name, root, exc)) from None

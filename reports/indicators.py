@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gongkai import yamlfile
 from gongkai.vocab import config_path
@@ -157,14 +157,8 @@ def default_indicators_path() -> Path:
 def load_indicators(path: str | Path | None = None) -> IndicatorSystem:
     """Read and validate an indicators file; raise IndicatorsError with one readable line."""
     path = Path(path) if path else default_indicators_path()
-    name = str(path)
     try:
-        data, root = yamlfile.load(path, "indicators file")
+        return yamlfile.load_model(path, "indicators file", IndicatorSystem,
+                                   "a mapping with name, source, veto and groups")
     except yamlfile.YamlFileError as exc:
         raise IndicatorsError(str(exc)) from None
-    if not isinstance(data, dict):
-        raise IndicatorsError(f"{name}:1: top level: expected a mapping with name, source, veto and groups")
-    try:
-        return IndicatorSystem.model_validate(data)
-    except ValidationError as exc:
-        raise IndicatorsError(yamlfile.validation_problem(name, root, exc)) from None

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from scrapy.http import HtmlResponse, Request
 
-from gongkai.crawler.items import CrawlErrorItem, PageItem
+from gongkai.crawler.items import CrawlErrorItem, FetchedPage
+from gongkai.crawler.rows import page_item
 from gongkai.crawler.spiders import portal
 from gongkai.targets import Targets
 
@@ -31,7 +32,7 @@ def test_extraction_crash_is_an_error_item_and_the_page_survives(monkeypatch: py
                             encoding="utf-8", request=request, status=200)
     items = list(make_spider().parse_article(response))
     errors = [i for i in items if isinstance(i, CrawlErrorItem)]
-    pages = [i for i in items if isinstance(i, PageItem)]
+    pages = [page_item(i, lambda url: True) for i in items if isinstance(i, FetchedPage)]
     assert errors and errors[0].stage == "extract" and "unreadable metadata table" in errors[0].message
     assert pages and pages[0].page["title"] == "通知" and pages[0].document is None
 
