@@ -148,10 +148,7 @@ def _straddled(compact: str, start: int, end: int) -> bool:
     left = max(0, start - SENTENCE_WINDOW)
     window = compact[left:end + SENTENCE_WINDOW]
     a, b = start - left, end - left
-    for _, s, e in _segmenter().tokenize(window, HMM=False):  # dictionary words only
-        if s < a < e or s < b < e:
-            return True
-    return False
+    return any(s < a < e or s < b < e for _, s, e in _segmenter().tokenize(window, HMM=False))
 
 
 def find(text: str, name: str) -> list[Hit]:
