@@ -28,6 +28,7 @@ from scrapy.utils.request import fingerprint
 from twisted.python.failure import Failure
 
 from gongkai.crawler import dialects, linkcheck
+from gongkai.crawler.attachments import AttachmentFetcher
 from gongkai.crawler.coverage import ColumnCoverage
 from gongkai.crawler.extract import article as article_extract
 from gongkai.crawler.extract import home as home_extract
@@ -118,6 +119,7 @@ class PortalSpider(scrapy.Spider):
         spider.home_interval = s.getfloat("GONGKAI_HOME_ATTEMPT_INTERVAL")
         spider.download_timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         spider.priority = s.getdict("GONGKAI_PRIORITIES")
+        spider.attachments = AttachmentFetcher.from_settings(s)
         spider.link_maxsize = min(s.getint("GONGKAI_LINK_MAXSIZE"), s.getint("DOWNLOAD_MAXSIZE") or 2**62)
         start = spider.targets.audit.parsed_period.start
         cutoff = start - timedelta(days=s.getint("GONGKAI_LOOKBACK_DAYS"))
@@ -413,6 +415,8 @@ class PortalSpider(scrapy.Spider):
         (state.ok if page["outcome"] == "ok" else state.failed).add(page["fingerprint"])
         yield bundle
         yield self._probe_for_page(response, state, page)
+        if bundle.document:  # its files, read for the content and privacy rules (crawler/attachments.py)
+            yield from self.attachments.requests(state.target.id, page["url"], fields.attachments)
 
     def parse_not_found(self, response: Response) -> Iterator[Any]:
         state = self.sites[response.meta["site"]]
