@@ -95,7 +95,8 @@ def run_id(view: AuditView, site: SiteInfo, rule: Rule, params: IdNumberParams) 
 
 
 class PhoneParams(KindParams):
-    """Which texts are 公示/名单 content, and which labels present a number as the office's contact."""
+    """Which texts are 公示/名单 content, which labels present a number as the office's contact, and
+    which name an 11-digit number that is no phone (准考证号 …)."""
 
     list_words: list[str] = Field(default_factory=lambda: [
         "公示", "名单", "名册", "花名册", "名录", "拟录用", "拟聘用", "拟任", "获奖", "表彰", "补贴", "补助",
@@ -103,17 +104,20 @@ class PhoneParams(KindParams):
     contact_labels: list[str] = Field(default_factory=lambda: [
         "联系电话", "联系方式", "联系人", "咨询电话", "监督电话", "举报电话", "投诉电话", "服务热线", "热线",
         "办公电话", "值班电话", "传真", "电话："])
+    not_phone_labels: list[str] = Field(default_factory=lambda: [
+        "准考证", "考号", "编号", "学号", "工号", "账号", "帐号", "卡号", "证号", "流水号"])
 
 
 def _is_list(source: TextSource, words: list[str]) -> bool:
     return any(w in source.title for w in words)
 
 
-def _published_contact(source: TextSource, start: int, labels: list[str]) -> bool:
-    """The number sits on a line presenting a contact (联系电话：…), or in the footer."""
+def _not_personal_mobile(source: TextSource, start: int, params: PhoneParams) -> bool:
+    """The number sits on a line presenting a contact (联系电话：…) or another number (准考证号…),
+    or in the footer."""
     line_start = source.text.rfind("\n", 0, start) + 1
     line = source.text[line_start:start]
-    if any(label in line for label in labels):
+    if any(label in line for label in (*params.contact_labels, *params.not_phone_labels)):
         return True
     number = re.sub(r"\D", "", source.text[start:start + 20])[:11]
     return bool(number) and number in re.sub(r"\D", "", source.footer)
@@ -129,7 +133,7 @@ def run_phone(view: AuditView, site: SiteInfo, rule: Rule, params: PhoneParams) 
                          document_url=source.document_url)
             continue
         hits = [_hit(source, m.start(), m.end(), _MOBILE) for m in _MOBILE.finditer(source.text)
-                if not _published_contact(source, m.start(), params.contact_labels)]
+                if not _not_personal_mobile(source, m.start(), params)]
         if hits:
             yield result(site, rule, source.url, "fail", f"公示/名单内容公开了{len(hits)}个个人手机号码（如{hits[0]['number_masked']}）",
                          count=len(hits), hits=hits[:MAX_SAMPLES])

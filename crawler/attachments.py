@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
 from twisted.python.failure import Failure
 
 from gongkai.crawler import linkcheck
@@ -221,8 +223,10 @@ class AttachmentFetcher:
         """A GET per new attachment of an article (each file once per site) while the budget lasts.
 
         A file of another format, or over the budget, is recorded as ``skipped`` with the reason,
-        so the report can say what was not read.
+        so the report can say what was not read.  A budget of 0 turns attachments off (no rows).
         """
+        if self.max_per_site <= 0:
+            return
         seen = self.seen.setdefault(site, set())
         for link in links:
             url = link.url
@@ -248,7 +252,9 @@ class AttachmentFetcher:
             return f"超过每站附件数量上限（max_attachments_per_site={self.max_per_site}），未下载"
         return None
 
-    def parse(self, response: Response) -> Iterator[AttachmentItem]:
+    async def parse(self, response: Response) -> AsyncIterator[AttachmentItem]:
+        """The attachment's row; the file is read in a worker thread (a big PDF must not stall the
+        crawl of every other site)."""
         row = dict(response.meta["attachment"])
         body = response.body or b""
         row.update(final_url=response.url, status=response.status, size=len(body), fetched_at=_now(),
@@ -258,7 +264,7 @@ class AttachmentFetcher:
         if outcome.outcome != "ok":
             row.update(outcome=outcome.outcome, reason=outcome.reason, text="")
         else:
-            row.update(extract(body, response.url))
+            row.update(await maybe_deferred_to_future(threads.deferToThread(extract, body, response.url)))
         yield AttachmentItem(row)
 
     def failed(self, failure: Failure) -> Iterator[AttachmentItem]:

@@ -50,7 +50,7 @@ def test_mobile_numbers_only_in_lists_and_not_office_contacts(audit) -> None:
     listing, notice, hotline = (H + f"tzgg/202407/t2024072{i}_{i}.html" for i in (1, 2, 3))
     footer = "主办：大连市人民政府办公室 电话：0411-83631234 值班手机 13904111234"
     audit.page(listing, "article", title="关于2024年见习人员名单的公示", identity={"footer_text": footer},
-               text="姓名\n联系电话\n张三\n139 1234 5678\n李四\n138-1234-5678\n"
+               text="姓名\n联系电话\n张三\n139 1234 5678\n李四\n138-1234-5678\n准考证号：13512345678\n"
                     "公示期间如有异议，请联系。联系人：王五，联系电话：13700001111\n" + footer)
     audit.page(notice, "article", title="关于开展安全检查的通知", text="请联系张三13912345678。")
     audit.page(hotline, "article", title="低保对象名单公示", identity={"footer_text": footer},
