@@ -137,3 +137,19 @@ def test_file_type_and_extract_bounds():
     assert page["outcome"] == "unknown" and "网页" in page["reason"]
     broken = extract(b"%PDF-1.4 garbage", "http://x/a.pdf")
     assert broken["outcome"] == "unknown" and broken["reason"]
+
+
+def test_budget_and_formats_decide_what_is_requested():
+    from gongkai.crawler.attachments import AttachmentFetcher
+    from gongkai.crawler.items import AttachmentItem
+    from gongkai.models import LinkRef
+
+    links = [LinkRef("http://x/a.pdf", "a"), LinkRef("http://x/a.pdf", "again"), LinkRef("http://x/b.ofd", "b"),
+             LinkRef("mailto:x@y", "mail"), LinkRef("http://x/c.xlsx", "c")]
+    assert list(AttachmentFetcher(0, 1000).requests("s", "http://x/doc.html", links)) == []   # off
+    out = list(AttachmentFetcher(1, 1000).requests("s", "http://x/doc.html", links))
+    assert [type(o).__name__ for o in out] == ["Request", "AttachmentItem", "AttachmentItem"]
+    request, ofd, over = out
+    assert request.headers[b"Referer"] == b"http://x/doc.html" and request.meta["download_maxsize"] == 1000
+    assert isinstance(ofd, AttachmentItem) and "(.ofd)" in ofd.row["reason"].replace("（", "(").replace("）", ")")
+    assert over.row["url"] == "http://x/c.xlsx" and "max_attachments_per_site=1" in over.row["reason"]
