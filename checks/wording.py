@@ -50,7 +50,7 @@ class Entry(BaseModel):
 
     @field_validator("wrong")
     @classmethod
-    def _not_correct(cls, value: list[str]) -> list[str]:
+    def _no_whitespace(cls, value: list[str]) -> list[str]:
         if any(not w.strip() or _SPACE.search(w) for w in value):
             raise ValueError("a wrong variant must be non-empty and hold no whitespace")
         return value
