@@ -76,3 +76,20 @@ def test_rules_on_pages_and_attachments(audit) -> None:
                                              "source": "《现代汉语词典》（第7版）（practice）"}
     assert typo[unread].status == "unknown" and "扫描件" in typo[unread].reason
     assert audit.rules["content.severe_error"].veto and not audit.rules["content.typo"].veto
+
+
+def test_dictionary_entries_are_validated() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from gongkai.checks.wording import Entry, WordingParams
+
+    source = {"doc": "中华人民共和国宪法", "status": "official"}
+    with pytest.raises(ValidationError):
+        Entry(correct="中华人民共和国", wrong=["中华人民 共合国"], source=source)   # whitespace never matches
+    with pytest.raises(ValidationError):
+        Entry(correct="中华人民共和国", wrong=[], source=source)
+    with pytest.raises(ValidationError):
+        Entry(correct="中华人民共和国", wrong=["中华人民共合国"], source={"doc": "宪法", "status": "rumour"})
+    with pytest.raises(ValidationError):
+        WordingParams(dictionary="../rules.yaml")
