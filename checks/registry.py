@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 KindFn = Callable[..., Iterator[Result]]
 
 KIND_MODULES: tuple[str, ...] = (
-    "annual_report", "availability", "docnumber", "fiscal", "freshness", "identity",
-    "interpretation", "labels", "links", "publication", "spam", "validity",
+    "annual_report", "availability", "dates", "docnumber", "fiscal", "freshness", "identity",
+    "interpretation", "labels", "links", "privacy", "publication", "spam", "validity", "wording",
 )
 
 

@@ -56,6 +56,12 @@ class AuditView:
         return date.fromisoformat(self._row["as_of"])
 
     @cached_property
+    def crawl_day(self) -> date:
+        """The day the crawl ended (or began, or the audit's as_of): nothing published is later."""
+        stamp = self._row.get("crawled_at") or self._row.get("started_at")
+        return date.fromisoformat(stamp[:10]) if stamp else self.as_of
+
+    @cached_property
     def targets(self) -> dict[str, Any]:
         return st.from_json(self._row["targets_json"], {})
 
@@ -152,6 +158,10 @@ class AuditView:
         rows = self._rows(st.probes, site=site)
         rows = [r for r in rows if not kind or r["kind"] == kind]
         return [{**r, "detail": st.from_json(r["detail_json"], {})} for r in rows]
+
+    def attachments(self, site: str) -> list[dict[str, Any]]:
+        """Attachments downloaded from a site's articles, with their extracted text or why not read."""
+        return self._rows(st.attachments, site=site)
 
     def snapshot(self, page: dict[str, Any]) -> str | None:
         """The HTML of a stored page as it was fetched (kept once per body, compressed)."""

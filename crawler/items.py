@@ -99,3 +99,10 @@ class CrawlErrorItem:
     stage: str
     subject: str
     message: str
+
+
+@dataclass(frozen=True)
+class AttachmentItem:
+    """A file linked from an article: downloaded and read (or why not), a row of ``attachments``."""
+
+    row: Row

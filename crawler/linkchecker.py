@@ -2,7 +2,7 @@
 
 It learns targets from the stored pages (``item_scraped`` of each ``PageItem``: the page's links,
 and list items that point off the site), and learns which targets need no probe because they were
-crawled as pages (a page is its own link probe).  When the crawl proper is idle it asks the rest,
+crawled as pages or downloaded as attachments (each is its own link probe).  When the crawl proper is idle it asks the rest,
 inside the site's link budget: HEAD first for outside pages and attachments (cheap for the sites
 we only cite), GET for the site's own pages (a soft 404 shows only in the body), GET again when a
 server refuses or drops HEAD.  A GET reads at most ``GONGKAI_LINK_MAXSIZE`` bytes.
@@ -65,6 +65,9 @@ class LinkChecker:
                 self.targets.setdefault(site, {}).setdefault(target, source)
 
     def learn(self, item: Any, response: Any = None, spider: Any = None) -> None:
+        if isinstance(item, ProbeItem) and item.row.get("kind") == "link":  # asked already (an attachment)
+            self.checked.setdefault(item.row["site"], set()).add(item.row["url"])
+            return
         if not isinstance(item, PageItem) or item.page.get("variant", "normal") != "normal":
             return
         site, url = item.page["site"], item.page["url"]

@@ -85,9 +85,14 @@ GONGKAI_HOME_ATTEMPT_INTERVAL = 60  # … at least this many seconds apart, befo
 # column's first list page; a list page's articles before the next list page (the queue of waiting
 # requests stays short however long the column: bench/RESULTS.md), link checks last.
 GONGKAI_PRIORITIES = {"home": 100, "not_found": 90, "cloak": 80, "list": 50, "article": 45, "next_list": 40,
-                      "home_article": 10, "link": -10}
+                      "home_article": 10, "attachment": 5, "link": -10}
 GONGKAI_LINK_MAXSIZE = 2_000_000  # bytes a link check's GET reads (and never more than DOWNLOAD_MAXSIZE)
 GONGKAI_HOME_ARTICLES = 20   # linked articles fetched from the home page when it prints no dates
+# attachments of articles (PDF, DOC/DOCX, XLS/XLSX) downloaded and read so content and privacy rules
+# see them (crawler/attachments.py): at most this many files per site, each at most this many bytes
+# (and never more than DOWNLOAD_MAXSIZE); 0 files turns the download off
+GONGKAI_MAX_ATTACHMENTS_PER_SITE = 200
+GONGKAI_ATTACHMENT_MAXSIZE = 10_000_000
 
 FRIENDLY_NAMES = {
     "download_delay": "DOWNLOAD_DELAY",
@@ -102,6 +107,8 @@ FRIENDLY_NAMES = {
     "max_pages_per_site": "GONGKAI_MAX_PAGES_PER_SITE",
     "max_list_pages": "GONGKAI_MAX_LIST_PAGES",
     "max_links_checked_per_site": "GONGKAI_MAX_LINKS_CHECKED_PER_SITE",
+    "max_attachments_per_site": "GONGKAI_MAX_ATTACHMENTS_PER_SITE",
+    "max_attachment_bytes": "GONGKAI_ATTACHMENT_MAXSIZE",
     "lookback_days": "GONGKAI_LOOKBACK_DAYS",
     "cloak_check": "GONGKAI_CLOAK_CHECK",
     "home_attempts": "GONGKAI_HOME_ATTEMPTS",

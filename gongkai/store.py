@@ -26,6 +26,7 @@ from gongkai.fingerprint import request_fingerprint
 SCHEMA_VERSION = 2
 MAX_SNAPSHOT = 2_000_000   # characters of HTML kept per page
 MAX_PAGE_TEXT = 200_000    # characters of visible text kept per page
+MAX_ATTACHMENT_TEXT = 200_000  # characters of an attachment's extracted text kept
 
 meta = sa.MetaData()
 
@@ -191,6 +192,26 @@ errors = sa.Table(
     sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text),
     sa.Column("stage", sa.Text), sa.Column("subject", sa.Text), sa.Column("message", sa.Text),
     sa.Column("at", sa.Text),
+)
+
+# Files linked from articles (PDF, DOC/DOCX, XLS/XLSX), downloaded within per-site bounds and read
+# to text so content and privacy rules see them; one row per (site, file URL), the first document
+# linking it.  Written by crawler/attachments.py through the pipeline; read by checks.
+attachments = sa.Table(
+    "attachments", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
+    sa.Column("document_url", sa.Text),       # the article that links it
+    sa.Column("url", sa.Text, nullable=False), sa.Column("link_text", sa.Text),
+    sa.Column("final_url", sa.Text), sa.Column("status", sa.Integer),
+    sa.Column("content_type", sa.Text), sa.Column("size", sa.Integer), sa.Column("sha256", sa.Text),
+    sa.Column("file_type", sa.Text),          # pdf | docx | doc | xlsx | xls | other (from the bytes)
+    sa.Column("outcome", sa.Text),            # ok | unknown (fetched, not readable) | broken | blocked | error | skipped
+    sa.Column("reason", sa.Text),             # Chinese: why not read (encrypted, scanned, too large …)
+    sa.Column("text", sa.Text),               # extracted text, bounded (MAX_ATTACHMENT_TEXT)
+    sa.Column("truncated", sa.Boolean, default=False),
+    sa.Column("fetched_at", sa.Text),
+    sa.UniqueConstraint("audit_id", "site", "url"),
 )
 
 PAGE_TABLES = (pages, links, list_items, documents)
@@ -367,6 +388,17 @@ class Store:
         conn.execute(documents.delete().where(documents.c.audit_id == audit_id, documents.c.site == doc["site"],
                                               documents.c.url == doc["url"]))
         conn.execute(documents.insert().values(audit_id=audit_id, **doc))
+
+    def save_attachment(self, audit_id: int, row: dict[str, Any]) -> None:
+        """Write (or replace) one downloaded attachment's row; its text is bounded here."""
+        row = dict(row)
+        text = row.get("text") or ""
+        row["truncated"] = bool(row.get("truncated")) or len(text) > MAX_ATTACHMENT_TEXT
+        row["text"] = text[:MAX_ATTACHMENT_TEXT]
+        with self.engine.begin() as conn:
+            conn.execute(attachments.delete().where(attachments.c.audit_id == audit_id,
+                                                    attachments.c.site == row["site"], attachments.c.url == row["url"]))
+            conn.execute(attachments.insert().values(audit_id=audit_id, **row))
 
     def save_column(self, audit_id: int, row: dict[str, Any]) -> None:
         """Insert or update the column (site, type, url): two types may share one URL."""

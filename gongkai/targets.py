@@ -93,6 +93,8 @@ class CrawlOptions(BaseModel):
     max_pages_per_site: int | None = Field(None, ge=1, le=1_000_000, strict=True)
     max_list_pages: int | None = Field(None, ge=1, le=10_000, strict=True)
     max_links_checked_per_site: int | None = Field(None, ge=0, le=1_000_000, strict=True)
+    max_attachments_per_site: int | None = Field(None, ge=0, le=100_000, strict=True)
+    max_attachment_bytes: int | None = Field(None, ge=10_000, le=1_000_000_000, strict=True)
     lookback_days: int | None = Field(None, ge=0, le=3660, strict=True)
     max_page_bytes: int | None = Field(None, ge=10_000, le=1_000_000_000, strict=True)
     cloak_check: bool | None = None

@@ -47,6 +47,11 @@ LABELS: dict[str, str] = {
     # content safety
     "hosts": "外部域名", "hidden": "隐藏链接数", "links": "链接", "how": "隐藏方式", "snippets": "可疑内容",
     "where": "位置", "spider_checked": "已用搜索引擎身份复查",
+    # wording, personal data and dates (content.severe_error, content.typo, privacy.*, date.inconsistent)
+    "hits": "命中", "snippet": "原句", "wrong": "错误写法", "correct": "正确写法", "source": "词典出处",
+    "offset": "字符位置", "document_url": "所在文章", "dictionary": "词典", "version": "词典版本",
+    "number_masked": "号码（已遮盖）", "url_date": "URL日期", "list_dates": "列表日期", "list": "列表",
+    "date": "日期", "crawled": "抓取日期", "max_days": "容差（天）", "conflicts": "矛盾",
     # identity and meta tags
     "site_code": "网站标识码", "icp": "ICP备案号", "psb": "公安机关备案号", "conac": "党政机关网站标识",
     "meta_site_id_code": "网页标签中的标识码", "footer_text": "页脚文字", "also_missing": "另缺",
@@ -56,12 +61,14 @@ LABELS: dict[str, str] = {
 # keys that only repeat what the card already says, or are internal codes
 HIDDEN = frozenset({"column_type", "column_types", "window"})
 # values that are the offending text itself: quoted and marked
-MARKED = frozenset({"text", "doc_number", "label", "hosts"})
-QUOTED = frozenset({"title", "policy", "interp", "newest_title", "report", "release", "footer_text", "column"})
+MARKED = frozenset({"text", "doc_number", "label", "hosts", "wrong", "number_masked"})
+QUOTED = frozenset({"title", "policy", "interp", "newest_title", "report", "release", "footer_text", "column",
+                    "snippet"})
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "label_slot": {"field": "元数据字段", "signature": "落款处"},
     "matched_by": {"link": "页面间链接", "title": "仅标题相似"},
-    "where": {"body": "正文", "footer": "页脚", "link": "链接文字", "title": "标题", "meta": "网页标签"},
+    "where": {"body": "正文", "footer": "页脚", "link": "链接文字", "title": "标题", "meta": "网页标签",
+              "page": "页面", "attachment": "附件"},
     "outcome": {**present.OUTCOME_LABELS, "soft404": "软404（内容为错误页）", "unknown": "无法判断"},
 }
 

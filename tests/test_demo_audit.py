@@ -109,6 +109,16 @@ EXPECTED = [
     ("footer.missing_identity", "qingsong", "/", "fail"),
     ("footer.missing_identity", "jiangchuan", "/", "pass"),
     ("footer.missing_identity", "czj", "/", "pass"),
+    # issue 13: content and privacy (czj), each with its look-alike
+    ("content.severe_error", "czj", "wd1", "fail"),
+    ("content.severe_error", "czj", "wd2", "pass"),     # the correct name inside 主题教育's longer name
+    ("content.typo", "czj", "wd1", "fail"),
+    ("content.typo", "czj", "wd2", "pass"),            # 发布署名文章, 研究部署
+    ("privacy.id_number", "czj", "/attachments/2024/06/gyxgwnpyry.xlsx", "fail"),
+    ("privacy.id_number", "czj", "gs1", "pass"),       # masked number, bad check digit
+    ("privacy.phone_number", "czj", "gs1", "fail"),
+    ("date.inconsistent", "czj", "dt1", "fail"),
+    ("date.inconsistent", "czj", "rp1", "pass"),       # re-posted with a note: URL and list carry the upload day
 ]
 
 
@@ -152,6 +162,31 @@ def test_unreachable_site(demo):
     statuses = {r: s for (r, si, _, _), s in results.items() if si == site}
     assert statuses.pop("site.unreachable") == "fail"
     assert set(statuses.values()) == {"unknown"}
+
+
+def evidence(demo, rule: str, site: str, ref: str) -> dict:
+    _, store, audit, homes, _ = demo
+    subject = url_of(homes, site, ref)
+    [row] = [r for r in store.rows(st.results, audit, rule=rule) if r["subject"] == subject]
+    return json.loads(row["evidence_json"])
+
+
+def test_content_and_privacy_evidence(demo):
+    """Each finding quotes the sentence, where it is and the entry that fired; numbers are masked."""
+    severe = evidence(demo, "content.severe_error", "czj", "wd1")
+    assert [(h["wrong"], h["correct"]) for h in severe["hits"]] == [
+        ("习近平新时代中国特色社会主义", "习近平新时代中国特色社会主义思想"), ("中华人民共合国", "中华人民共和国")]
+    assert "中国共产党章程" in severe["hits"][0]["source"] and severe["hits"][0]["offset"] > 0
+    assert severe["hits"][1]["snippet"].startswith("会议强调")
+    phones = evidence(demo, "privacy.phone_number", "czj", "gs1")
+    assert [h["number_masked"] for h in phones["hits"]] == ["1390***1234", "1387***5678"]   # not 联系人's line
+    ids = evidence(demo, "privacy.id_number", "czj", "/attachments/2024/06/gyxgwnpyry.xlsx")
+    [hit] = ids["hits"]
+    assert hit["where"] == "attachment" and hit["document_url"].endswith(page_keys("hanweb_dept")["gs1"])
+    assert hit["number_masked"] == "5304**********0048" and "530402198506120048" not in json.dumps(ids)
+    dates = evidence(demo, "date.inconsistent", "czj", "dt1")
+    assert (dates["publish_date"], dates["url_date"]) == ("2024-06-12", "2024-06-03")
+    assert "重新发布" in evidence(demo, "date.inconsistent", "czj", "rp1")["note"]
 
 
 def test_every_rule_id_fails_somewhere_and_not_everywhere(demo):

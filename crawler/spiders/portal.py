@@ -35,6 +35,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from gongkai.crawler import budget, dialects, linkcheck
+from gongkai.crawler.attachments import AttachmentFetcher
 from gongkai.crawler.coverage import ColumnCoverage
 from gongkai.crawler.extract import article as article_extract
 from gongkai.crawler.extract import home as home_extract
@@ -115,6 +116,7 @@ class PortalSpider(scrapy.Spider):
         spider.home_interval = s.getfloat("GONGKAI_HOME_ATTEMPT_INTERVAL")
         spider.download_timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         spider.priority = s.getdict("GONGKAI_PRIORITIES")
+        spider.attachments = AttachmentFetcher.from_settings(s)
         start = spider.targets.audit.parsed_period.start
         cutoff = start - timedelta(days=s.getint("GONGKAI_LOOKBACK_DAYS"))
         spider.sites = {t.id: SiteState(target=t, cutoff=cutoff) for t in spider.targets.sites}
@@ -326,6 +328,8 @@ class PortalSpider(scrapy.Spider):
         fp = identity(response.request)["fingerprint"]
         (state.ok if page.outcome == "ok" else state.failed).add(fp)
         yield page
+        if page.document:  # its files, read for the content and privacy rules (crawler/attachments.py)
+            yield from self.attachments.requests(state.target.id, url, fields.attachments)
 
     def parse_not_found(self, response: Response) -> Iterator[Any]:
         state = self.sites[response.meta["site"]]

@@ -16,6 +16,8 @@ RULE_IDS = {
     "validity.unmarked", "publication.late", "column.stale", "column.empty", "site.homepage_stale",
     "site.unreachable", "link.broken", "content.spam_injection", "content.hidden_link", "meta.missing",
     "footer.missing_identity", "annual_report.missing", "annual_report.late",
+    # issue 13
+    "content.severe_error", "content.typo", "privacy.id_number", "privacy.phone_number", "date.inconsistent",
 }
 NO_19 = "国办秘函〔2019〕19号"
 
@@ -36,7 +38,8 @@ def test_bundled_vetoes_match_the_veto_items() -> None:
     assert vetoes["column_empty"].min_count == 5 and vetoes["column_empty"].rules == ["column.empty"]
     assert vetoes["column_long_stale"].min_count == 10
     assert {r for v in vetoes.values() for r in v.rules} == {
-        "site.unreachable", "site.homepage_stale", "column.stale", "column.empty", "content.spam_injection"}
+        "site.unreachable", "site.homepage_stale", "column.stale", "column.empty", "content.spam_injection",
+        "content.severe_error"}
     assert all(NO_19 in v.source.doc and v.source.clause for v in vetoes.values())
 
 

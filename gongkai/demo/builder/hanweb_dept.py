@@ -14,6 +14,7 @@ from .shared import (
     Doc,
     E,
     d,
+    fixed_zip,
     newest_first,
     paragraphs,
     related_block,
@@ -102,7 +103,56 @@ def hw_docs() -> list[Doc]:
     docs += [Doc(f"m{i}", 1234, title, d(pub), publisher=bureau,
                  body=[f"{title.removesuffix('情况')}，全市一般公共预算收入保持平稳增长。"])
              for i, (title, pub) in enumerate(HW_FISCAL)]
-    return docs
+    return docs + hw_content_docs()
+
+
+# Issue 13 (content and privacy): documents showing content.severe_error, content.typo,
+# privacy.id_number (in an XLSX attachment), privacy.phone_number and date.inconsistent, each with
+# its look-alike.  Dates stay at or before 06-24 in 通知公告 and 06-28 in 工作动态 (column.stale,
+# site.homepage_stale keep their verdicts).
+HW_ID_NUMBER = "530402198506120048"         # a valid check digit and birth date (synthetic)
+HW_BAD_CHECK = "530402198506120047"         # the same with a wrong check digit: no 身份证号
+HW_LIST_XLSX = "/attachments/2024/06/gyxgwnpyry.xlsx"
+HW_UPLOADED = {"dt1": d("2024-06-03"), "rp1": d("2024-05-10")}   # URL (and list) day ≠ the page's 发布日期
+HW_LISTED = {"rp1": d("2024-05-10")}
+HW_ATTACHMENT_NAMES = {"/attachments/2024/06/jybzzjglbf.pdf": "江川市就业补助资金管理办法.pdf",
+                       HW_LIST_XLSX: "2024年公益性岗位拟聘用人员名单.xlsx"}
+
+
+def hw_content_docs() -> list[Doc]:
+    bureau = HW_NAME
+    return [
+        Doc("wd1", 1231, "市财政局召开党组理论学习中心组学习会", d("2024-06-07"), publisher=bureau, body=[
+            "6月7日，市财政局召开党组理论学习中心组学习会。",
+            "会议强调，要深入学习习近平新时代中国特色社会主义，严格执行《中华人民共合国预算法》，认真布署下半年财政重点工作。"]),
+        Doc("wd2", 1231, "市财政局开展学习贯彻习近平新时代中国特色社会主义思想主题教育", d("2024-05-15"), publisher=bureau,
+            body=["市财政局扎实开展学习贯彻习近平新时代中国特色社会主义思想主题教育。",
+                  "局主要负责同志在《江川日报》发布署名文章，并研究部署下一步工作。"]),
+        Doc("gs1", 1232, "江川市财政局2024年公益性岗位拟聘用人员公示", d("2024-06-13"), publisher=bureau,
+            attachment=HW_LIST_XLSX, body=[
+                "经笔试、面试和考察，现将2024年公益性岗位拟聘用人员名单公示如下：",
+                "1　张晓明　男　139 0877 1234", "2　李秀英　女　138-7701-5678", "3　王建国　男　身份证号5304**********0048",
+                f"公示期为5个工作日。项目编号：{HW_BAD_CHECK}。",
+                "公示期间如有异议，请向局人事科反映。联系人：赵敏，联系电话：13908770000"]),
+        Doc("dt1", 1232, "江川市财政局关于开展2024年财会监督专项行动的通知", d("2024-06-12"), publisher=bureau,
+            body=["各预算单位：", "现就开展2024年财会监督专项行动有关事项通知如下。"]),
+        Doc("rp1", 1232, "江川市财政局关于印发《江川市财政票据管理办法》的通知", d("2019-05-10"), publisher=bureau,
+            body=["（本文件原发布于2019年5月10日，因网站改版重新发布。）",
+                  "各预算单位：", "现将《江川市财政票据管理办法》印发给你们，请遵照执行。"]),
+    ]
+
+
+def hw_list_xlsx() -> bytes:
+    """The 名单 attachment of gs1: an XLSX whose third column prints a full 身份证号."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "拟聘用人员名单"
+    for row in (["序号", "姓名", "性别", "身份证号码", "拟聘岗位"], [1, "张晓明", "男", "5304**********0016", "保洁"],
+                [2, "李秀英", "女", HW_ID_NUMBER, "绿化养护"]):
+        sheet.append(row)
+    return fixed_zip(book)
 
 
 HW_FISCAL = [
@@ -137,7 +187,8 @@ HW_FISCAL = [
 
 
 def hw_url(doc: Doc, ids: Iterator[int]) -> str:
-    return f"/art/{doc.pub.year}/{doc.pub.month}/{doc.pub.day}/art_{doc.column}_{next(ids)}.html"
+    day = HW_UPLOADED.get(doc.key, doc.pub)
+    return f"/art/{day.year}/{day.month}/{day.day}/art_{doc.column}_{next(ids)}.html"
 
 
 def hw_head(title: str, column: int | None, doc: Doc | None) -> str:
@@ -177,7 +228,7 @@ HW_FOOTER = """<div class="footer">
 
 def hw_record(doc: Doc) -> str:
     return (f'<li><a href="{doc.url}" target="_blank" title="{E(doc.title)}">{E(doc.title)}</a>'
-            f"<span>{doc.pub:%Y-%m-%d}</span></li>")
+            f"<span>{HW_LISTED.get(doc.key, doc.pub):%Y-%m-%d}</span></li>")
 
 
 def hw_jpage_script(column: int, total: int) -> str:
@@ -242,7 +293,7 @@ def hw_position(column: int) -> str:
 
 
 def hw_article(doc: Doc, by_key: dict[str, Doc], index_no: str) -> str:
-    attach = (f'<p>附件：<a href="{doc.attachment}" target="_blank">江川市就业补助资金管理办法.pdf</a></p>\n'
+    attach = (f'<p>附件：<a href="{doc.attachment}" target="_blank">{HW_ATTACHMENT_NAMES[doc.attachment]}</a></p>\n'
               if doc.attachment else "")
     heading = "相关文件" if doc.column == 1235 else "相关解读"
     return (hw_head(f"{doc.title} {HW_NAME}", doc.column, doc) + hw_position(doc.column)
@@ -293,6 +344,7 @@ hanweb_dataproxy_paths: ["/module/web/jpage/dataproxy.jsp"]
 
 def write_assets(root: Path) -> None:
     write_bytes(root, "/attachments/2024/06/jybzzjglbf.pdf", tiny_pdf("Employment subsidy fund rules"))
+    write_bytes(root, HW_LIST_XLSX, hw_list_xlsx())
     for name in ("red.png", "banner.png"):
         write_bytes(root, f"/images/{name}", tiny_png())
     write(root, "/images/czj.css", "body{margin:0;font-size:14px}.list li span{float:right}\n")

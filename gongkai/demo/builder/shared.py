@@ -89,6 +89,29 @@ def tiny_pdf(title: str) -> bytes:
     return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
 
 
+def fixed_zip(book: object) -> bytes:
+    """An openpyxl workbook saved with fixed times (ZIP entries and document properties), so the
+    builder writes the same bytes every run."""
+    import io
+    import re
+    import zipfile
+    from datetime import datetime
+
+    when = datetime(2024, 6, 13)
+    book.properties.created = when  # type: ignore[attr-defined]
+    raw = io.BytesIO()
+    book.save(raw)  # type: ignore[attr-defined]
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps `modified` with the time of saving
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-06-13T00:00:00Z", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6]), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
 

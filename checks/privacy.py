@@ -1,0 +1,141 @@
+"""Personal data published by mistake: 身份证号 and personal mobile numbers, in pages and attachments.
+
+《政府信息公开条例》第十五条 forbids disclosing 个人隐私 whose disclosure harms a third party; a
+公示 or 名单 needs a name, not a full identity number or a private phone.  Both rules look for
+what is certainly personal data, not for anything number-shaped:
+
+- a 身份证号 is 18 characters whose check digit is right (GB 11643-1999, ISO 7064 MOD 11-2) and
+  whose birth date is a real day before the crawl within a human lifetime, in a known province;
+  masked numbers (3301**********1234) have no 18 digits and are never found;
+- a mobile number counts only in 公示/名单 content (title or link text saying so), and not on a
+  line that presents it as the office's contact (联系电话：…, 咨询电话…) nor in the footer.
+
+Evidence shows numbers masked: the report must not republish what it reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from pydantic import Field
+
+from gongkai.checks.base import MAX_SAMPLES, result
+from gongkai.checks.params import KindParams
+from gongkai.checks.registry import register
+from gongkai.checks.rules import Rule
+from gongkai.checks.texts import TextSource, sentence_at, site_texts
+from gongkai.checks.view import AuditView, SiteInfo
+from gongkai.models import Result
+
+_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{4})(\d{2})(\d{2})\d{3}[0-9Xx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9A-Za-z])")
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+# 省级行政区划代码 (GB/T 2260): the first two digits of every 身份证号
+PROVINCES = frozenset({11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+                       50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82})
+MAX_AGE = 120
+
+
+def check_digit(first17: str) -> str:
+    """The 18th character of a 身份证号 (GB 11643-1999: ISO 7064 MOD 11-2)."""
+    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def is_id_number(number: str, today: date) -> bool:
+    """An unmasked 18-character 身份证号: province, real birth date within a lifetime, check digit."""
+    if len(number) != 18 or not number[:17].isdigit() or int(number[:2]) not in PROVINCES:
+        return False
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    if not (today.year - MAX_AGE <= born.year and born <= today):
+        return False
+    return check_digit(number[:17]) == number[17].upper()
+
+
+def mask(number: str) -> str:
+    """Keep the first 4 and the last 4 characters (how masked lists print them)."""
+    digits = re.sub(r"[^0-9Xx]", "", number)
+    return digits[:4] + "*" * max(len(digits) - 8, 0) + digits[-4:]
+
+
+def _masked_snippet(source: TextSource, start: int, end: int, pattern: re.Pattern[str]) -> str:
+    return pattern.sub(lambda m: mask(m.group(0)), sentence_at(source.text, start, end))
+
+
+def _hit(source: TextSource, start: int, end: int, pattern: re.Pattern[str]) -> dict[str, object]:
+    number = source.text[start:end]
+    return {**source.position(start), "number_masked": mask(number),
+            "snippet": _masked_snippet(source, start, end, pattern)}
+
+
+class IdNumberParams(KindParams):
+    """Nothing to set: the format and check digit are the national standard's."""
+
+
+@register("id_number", IdNumberParams)
+def run_id(view: AuditView, site: SiteInfo, rule: Rule, params: IdNumberParams) -> Iterator[Result]:
+    today = view.crawl_day
+    for source in site_texts(view, site):
+        if source.unreadable:
+            yield result(site, rule, source.url, "unknown", f"附件未能读取：{source.unreadable}",
+                         document_url=source.document_url)
+            continue
+        hits = [_hit(source, m.start(), m.end(), _ID) for m in _ID.finditer(source.text)
+                if is_id_number(m.group(0), today)]
+        if hits:
+            yield result(site, rule, source.url, "fail", f"公开了{len(hits)}个未遮盖的身份证号（如{hits[0]['number_masked']}）",
+                         count=len(hits), hits=hits[:MAX_SAMPLES])
+        else:
+            yield result(site, rule, source.url, "pass", "未发现未遮盖的身份证号", where=source.where)
+
+
+class PhoneParams(KindParams):
+    """Which texts are 公示/名单 content, which labels present a number as the office's contact, and
+    which name an 11-digit number that is no phone (准考证号 …)."""
+
+    list_words: list[str] = Field(default_factory=lambda: [
+        "公示", "名单", "名册", "花名册", "名录", "拟录用", "拟聘用", "拟任", "获奖", "表彰", "补贴", "补助",
+        "救助", "低保", "发放", "人员信息"])
+    contact_labels: list[str] = Field(default_factory=lambda: [
+        "联系电话", "联系方式", "联系人", "咨询电话", "监督电话", "举报电话", "投诉电话", "服务热线", "热线",
+        "办公电话", "值班电话", "传真", "电话："])
+    not_phone_labels: list[str] = Field(default_factory=lambda: [
+        "准考证", "考号", "编号", "学号", "工号", "账号", "帐号", "卡号", "证号", "流水号"])
+
+
+def _is_list(source: TextSource, words: list[str]) -> bool:
+    return any(w in source.title for w in words)
+
+
+def _not_personal_mobile(source: TextSource, start: int, params: PhoneParams) -> bool:
+    """The number sits on a line presenting a contact (联系电话：…) or another number (准考证号…),
+    or in the footer."""
+    line_start = source.text.rfind("\n", 0, start) + 1
+    line = source.text[line_start:start]
+    if any(label in line for label in (*params.contact_labels, *params.not_phone_labels)):
+        return True
+    number = re.sub(r"\D", "", source.text[start:start + 20])[:11]
+    return bool(number) and number in re.sub(r"\D", "", source.footer)
+
+
+@register("phone_number", PhoneParams)
+def run_phone(view: AuditView, site: SiteInfo, rule: Rule, params: PhoneParams) -> Iterator[Result]:
+    for source in site_texts(view, site):
+        if not _is_list(source, params.list_words):
+            continue  # only 公示/名单 content is examined
+        if source.unreadable:
+            yield result(site, rule, source.url, "unknown", f"附件未能读取：{source.unreadable}",
+                         document_url=source.document_url)
+            continue
+        hits = [_hit(source, m.start(), m.end(), _MOBILE) for m in _MOBILE.finditer(source.text)
+                if not _not_personal_mobile(source, m.start(), params)]
+        if hits:
+            yield result(site, rule, source.url, "fail", f"公示/名单内容公开了{len(hits)}个个人手机号码（如{hits[0]['number_masked']}）",
+                         count=len(hits), hits=hits[:MAX_SAMPLES])
+        else:
+            yield result(site, rule, source.url, "pass", "公示/名单内容未发现个人手机号码", where=source.where)

@@ -1,0 +1,62 @@
+"""身份证号 and personal mobile numbers: valid, unmasked numbers in pages and attachments; masked
+numbers, bad check digits and office contact numbers stay silent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from gongkai.checks.privacy import check_digit, is_id_number, mask
+
+H = "http://www.dl.gov.cn/"
+VALID = "330106199003071236"          # check digit 6
+VALID_X = "11010519491231002X"
+BAD_CHECK = "330106199003071235"      # one digit off: not a 身份证号
+TODAY = date(2024, 7, 15)
+
+
+def test_gb11643_check_digit_and_birth_date() -> None:
+    assert check_digit(VALID[:17]) == "6" and check_digit(VALID_X[:17]) == "X"
+    assert is_id_number(VALID, TODAY) and is_id_number(VALID_X.lower(), TODAY)
+    assert not is_id_number(BAD_CHECK, TODAY)
+    born_later = "330106202501011234"
+    assert not is_id_number(born_later[:17] + check_digit(born_later[:17]), TODAY)      # born after the crawl
+    no_day = "33010619900230123"
+    assert not is_id_number(no_day + check_digit(no_day), TODAY)                         # 30 February
+    no_province = "99010619900307123"
+    assert not is_id_number(no_province + check_digit(no_province), TODAY)
+    assert mask(VALID) == "3301**********1236"
+
+
+def test_id_numbers_on_pages_and_in_attachments(audit) -> None:
+    leak, masked, bad = (H + f"tzgg/202407/t2024071{i}_{i}.html" for i in (1, 2, 3))
+    audit.page(leak, "article", title="2024年公益性岗位拟聘用人员公示",
+               text=f"拟聘用人员名单\n姓名：张三，身份证号：{VALID}，岗位：保洁。")
+    audit.page(masked, "article", title="2024年公益性岗位拟聘用人员公示", text="张三 3301**********1236 保洁")
+    audit.page(bad, "article", title="统计数据", text=f"项目编号{BAD_CHECK}，订单号 {VALID}8，合计1236元。")
+    xlsx = H + "files/mingdan.xlsx"
+    audit.store.save_attachment(audit.audit_id, {"site": audit.site, "document_url": masked, "url": xlsx,
+                                                 "link_text": "拟聘用人员名单.xlsx", "outcome": "ok",
+                                                 "text": f"姓名\t身份证号\n李四\t{VALID_X}"})
+    results = audit.by_subject("privacy.id_number")
+    assert results[leak].status == "fail"
+    [hit] = results[leak].evidence["hits"]
+    assert hit["offset"] == 19 and hit["number_masked"] == "3301**********1236"
+    assert VALID not in str(results[leak].evidence) and "3301**********1236" in hit["snippet"]
+    assert results[masked].status == "pass" and results[bad].status == "pass"
+    assert results[xlsx].status == "fail" and results[xlsx].evidence["hits"][0]["document_url"] == masked
+
+
+def test_mobile_numbers_only_in_lists_and_not_office_contacts(audit) -> None:
+    listing, notice, hotline = (H + f"tzgg/202407/t2024072{i}_{i}.html" for i in (1, 2, 3))
+    footer = "主办：大连市人民政府办公室 电话：0411-83631234 值班手机 13904111234"
+    audit.page(listing, "article", title="关于2024年见习人员名单的公示", identity={"footer_text": footer},
+               text="姓名\n联系电话\n张三\n139 1234 5678\n李四\n138-1234-5678\n准考证号：13512345678\n"
+                    "公示期间如有异议，请联系。联系人：王五，联系电话：13700001111\n" + footer)
+    audit.page(notice, "article", title="关于开展安全检查的通知", text="请联系张三13912345678。")
+    audit.page(hotline, "article", title="低保对象名单公示", identity={"footer_text": footer},
+               text="名单见附件（手机号已隐去：139****5678）。\n咨询电话：13700001111\n监督电话：0411-12345\n" + footer)
+    results = audit.by_subject("privacy.phone_number")
+    assert results[listing].status == "fail" and results[listing].evidence["count"] == 2
+    assert [h["number_masked"] for h in results[listing].evidence["hits"]] == ["1391***5678", "1381***5678"]
+    assert notice not in results          # not 公示/名单 content: not examined
+    assert results[hotline].status == "pass"

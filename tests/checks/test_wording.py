@@ -1,0 +1,95 @@
+"""严重表述错误 and 错别字: exact variants from cited dictionaries, silent on correct text that holds them."""
+
+from __future__ import annotations
+
+from gongkai.checks.wording import find, load_dictionary
+
+H = "http://www.dl.gov.cn/"
+SEVERE, TYPOS = "severe_errors.yaml", "typos.yaml"
+
+
+def variants(text: str, name: str) -> list[str]:
+    return [h.variant for h in find(text, name)]
+
+
+def test_every_entry_cites_its_source() -> None:
+    for name in (SEVERE, TYPOS):
+        dictionary = load_dictionary(name)
+        assert dictionary.version
+        assert all(e.source.doc and e.wrong for e in dictionary.entries)
+    docs = {e.source.doc for e in load_dictionary(SEVERE).entries}
+    assert {"中华人民共和国宪法", "中国共产党章程"} <= docs
+
+
+def test_severe_variants_fire_with_sentence_and_offset() -> None:
+    text = "各单位：\n根据《中华人民共合国预算法》规定，现将有关事项通知如下。"
+    [hit] = find(text, SEVERE)
+    assert hit.variant == "中华人民共合国" and hit.entry.correct == "中华人民共和国"
+    assert text[hit.start:hit.end] == "中华人民共合国"
+    assert hit.snippet == "根据《中华人民共合国预算法》规定，现将有关事项通知如下。"
+    assert "宪法" in hit.entry.source.label()
+    assert variants("深入学习习近平新时代中国特色社会主义，推动工作落实。", SEVERE) == ["习近平新时代中国特色社会主义"]
+    assert variants("中国共产党第二十届全国代表大会胜利召开", SEVERE) == ["中国共产党第二十届全国代表大会"]
+
+
+def test_correct_phrase_inside_a_longer_correct_name_is_silent() -> None:
+    assert variants("扎实开展学习贯彻习近平新时代中国特色社会主义思想主题教育。", SEVERE) == []
+    assert variants("依据《中华人民共和国政府信息公开条例》编制。", SEVERE) == []
+    assert variants("中国共产党第二十届中央委员会第三次全体会议", SEVERE) == []
+    assert variants("中国共产党第二十次全国代表大会", SEVERE) == []
+
+
+def test_whitespace_inside_a_variant_does_not_hide_it() -> None:
+    [hit] = find("《中华人民　共合国\n预算法》", SEVERE)
+    assert hit.variant == "中华人民共合国" and hit.start == 1
+
+
+def test_typos_respect_word_boundaries() -> None:
+    assert variants("各单位要认真布署今年工作。", TYPOS) == ["布署"]
+    assert variants("认真贯切落实会议精神，即然定了就要办。", TYPOS) == ["贯切", "即然"]
+    # a correct sentence holding the confusable characters side by side
+    assert variants("市政府发布署名文章，阐述改革思路。", TYPOS) == []
+    assert variants("会议研究部署署理事宜。", TYPOS) == []
+    assert variants("要认真部署今年工作，立即然后逐项落实。", TYPOS) == []
+
+
+def test_rules_on_pages_and_attachments(audit) -> None:
+    bad, good = H + "zwdt/202407/t20240710_1.html", H + "zwdt/202407/t20240711_2.html"
+    audit.page(bad, "article", title="通知", text="各单位：\n认真布署，根据《中华人民共合国预算法》执行。")
+    audit.page(good, "article", title="新闻", text="市政府发布署名文章，学习贯彻习近平新时代中国特色社会主义思想主题教育。")
+    att, unread = H + "files/a.docx", H + "files/scan.pdf"
+    audit.store.save_attachment(audit.audit_id, {"site": audit.site, "document_url": bad, "url": att,
+                                                 "outcome": "ok", "text": "附件：\n请各单位认真贯切执行。"})
+    audit.store.save_attachment(audit.audit_id, {"site": audit.site, "document_url": bad, "url": unread,
+                                                 "outcome": "unknown", "reason": "PDF无文本层（可能为扫描件）", "text": ""})
+    severe = audit.by_subject("content.severe_error")
+    assert severe[bad].status == "fail" and severe[good].status == "pass"
+    [hit] = severe[bad].evidence["hits"]
+    assert hit["url"] == bad and hit["offset"] == 13 and hit["correct"] == "中华人民共和国"
+    assert hit["snippet"] == "认真布署，根据《中华人民共合国预算法》执行。"
+    assert severe[bad].evidence["dictionary"] == SEVERE
+    typo = audit.by_subject("content.typo")
+    assert typo[bad].status == "fail" and typo[good].status == "pass"
+    assert typo[att].status == "fail"
+    assert typo[att].evidence["hits"][0] == {"where": "attachment", "url": att, "document_url": bad, "offset": 10,
+                                             "snippet": "请各单位认真贯切执行。", "wrong": "贯切", "correct": "贯彻",
+                                             "source": "《现代汉语词典》（第7版）（practice）"}
+    assert typo[unread].status == "unknown" and "扫描件" in typo[unread].reason
+    assert audit.rules["content.severe_error"].veto and not audit.rules["content.typo"].veto
+
+
+def test_dictionary_entries_are_validated() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from gongkai.checks.wording import Entry, WordingParams
+
+    source = {"doc": "中华人民共和国宪法", "status": "official"}
+    with pytest.raises(ValidationError):
+        Entry(correct="中华人民共和国", wrong=["中华人民 共合国"], source=source)   # whitespace never matches
+    with pytest.raises(ValidationError):
+        Entry(correct="中华人民共和国", wrong=[], source=source)
+    with pytest.raises(ValidationError):
+        Entry(correct="中华人民共和国", wrong=["中华人民共合国"], source={"doc": "宪法", "status": "rumour"})
+    with pytest.raises(ValidationError):
+        WordingParams(dictionary="../rules.yaml")
