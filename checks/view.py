@@ -148,6 +148,19 @@ class AuditView:
                         "column_types": sorted(t for t in types if t)})
         return out
 
+    def page_refs(self, site: str, role: str | None = None) -> list[dict[str, Any]]:
+        """Body links of articles (``body``) and plain-http loads of https pages (``insecure``)."""
+        return [r for r in self._rows(st.page_refs, site=site) if not role or r["role"] == role]
+
+    @cached_property
+    def records_page_refs(self) -> bool:
+        """True when the audit's crawler recorded body links (a crawl from before did not)."""
+        return self._store.count(st.page_refs, self.audit_id) > 0
+
+    def tls_probes(self, site: str) -> list[dict[str, Any]]:
+        """TLS handshakes with the site's home host, oldest first; ``names`` decoded."""
+        return [{**r, "names": st.from_json(r["names_json"], [])} for r in self._rows(st.tls_probes, site=site)]
+
     def probes(self, site: str, kind: str | None = None) -> list[dict[str, Any]]:
         rows = self._rows(st.probes, site=site)
         rows = [r for r in rows if not kind or r["kind"] == kind]

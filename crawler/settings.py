@@ -82,6 +82,12 @@ GONGKAI_PRIORITIES = {"home": 100, "not_found": 90, "cloak": 80, "list": 50, "ar
                       "home_article": 10, "link": -10}
 GONGKAI_LINK_MAXSIZE = 2_000_000  # bytes a link check's GET reads (and never more than DOWNLOAD_MAXSIZE)
 GONGKAI_HOME_ARTICLES = 20   # linked articles fetched from the home page when it prints no dates
+# site.tls: one TLS handshake per home host (crawler/tls.py) with Python's ssl module, verified
+# against the system's trust store plus this CA file (PEM; empty: none); an http home is tried on
+# GONGKAI_TLS_PORT
+GONGKAI_TLS_CHECK = True
+GONGKAI_TLS_CAFILE = ""
+GONGKAI_TLS_PORT = 443
 
 FRIENDLY_NAMES = {
     "download_delay": "DOWNLOAD_DELAY",
@@ -102,6 +108,8 @@ FRIENDLY_NAMES = {
     "home_attempt_interval": "GONGKAI_HOME_ATTEMPT_INTERVAL",
     "http_cache": "HTTPCACHE_ENABLED",
     "http_cache_dir": "HTTPCACHE_DIR",
+    "tls_check": "GONGKAI_TLS_CHECK",
+    "tls_cafile": "GONGKAI_TLS_CAFILE",
 }
 
 

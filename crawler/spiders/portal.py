@@ -27,11 +27,12 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.request import fingerprint
 from twisted.python.failure import Failure
 
-from gongkai.crawler import dialects, linkcheck
+from gongkai.crawler import dialects, linkcheck, tls
 from gongkai.crawler.coverage import ColumnCoverage
 from gongkai.crawler.extract import article as article_extract
 from gongkai.crawler.extract import home as home_extract
 from gongkai.crawler.extract import identity as identity_extract
+from gongkai.crawler.extract import links as links_extract
 from gongkai.crawler.extract import navigation, redirect
 from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.items import (
@@ -42,6 +43,7 @@ from gongkai.crawler.items import (
     OriginsItem,
     PageItem,
     ProbeItem,
+    TlsItem,
 )
 from gongkai.crawler.markup import is_article_url, is_attachment, parse_document
 from gongkai.crawler.settings import BAIDUSPIDER_UA
@@ -118,6 +120,8 @@ class PortalSpider(scrapy.Spider):
         spider.home_interval = s.getfloat("GONGKAI_HOME_ATTEMPT_INTERVAL")
         spider.download_timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         spider.priority = s.getdict("GONGKAI_PRIORITIES")
+        spider.tls = {"check": s.getbool("GONGKAI_TLS_CHECK"), "cafile": s.get("GONGKAI_TLS_CAFILE") or None,
+                      "port": s.getint("GONGKAI_TLS_PORT"), "timeout": min(s.getfloat("DOWNLOAD_TIMEOUT"), 15.0)}
         spider.link_maxsize = min(s.getint("GONGKAI_LINK_MAXSIZE"), s.getint("DOWNLOAD_MAXSIZE") or 2**62)
         start = spider.targets.audit.parsed_period.start
         cutoff = start - timedelta(days=s.getint("GONGKAI_LOOKBACK_DAYS"))
@@ -192,6 +196,11 @@ class PortalSpider(scrapy.Spider):
                                              "dont_cache": True})  # same fingerprint as the home, other agent
                 self._stamp(cloak)
                 yield cloak
+        if self.tls["check"]:  # after every site's first requests: the handshakes run beside the crawl
+            for row in await tls.probe_homes(((s.target.id, s.target.home) for s in self.sites.values()),
+                                             cafile=self.tls["cafile"], timeout=self.tls["timeout"],
+                                             https_port=self.tls["port"]):
+                yield TlsItem(row)
 
     # -- page bookkeeping -------------------------------------------------------------------------
     def _page_row(self, response: Response, state: SiteState, kind: str, **extra: Any) -> dict[str, Any]:
@@ -232,6 +241,8 @@ class PortalSpider(scrapy.Spider):
                 links.append({"target": ref.url, "text": ref.text, "hidden": ref.hidden,
                               "hidden_how": ref.hidden_how, "internal": state.owns(ref.url)})
                 state.link_targets.setdefault(ref.url, response.url)
+            refs = links_extract.page_refs(root, response.url, kind)  # body citations, insecure loads
+            return PageItem(page, links, refs=refs)
         return PageItem(page, links)
 
     def _probe_for_page(self, response: Response, state: SiteState, page: dict[str, Any]) -> ProbeItem:

@@ -16,6 +16,7 @@ RULE_IDS = {
     "validity.unmarked", "publication.late", "column.stale", "column.empty", "site.homepage_stale",
     "site.unreachable", "link.broken", "content.spam_injection", "content.hidden_link", "meta.missing",
     "footer.missing_identity", "annual_report.missing", "annual_report.late",
+    "footer.identity_incomplete", "link.external_unsafe", "site.tls",   # issue 13
 }
 NO_19 = "国办秘函〔2019〕19号"
 
