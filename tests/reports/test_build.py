@@ -150,7 +150,7 @@ def test_workbook_sheets_and_formula_safety(paths: ReportPaths) -> None:
                                             [None, "鞍山市人民政府", "anshan"]]
     assert ranking[0][4] == 96 and ranking[1][9] == "不合格" and ranking[1][10] == "是"
     assert ranking[0][3] == "人民政府" and ranking[1][3] == "政府部门"            # Chinese, not codes
-    assert ranking[0][6] == 0.76 and wb["排名"].cell(row=4, column=7).number_format == "0.0%"
+    assert ranking[0][6] == 0.74 and wb["排名"].cell(row=4, column=7).number_format == "0.0%"
     assert wb["排名"].cell(row=4, column=19).number_format == "0.0%"          # 解读率
     assert wb["检查结果"].max_row == 3 + 12 + 7 + 2
     assert wb["问题清单"].column_dimensions["E"].width > wb["问题清单"].column_dimensions["D"].width
