@@ -121,7 +121,7 @@ def _summary(found: dict[str, list[dict[str, Any]]]) -> str:
 @register("external_links", ExternalParams)
 def run_external(view: AuditView, site: SiteInfo, rule: Rule, params: ExternalParams) -> Iterator[Result]:
     pages = [p for p in view.pages(site.site) if p.get("outcome") in (None, "ok")]
-    if not view.records_page_refs and any(p["kind"] == "article" for p in pages):
+    if not view.records_page_refs(site.site) and any(p["kind"] == "article" for p in pages):
         yield result(site, rule, site.home, "unknown", "爬取时未记录正文链接（早于本检查的爬取），需重新爬取")
         return
     refs: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))

@@ -152,10 +152,14 @@ class AuditView:
         """Body links of articles (``body``) and plain-http loads of https pages (``insecure``)."""
         return [r for r in self._rows(st.page_refs, site=site) if not role or r["role"] == role]
 
-    @cached_property
-    def records_page_refs(self) -> bool:
-        """True when the audit's crawler recorded body links (a crawl from before did not)."""
-        return self._store.count(st.page_refs, self.audit_id) > 0
+    def records_page_refs(self, site: str) -> bool:
+        """True when the crawler recorded body links for this site (a crawl from before did not).
+
+        A site whose articles cite nothing has no ``page_refs`` rows either; the crawler that
+        writes them also records the footer's ``contact`` in ``identity_json`` (one release), so
+        that key on any page tells the two apart.
+        """
+        return bool(self.page_refs(site)) or any("contact" in p["identity"] for p in self.pages(site))
 
     def tls_probes(self, site: str) -> list[dict[str, Any]]:
         """TLS handshakes with the site's home host, oldest first; ``names`` decoded."""
