@@ -25,6 +25,7 @@ from gongkai.store import to_json
 HTTPS_PORT = 443
 CONCURRENCY = 4       # handshakes at once (threads of the reactor's pool: DNS shares it)
 MAX_FIELD = 300
+PLAIN_HTTP = frozenset({"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "RECORD_LAYER_FAILURE"})  # OpenSSL's words for it
 
 
 def target(home: str, https_port: int = HTTPS_PORT) -> tuple[str, int]:
@@ -96,7 +97,8 @@ def probe(host: str, port: int, *, cafile: str | None = None, timeout: float = 1
     except socket.gaierror as exc:
         return {**row, "outcome": "unknown", "reason": f"{where} 域名无法解析：{exc}"[:MAX_FIELD]}
     except ssl.SSLError as exc:
-        return {**row, "outcome": "no_https", "reason": f"{where} 未能建立TLS连接：{exc.reason or exc}"[:MAX_FIELD]}
+        said = "端口以明文http应答" if exc.reason in PLAIN_HTTP else (exc.reason or str(exc))
+        return {**row, "outcome": "no_https", "reason": f"{where} 未能建立TLS连接：{said}"[:MAX_FIELD]}
     except TimeoutError:
         return {**row, "outcome": "no_https", "reason": f"{where} https连接超时（{timeout:g}秒）"}
     except OSError as exc:
