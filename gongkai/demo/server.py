@@ -51,7 +51,8 @@ serves every dialect and the site trees stay plain files.
 Every answer is HTTP/1.0 with ``Connection: close`` (one request per connection, said so: a
 client that kept the connection would lose its next request, silently retried for a GET but not
 for a dataproxy POST).  In every served text ``{{BASE}}`` becomes the server's own base URL, for absolute self links,
-and ``{{HTTP_BASE}}`` the same in plain http.  A server given a TLS context (``tls=``) speaks https
+``{{HTTP_BASE}}`` the same in plain http and ``{{LOCALHOST_BASE}}`` the same under the name
+``localhost`` (another origin: the demo plays an outside site with it, contacting nothing real).  A server given a TLS context (``tls=``) speaks https
 and plain http on one port (it looks at each connection's first byte: a TLS ClientHello starts
 with 0x16), so an https site can also show a link to itself in clear.
 Files and folders whose name starts with ``_`` are never served by path.  Every request is
@@ -322,7 +323,8 @@ class SiteServer:
         return Answer(status, local.read_bytes(), {"Content-Type": ctype})
 
     def _encode_text(self, text: str, suffix: str) -> bytes:
-        text = text.replace("{{BASE}}", self.base_url).replace("{{HTTP_BASE}}", self.http_base_url)
+        text = (text.replace("{{BASE}}", self.base_url).replace("{{HTTP_BASE}}", self.http_base_url)
+                .replace("{{LOCALHOST_BASE}}", self.base_url.replace(self._httpd.server_address[0], "localhost", 1)))
         charset = self.config.charset if TEXT_TYPES[suffix] == "text/html" else "utf-8"
         return text.encode(charset, errors="xmlcharrefreplace")
 
