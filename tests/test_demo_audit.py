@@ -109,6 +109,18 @@ EXPECTED = [
     ("footer.missing_identity", "qingsong", "/", "fail"),
     ("footer.missing_identity", "jiangchuan", "/", "pass"),
     ("footer.missing_identity", "czj", "/", "pass"),
+    ("footer.identity_incomplete", "jiangchuan", "/", "fail"),   # ICP and 党政机关 badge without their links
+    ("footer.identity_incomplete", "qingsong", "/", "fail"),
+    ("footer.identity_incomplete", "czj", "/", "pass"),
+    ("link.external_unsafe", "jiangchuan", "g6", "fail"),          # body link to a commercial site
+    ("link.external_unsafe", "jiangchuan", "g7", "fail"),          # body link to a domain that does not resolve
+    ("link.external_unsafe", "jiangchuan", "t1", "fail"),          # attachment over http on an https page
+    ("link.external_unsafe", "jiangchuan", "g0", "fail"),          # image loaded over http (mixed content)
+    ("link.external_unsafe", "jiangchuan", "p1", "pass"),          # its attachment is on the https site
+    ("link.external_unsafe", "jiangchuan", "t7", "pass"),          # body link to its own (missing) page
+    ("site.tls", "jiangchuan", "/", "pass"),                       # https, demo CA trusted by the demo crawl
+    ("site.tls", "czj", "/", "fail"),                              # http only: nothing answers https
+    ("site.tls", "qingsong", "/", "fail"),
 ]
 
 
@@ -168,6 +180,25 @@ def test_every_rule_id_fails_somewhere_and_not_everywhere(demo):
     for finding in findings:
         assert {"site", "rule", "subject", "period", "severity", "message", "evidence", "source"} <= finding.keys()
         assert finding["subject"].startswith("http") and finding["source"]
+
+
+def evidence(demo, rule: str, site: str, ref: str) -> dict:
+    _, store, audit, homes, _ = demo
+    subject = url_of(homes, site, ref)
+    [row] = [r for r in store.rows(st.results, audit, rule=rule, site=SITE_IDS[site]) if r["subject"] == subject]
+    return st.from_json(row["evidence_json"], {})
+
+
+def test_safety_findings_say_what_was_found(demo):
+    footer = evidence(demo, "footer.identity_incomplete", "jiangchuan", "/")
+    assert [k for k, e in footer["elements"].items() if e["problem"]] == ["conac", "icp"]
+    assert footer["elements"]["icp"]["found"] == "滇ICP备05001234号-1"
+    assert [c["host"] for c in evidence(demo, "link.external_unsafe", "jiangchuan", "g6")["commercial"]] == ["localhost"]
+    assert evidence(demo, "link.external_unsafe", "jiangchuan", "g7")["expired"][0]["host"] == "www.jcnongye-info.invalid"
+    assert [m["tag"] for m in evidence(demo, "link.external_unsafe", "jiangchuan", "g0")["mixed_content"]] == ["img"]
+    tls = evidence(demo, "site.tls", "jiangchuan", "/")
+    assert tls["issuer"] == "CN=gongkai demo CA" and tls["days_left"] > 300
+    assert "443" in evidence(demo, "site.tls", "czj", "/")["tls_reason"]
 
 
 def test_outputs_exist(demo):

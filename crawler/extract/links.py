@@ -17,6 +17,7 @@ from gongkai.models import LinkRef
 from .content import content_block
 from .dom import is_ancestor, iter_elements, squash, tag_of
 from .fold import fold
+from .identity import footer_elements
 from .page import anchor_text
 
 RELATED_HEADINGS = ("相关解读", "相关文件", "关联稿件", "相关链接", "政策解读", "解读材料", "相关政策", "关联文件",
@@ -132,9 +133,13 @@ def body_links(root: etree._Element, base: str) -> list[LinkRef]:
     """The links written in the document body (the CMS's body container, else the densest text
     block): what the author chose to cite, unlike navigation, 友情链接 and footer links."""
     block = content_block(root)
-    if block is None:
+    if block is None or tag_of(block) in ("body", "html"):
         return []
-    return _refs([a for a in block.iter("a") if a.get("href")][:MAX_BODY_LINKS], base)
+    footers = footer_elements(root)  # a short article leaves the footer the densest block: not a body
+    if any(f is block or is_ancestor(f, block) for f in footers):
+        return []
+    anchors = [a for a in block.iter("a") if a.get("href") and not any(is_ancestor(f, a) for f in footers)]
+    return _refs(anchors[:MAX_BODY_LINKS], base)
 
 
 def _loads(el: etree._Element) -> bool:

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -120,6 +120,7 @@ class PortalSpider(scrapy.Spider):
         spider.home_interval = s.getfloat("GONGKAI_HOME_ATTEMPT_INTERVAL")
         spider.download_timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         spider.priority = s.getdict("GONGKAI_PRIORITIES")
+        spider.link_skip_hosts = tuple(h.lower() for h in s.getlist("GONGKAI_LINK_SKIP_HOSTS"))
         spider.tls = {"check": s.getbool("GONGKAI_TLS_CHECK"), "cafile": s.get("GONGKAI_TLS_CAFILE") or None,
                       "port": s.getint("GONGKAI_TLS_PORT"), "timeout": min(s.getfloat("DOWNLOAD_TIMEOUT"), 15.0)}
         spider.link_maxsize = min(s.getint("GONGKAI_LINK_MAXSIZE"), s.getint("DOWNLOAD_MAXSIZE") or 2**62)
@@ -529,7 +530,7 @@ class PortalSpider(scrapy.Spider):
                 if target in state.checked or target in state.scheduled:
                     continue
                 state.checked.add(target)
-                if state.links_checked >= self.max_links:
+                if state.links_checked >= self.max_links or _host_in(target, self.link_skip_hosts):
                     continue
                 state.links_checked += 1
                 self.crawler.engine.crawl(self._link_request(state, target, source))
@@ -584,6 +585,12 @@ def _identity(request: scrapy.Request) -> dict[str, Any]:
     if "fingerprint" not in meta:
         return {"fingerprint": fingerprint(request).hex(), "method": request.method, "request_body": None}
     return {"fingerprint": meta["fingerprint"], "method": meta["method"], "request_body": meta.get("request_body")}
+
+
+def _host_in(url: str, hosts: tuple[str, ...]) -> bool:
+    """Whether ``url``'s host is one of ``hosts`` or under one (link checks skipped there)."""
+    host = (urlsplit(url).hostname or "").lower() if hosts else ""
+    return bool(host) and any(host == h or host.endswith("." + h) for h in hosts)
 
 
 def _json(value: Any) -> str:

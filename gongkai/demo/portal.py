@@ -24,7 +24,9 @@ from gongkai.demo.server import SiteServer
 SITES_DIR = Path(__file__).resolve().parent / "sites"
 AUDIT = {"name": "演示：2024年第二季度政务公开第三方评估", "period": "2024Q2", "as_of": "2024-08-05"}
 CRAWL = {"download_delay": 0, "concurrent_requests_per_domain": 8, "download_timeout": 5, "retry_times": 1,
-         "home_attempt_interval": 1}
+         "home_attempt_interval": 1,
+         # the footers link the real 备案 systems and the 党政机关 certificate: never contacted by the demo
+         "link_skip_hosts": ["beian.miit.gov.cn", "beian.gov.cn", "conac.cn"]}
 
 
 @dataclass(frozen=True)
