@@ -28,12 +28,13 @@ ISSUE_4_RULES = [
     "site.unreachable", "link.broken", "content.spam_injection", "content.hidden_link", "meta.missing",
     "footer.missing_identity", "annual_report.missing", "annual_report.late",
 ]
+ISSUE_13_RULES = ["footer.identity_incomplete", "link.external_unsafe", "site.tls"]
 H = "http://www.dl.gov.cn/"
 
 
 def test_rulebook_has_every_rule_of_issue_4_with_sources_and_registered_kinds() -> None:
     rules = {r.id: r for r in load_rules()}
-    assert sorted(rules) == sorted(ISSUE_4_RULES)
+    assert sorted(rules) == sorted(ISSUE_4_RULES + ISSUE_13_RULES)
     kinds = load_kinds()
     for rule in rules.values():
         assert rule.kind in kinds
@@ -168,7 +169,7 @@ def test_run_checks_stores_results_and_contains_crashes(tmp_path: Path, audit) -
     rules_file.write_text(yaml.safe_dump({"rules": bundled}, allow_unicode=True), encoding="utf-8")
 
     summary = run_checks(audit.store, audit.audit_id, rules_file)
-    assert summary.sites == ["dalian"] and summary.rules == 21
+    assert summary.sites == ["dalian"] and summary.rules == len(ISSUE_4_RULES + ISSUE_13_RULES) + 1
     assert summary.counts["column.empty"]["fail"] == 1
     assert summary.errors and "test.crash" in summary.errors[0]
     rows = audit.store.rows(st.results, audit.audit_id)
