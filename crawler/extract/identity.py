@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml import etree
+
+from gongkai.crawler.markup import host_in
 
 from .dom import is_ancestor, iter_elements, parse, squash, tag_of, text_lines
 from .fold import fold
@@ -88,19 +89,11 @@ def _has_conac(root: etree._Element) -> bool:
     return False
 
 
-def _host_in(url: str, hosts: tuple[str, ...]) -> bool:
-    try:
-        host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
-    except ValueError:
-        return False
-    return any(host == h or host.endswith("." + h) for h in hosts)
-
-
 def _link_to(root: etree._Element, hosts: tuple[str, ...], tags: frozenset[str] = frozenset({"a"})) -> str | None:
     """The first href (or script src) pointing at one of ``hosts``, as written."""
     for el in iter_elements(root, tags):
         url = el.get("href") if tag_of(el) == "a" else el.get("src")
-        if url and _host_in(url, hosts):
+        if url and host_in(url, hosts):
             return url.strip()[:MAX_FIELD]
     return None
 

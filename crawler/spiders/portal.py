@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
@@ -45,7 +45,7 @@ from gongkai.crawler.items import (
     ProbeItem,
     TlsItem,
 )
-from gongkai.crawler.markup import is_article_url, is_attachment, parse_document
+from gongkai.crawler.markup import host_in, is_article_url, is_attachment, parse_document
 from gongkai.crawler.settings import BAIDUSPIDER_UA
 from gongkai.targets import SiteTarget, Targets, origin
 from gongkai.text import compact
@@ -530,7 +530,7 @@ class PortalSpider(scrapy.Spider):
                 if target in state.checked or target in state.scheduled:
                     continue
                 state.checked.add(target)
-                if state.links_checked >= self.max_links or _host_in(target, self.link_skip_hosts):
+                if state.links_checked >= self.max_links or host_in(target, self.link_skip_hosts):
                     continue
                 state.links_checked += 1
                 self.crawler.engine.crawl(self._link_request(state, target, source))
@@ -585,12 +585,6 @@ def _identity(request: scrapy.Request) -> dict[str, Any]:
     if "fingerprint" not in meta:
         return {"fingerprint": fingerprint(request).hex(), "method": request.method, "request_body": None}
     return {"fingerprint": meta["fingerprint"], "method": meta["method"], "request_body": meta.get("request_body")}
-
-
-def _host_in(url: str, hosts: tuple[str, ...]) -> bool:
-    """Whether ``url``'s host is one of ``hosts`` or under one (link checks skipped there)."""
-    host = (urlsplit(url).hostname or "").lower() if hosts else ""
-    return bool(host) and any(host == h or host.endswith("." + h) for h in hosts)
 
 
 def _json(value: Any) -> str:
