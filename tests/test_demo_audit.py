@@ -201,6 +201,14 @@ def test_safety_findings_say_what_was_found(demo):
     assert "443" in evidence(demo, "site.tls", "czj", "/")["tls_reason"]
 
 
+def test_the_demo_never_probes_the_real_registries_its_footers_link(demo):
+    _, store, audit, _, _ = demo
+    linked = {r["target"] for r in store.rows(st.links, audit)}
+    assert any("beian.miit.gov.cn" in t for t in linked) and any("conac.cn" in t for t in linked)
+    probed = {p["url"] for p in store.rows(st.probes, audit)}
+    assert not [u for u in probed if any(h in u for h in ("beian.miit.gov.cn", "beian.gov.cn", "conac.cn"))]
+
+
 def test_outputs_exist(demo):
     out, *_ = demo
     for name in ("findings.json", "scores.json", "report.xlsx", "scorecard/index.html", "scorecard/qingsong.html"):
