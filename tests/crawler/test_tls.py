@@ -93,15 +93,40 @@ def https_site(root: Path) -> Path:
     return write_tree(root, files)
 
 
-def test_crawl_stores_tls_probe_and_page_refs(tmp_path, ca) -> None:
-    issued = ca.issue(["127.0.0.1"], days=100)
+def _site_tls(store: st.Store, audit: int, site: str = "jc") -> str:
+    """The bundled site.tls rule run over the crawled store (the check stage, offline)."""
+    from gongkai.checks.engine import load_rules
+    from gongkai.checks.registry import get_kind
+    from gongkai.checks.view import AuditView
+
+    rule = next(r for r in load_rules() if r.id == "site.tls")
+    view = AuditView(store, audit)
+    [res] = get_kind(rule.kind)(view, next(s for s in view.sites() if s.site == site), rule)
+    return res.status
+
+
+@pytest.mark.parametrize(("days", "verdict"), [(100, "pass"), (10, "fail")])
+def test_crawl_stores_tls_probe_and_page_refs(tmp_path, ca, days, verdict) -> None:
+    issued = ca.issue(["127.0.0.1"], days=days)
     with SiteServer(https_site(tmp_path / "site"), tls=issued.server_context()) as server:
         store, audit = run_crawl(tmp_path, [{"id": "jc", "name": "江川市人民政府", "home": server.base_url}],
                                  tls_cafile=str(ca.cafile))
         assert server.base_url.startswith("https://")
     [tls] = store.rows(st.tls_probes, audit, site="jc")
     assert (tls["host"], tls["port"], tls["outcome"]) == ("127.0.0.1", server.port, "valid")
+    assert _site_tls(store, audit) == verdict          # expiring within 30 days fails
     refs = {(r["role"], r["target"]) for r in store.rows(st.page_refs, audit, site="jc")}
     assert ("insecure", server.http_base_url + "js/stat.js") in refs
     assert ("body", "https://www.example-shop.invalid/promo") in refs
     assert ("body", server.http_base_url + "files/fangan.pdf") in refs
+
+
+def test_crawl_of_an_http_only_site_and_of_a_self_signed_one_fail_site_tls(tmp_path) -> None:
+    with SiteServer(https_site(tmp_path / "plain")) as plain, \
+            SiteServer(https_site(tmp_path / "self"), tls=self_signed(tmp_path / "ss", ["127.0.0.1"]).server_context()) as own:
+        store, audit = run_crawl(tmp_path, [{"id": "plain", "name": "江川市人民政府", "home": plain.base_url},
+                                            {"id": "own", "name": "江川市财政局", "home": own.base_url}])
+    rows = {r["site"]: r for r in store.rows(st.tls_probes, audit)}
+    assert rows["plain"]["port"] == 443 and rows["plain"]["outcome"] == "no_https"
+    assert rows["own"]["outcome"] == "invalid" and "self-signed" in rows["own"]["reason"]
+    assert _site_tls(store, audit, "plain") == _site_tls(store, audit, "own") == "fail"
