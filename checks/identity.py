@@ -1,15 +1,18 @@
-"""Site identity: 网页标签 (meta tags) and the footer's 网站标识码 (政府网站发展指引, 国办发〔2017〕47号).
+"""Site identity: 网页标签 (meta tags), the footer's 网站标识码 and the whole footer identity
+(政府网站发展指引, 国办发〔2017〕47号).
 
 The meta-tag list per page type is the 47号 附件 网页设计规范 as recalled (indicators.md §3 marks
 it UNVERIFIED), so it lives in parameters.  One result per site: inspectors judge the CMS
-template, not each page, and the evidence names the missing tags with sample pages.
+template, not each page, and the evidence names the missing tags with sample pages.  The footer
+completeness check lists every element it looked for and what it found, so a reader sees why
+“ICP备案编号未链接至工业和信息化部备案系统” was said of a footer that does show the number.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -110,3 +113,68 @@ def run_footer(view: AuditView, site: SiteInfo, rule: Rule, params: FooterParams
         yield result(site, rule, site.home, "fail", f"网站标识码“{code}”格式不符", **ev)
     else:
         yield result(site, rule, site.home, "pass", f"网站标识码{code}", **ev)
+
+
+# element → (name in findings, what its link must reach, that place's name)
+FOOTER_ELEMENTS: dict[str, tuple[str, str, str]] = {
+    "conac": ("党政机关网站标识", "conac_link", "开办者标识证书（bszs.conac.cn）"),
+    "site_code": ("网站标识码", "", ""),
+    "icp": ("ICP备案编号", "icp_link", "工业和信息化部备案系统（beian.miit.gov.cn）"),
+    "psb": ("公安机关备案号", "psb_link", "全国互联网安全管理服务平台（beian.gov.cn）"),
+    "sponsor": ("主办单位", "", ""),
+    "contact": ("联系方式", "", ""),
+}
+FooterElement = Literal["conac", "site_code", "icp", "psb", "sponsor", "contact"]
+
+
+class FooterCompletenessParams(KindParams):
+    """Which footer elements must be there, and which must link to the register that certifies them."""
+
+    required: list[FooterElement] = ["conac", "site_code", "icp", "psb", "sponsor", "contact"]
+    linked: list[FooterElement] = ["conac", "icp", "psb"]
+
+
+def _found(identity: dict[str, Any], key: str) -> Any:
+    """What the footer shows for an element (None when nothing)."""
+    if key == "contact":
+        contact = {k: v for k, v in (identity.get("contact") or {}).items() if v}
+        return contact or None
+    if key == "conac":
+        return identity.get("conac_link") or ("（有标识图片，无证书链接）" if identity.get("conac") else None)
+    return identity.get(key) or None
+
+
+def footer_elements(identity: dict[str, Any], params: FooterCompletenessParams) -> dict[str, dict[str, Any]]:
+    """Per required element: its name, what was found, its link, and the problem (None when fine)."""
+    out: dict[str, dict[str, Any]] = {}
+    for key in params.required:
+        name, link_key, register_name = FOOTER_ELEMENTS[key]
+        found = _found(identity, key)
+        link = identity.get(link_key) if link_key else None
+        problem = None
+        if found is None:
+            problem = f"缺少{name}"
+        elif link_key and key in params.linked and not link:
+            problem = f"{name}未链接至{register_name}"
+        out[key] = {"name": name, "found": found, "link": link, "problem": problem}
+    return out
+
+
+@register("footer_completeness", FooterCompletenessParams)
+def run_footer_completeness(view: AuditView, site: SiteInfo, rule: Rule,
+                            params: FooterCompletenessParams) -> Iterator[Result]:
+    home = view.home_page(site)
+    if home is None or home.get("outcome") not in (None, "ok"):
+        yield result(site, rule, site.home, "unknown", "首页未能抓取")
+        return
+    identity = home.get("identity") or {}
+    if "contact" not in identity:
+        yield result(site, rule, site.home, "unknown", "爬取时未记录主办单位、联系方式等页脚信息（早于本检查的爬取），需重新爬取")
+        return
+    elements = footer_elements(identity, params)
+    missing = [e["problem"] for e in elements.values() if e["problem"]]
+    ev = {"elements": elements, "missing": missing, "footer_text": snippet(identity.get("footer_text"))}
+    if missing:
+        yield result(site, rule, site.home, "fail", "首页页脚：" + "；".join(missing), **ev)
+    else:
+        yield result(site, rule, site.home, "pass", "页脚标识齐全：" + "、".join(e["name"] for e in elements.values()), **ev)

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 KindFn = Callable[..., Iterator[Result]]
 
 KIND_MODULES: tuple[str, ...] = (
-    "annual_report", "availability", "dates", "docnumber", "fiscal", "freshness", "identity",
-    "interpretation", "labels", "links", "privacy", "publication", "spam", "validity", "wording",
+    "annual_report", "availability", "dates", "docnumber", "external", "fiscal", "freshness", "identity",
+    "interpretation", "labels", "links", "privacy", "publication", "spam", "tls", "validity", "wording",
 )
 
 

@@ -154,6 +154,23 @@ class AuditView:
                         "column_types": sorted(t for t in types if t)})
         return out
 
+    def page_refs(self, site: str, role: str | None = None) -> list[dict[str, Any]]:
+        """Body links of articles (``body``) and plain-http loads of https pages (``insecure``)."""
+        return [r for r in self._rows(st.page_refs, site=site) if not role or r["role"] == role]
+
+    def records_page_refs(self, site: str) -> bool:
+        """True when the crawler recorded body links for this site (a crawl from before did not).
+
+        A site whose articles cite nothing has no ``page_refs`` rows either; the crawler that
+        writes them also records the footer's ``contact`` in ``identity_json`` (one release), so
+        that key on any page tells the two apart.
+        """
+        return bool(self.page_refs(site)) or any("contact" in p["identity"] for p in self.pages(site))
+
+    def tls_probes(self, site: str) -> list[dict[str, Any]]:
+        """TLS handshakes with the site's home host, oldest first; ``names`` decoded."""
+        return [{**r, "names": st.from_json(r["names_json"], [])} for r in self._rows(st.tls_probes, site=site)]
+
     def probes(self, site: str, kind: str | None = None) -> list[dict[str, Any]]:
         rows = self._rows(st.probes, site=site)
         rows = [r for r in rows if not kind or r["kind"] == kind]

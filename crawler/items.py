@@ -49,11 +49,19 @@ class PageItem:
     list_items: list[Row] = field(default_factory=list)
     document: Row | None = None
     probes: list[Row] = field(default_factory=list)
+    refs: list[Row] = field(default_factory=list)   # page_refs rows: body citations, insecure loads
 
 
 @dataclass(frozen=True)
 class ProbeItem:
     """A check of a URL: a crawled page as a link target, a home attempt, a link check, a 404 probe."""
+
+    row: Row
+
+
+@dataclass(frozen=True)
+class TlsItem:
+    """How the TLS handshake with a site's home host went (a ``tls_probes`` row)."""
 
     row: Row
 

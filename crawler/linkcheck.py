@@ -15,6 +15,8 @@ from scrapy import exceptions
 from twisted.internet import error as net_error
 from twisted.python.failure import Failure
 
+from gongkai import models
+
 BROKEN_STATUSES = frozenset({404, 410}) | frozenset(range(500, 600))
 BLOCKED_STATUSES = frozenset({401, 403, 412, 418, 429, 451, 521})
 HEAD_REFUSED = frozenset({400, 403, 404, 405, 406, 412, 500, 501, 503})
@@ -44,7 +46,7 @@ def classify_status(status: int, body_head: str = "") -> Outcome:
     return Outcome("ok", f"HTTP {status}")
 
 
-DNS_REASON = "域名无法解析 (DNS)"
+DNS_REASON = models.DNS_REASON  # the wording is a contract with the checks: its home is gongkai.models
 TLS_REASON = "TLS 握手失败（可能为旧版加密，浏览器或可访问）"
 
 # Exception classes (and, where one class means several things, a word of its message) → outcome

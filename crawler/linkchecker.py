@@ -3,7 +3,7 @@
 It learns targets from the stored pages (``item_scraped`` of each ``PageItem``: the page's links,
 and list items that point off the site), and learns which targets need no probe because they were
 crawled as pages or downloaded as attachments (each is its own link probe).  When the crawl proper is idle it asks the rest,
-inside the site's link budget: HEAD first for outside pages and attachments (cheap for the sites
+inside the site's link budget and never on ``GONGKAI_LINK_SKIP_HOSTS``: HEAD first for outside pages and attachments (cheap for the sites
 we only cite), GET for the site's own pages (a soft 404 shows only in the body), GET again when a
 server refuses or drops HEAD.  A GET reads at most ``GONGKAI_LINK_MAXSIZE`` bytes.
 
@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 from gongkai.crawler import linkcheck
 from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.items import PageItem, ProbeItem
-from gongkai.crawler.markup import is_attachment, parse_document
+from gongkai.crawler.markup import host_in, is_attachment, parse_document
 from gongkai.crawler.stamp import asked_url
 from gongkai.store import to_json
 
@@ -43,6 +43,7 @@ class LinkChecker:
         self.max_links = settings.getint("GONGKAI_MAX_LINKS_CHECKED_PER_SITE")
         self.maxsize = min(settings.getint("GONGKAI_LINK_MAXSIZE"), settings.getint("DOWNLOAD_MAXSIZE") or 2**62)
         self.priority = settings.getdict("GONGKAI_PRIORITIES")["link"]
+        self.skip_hosts = tuple(h.lower() for h in settings.getlist("GONGKAI_LINK_SKIP_HOSTS"))
         self.targets: dict[str, dict[str, str]] = {}   # site → target URL → first page linking it
         self.checked: dict[str, set[str]] = {}         # site → URLs probed or crawled
         self.spent: Counter[str] = Counter()           # site → link requests sent
@@ -88,7 +89,7 @@ class LinkChecker:
                 if target in checked:
                     continue
                 checked.add(target)
-                if self.spent[site] >= self.max_links:
+                if self.spent[site] >= self.max_links or host_in(target, self.skip_hosts):
                     continue
                 self.spent[site] += 1
                 self.crawler.engine.crawl(self._request(site, target, source))

@@ -91,6 +91,15 @@ def absolute_url(href: str | None, base: str) -> str | None:
     return url.split("#", 1)[0]
 
 
+def host_in(url: str, hosts: tuple[str, ...]) -> bool:
+    """Whether ``url``'s host is one of ``hosts`` or a sub-domain of one (False if unparsable)."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return False
+    return bool(host) and any(host == h or host.endswith("." + h) for h in hosts)
+
+
 def base_url(tree: etree._Element, page_url: str) -> str:
     """The URL relative links resolve against: the page's ``<base href>`` if valid, else the page's."""
     for base in tree.iter("base"):

@@ -4,7 +4,8 @@ The spider yields a ``FetchedPage`` (the response, what it is, how it answered, 
 ``PageRowPipeline`` — placed before the store pipeline — measures and parses it into a
 ``PageItem``: the page row (identity, status, type, size, sha256, title, visible text, meta tags,
 footer identity, the HTML for its snapshot), its links (hidden ones flagged, internal or not),
-and the page as a checked link target.  Each page is parsed at most once: the spider hands over
+its references (an article's body links, what an https page loads over http) and the page as a
+checked link target.  Each page is parsed at most once: the spider hands over
 the tree it parsed for routing or extraction.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 from scrapy.http import Response
 
 from gongkai.crawler.extract import identity as identity_extract
+from gongkai.crawler.extract import links as links_extract
 from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.items import FetchedPage, PageItem, Row
 from gongkai.crawler.markup import parse_document
@@ -56,6 +58,7 @@ def page_item(fetched: FetchedPage, owns: Any) -> PageItem:
     response = fetched.response
     page = page_row(fetched)
     links: list[Row] = []
+    refs: list[Row] = []
     if fetched.html:
         root = parse_document(fetched.html) if fetched.root is None else fetched.root
         page.update(title=page_extract.page_title(root), text=page_extract.visible_text(root),
@@ -64,11 +67,12 @@ def page_item(fetched: FetchedPage, owns: Any) -> PageItem:
         if fetched.keep_links:
             links = [{"target": ref.url, "text": ref.text, "hidden": ref.hidden, "hidden_how": ref.hidden_how,
                       "internal": owns(ref.url)} for ref in page_extract.page_links(root, response.url)]
+            refs = links_extract.page_refs(root, response.url, fetched.kind)  # body citations, insecure loads
     page.update(fetched.fields)
     answer = {"final_url": response.url, "status": response.status}
     probes = [link_probe(page, **answer)] if fetched.as_link_probe else []
     probes += [{**link_probe(page, **answer), **extra} for extra in fetched.probes]
-    return PageItem(page, links, fetched.list_items, fetched.document, probes)
+    return PageItem(page, links, fetched.list_items, fetched.document, probes, refs)
 
 
 def page_row(fetched: FetchedPage) -> Row:

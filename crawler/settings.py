@@ -93,6 +93,15 @@ GONGKAI_HOME_ARTICLES = 20   # linked articles fetched from the home page when i
 # (and never more than DOWNLOAD_MAXSIZE); 0 files turns the download off
 GONGKAI_MAX_ATTACHMENTS_PER_SITE = 200
 GONGKAI_ATTACHMENT_MAXSIZE = 10_000_000
+# site.tls: one TLS handshake per home host (crawler/tls.py) with Python's ssl module, verified
+# against the system's trust store plus this CA file (PEM; empty: none); an http home is tried on
+# GONGKAI_TLS_PORT
+# hosts whose links are never probed (they and their sub-domains): national platforms every page
+# links to (备案 systems), or, in the demo, real sites a hermetic run must not contact
+GONGKAI_LINK_SKIP_HOSTS: list[str] = []
+GONGKAI_TLS_CHECK = True
+GONGKAI_TLS_CAFILE = ""
+GONGKAI_TLS_PORT = 443
 
 FRIENDLY_NAMES = {
     "download_delay": "DOWNLOAD_DELAY",
@@ -115,6 +124,9 @@ FRIENDLY_NAMES = {
     "home_attempt_interval": "GONGKAI_HOME_ATTEMPT_INTERVAL",
     "http_cache": "HTTPCACHE_ENABLED",
     "http_cache_dir": "HTTPCACHE_DIR",
+    "link_skip_hosts": "GONGKAI_LINK_SKIP_HOSTS",
+    "tls_check": "GONGKAI_TLS_CHECK",
+    "tls_cafile": "GONGKAI_TLS_CAFILE",
 }
 
 

@@ -9,6 +9,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+# How the crawler words a link whose host does not resolve (probes.reason starts with it): the
+# checks read it back (a dead non-government domain in a body may be re-registered by anyone).
+DNS_REASON = "域名无法解析 (DNS)"
+
 Status = Literal["pass", "fail", "not_applicable", "unknown"]
 STATUSES: tuple[str, ...] = ("pass", "fail", "not_applicable", "unknown")
 

@@ -94,6 +94,19 @@ links = sa.Table(
 sa.Index("ix_links_target", links.c.audit_id, links.c.target)
 sa.Index("ix_links_page", links.c.audit_id, links.c.site, links.c.page_fp)
 
+# Links an article's body cites (role ``body``) and plain-http sub-resources of an https page
+# (role ``insecure``, tag = the element that loads it): what link.external_unsafe judges, kept
+# apart from ``links`` (every anchor of every page) so navigation is never mistaken for a citation.
+page_refs = sa.Table(
+    "page_refs", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
+    sa.Column("page_url", sa.Text, nullable=False), sa.Column("page_fp", sa.Text, nullable=False),
+    sa.Column("role", sa.Text, nullable=False),     # body | insecure
+    sa.Column("target", sa.Text, nullable=False), sa.Column("text", sa.Text),
+)
+sa.Index("ix_page_refs_page", page_refs.c.audit_id, page_refs.c.site, page_refs.c.page_fp)
+
 columns = sa.Table(
     "columns", meta,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -177,6 +190,21 @@ monitor_probes = sa.Table(
 )
 sa.Index("ix_monitor_site_at", monitor_probes.c.site, monitor_probes.c.at)
 
+# TLS of each site's home host, checked once per crawl with Python's ssl module (Scrapy does not
+# verify certificates): whether https answers, whether the chain and name verify, and the dates.
+tls_probes = sa.Table(
+    "tls_probes", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
+    sa.Column("host", sa.Text, nullable=False), sa.Column("port", sa.Integer, nullable=False),
+    sa.Column("at", sa.Text, nullable=False),       # UTC ISO time of the handshake
+    sa.Column("outcome", sa.Text, nullable=False),  # valid | invalid | no_https | unknown
+    sa.Column("reason", sa.Text),                   # Chinese, with the TLS library's words
+    sa.Column("not_before", sa.Text), sa.Column("not_after", sa.Text),   # UTC ISO, of the leaf
+    sa.Column("subject", sa.Text), sa.Column("issuer", sa.Text),
+    sa.Column("names_json", sa.Text),               # subjectAltName DNS names and IPs
+)
+
 # The rules a check run used (the whole rule as validated, JSON), so `report` needs only the store.
 rule_meta = sa.Table(
     "rule_meta", meta,
@@ -214,7 +242,7 @@ attachments = sa.Table(
     sa.UniqueConstraint("audit_id", "site", "url"),
 )
 
-PAGE_TABLES = (pages, links, list_items, documents)
+PAGE_TABLES = (pages, links, list_items, documents, page_refs)
 
 
 def now_iso() -> str:
@@ -359,12 +387,15 @@ class Store:
             if variant != "normal":
                 return
             url = page["url"]
-            for table in (links, list_items):
+            for table in (links, list_items, page_refs):
                 conn.execute(table.delete().where(table.c.audit_id == audit_id, table.c.site == site,
                                                   table.c.page_fp == fp))
             if bundle.get("links"):
                 conn.execute(links.insert(), [dict(audit_id=audit_id, site=site, page_url=url, page_fp=fp, **lk)
                                               for lk in bundle["links"]])
+            if bundle.get("refs"):
+                conn.execute(page_refs.insert(), [dict(audit_id=audit_id, site=site, page_url=url, page_fp=fp, **ref)
+                                                  for ref in bundle["refs"]])
             if bundle.get("list_items"):
                 conn.execute(list_items.insert(), [dict(audit_id=audit_id, site=site, page_url=url, page_fp=fp, **it)
                                                    for it in bundle["list_items"]])
@@ -421,6 +452,10 @@ class Store:
         row = {"at": now_iso(), **row}
         with self.engine.begin() as conn:
             conn.execute(probes.insert().values(audit_id=audit_id, **row))
+
+    def save_tls_probe(self, audit_id: int, row: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(tls_probes.insert().values(audit_id=audit_id, **row))
 
     def save_monitor_probe(self, row: dict[str, Any]) -> None:
         with self.engine.begin() as conn:

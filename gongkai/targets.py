@@ -102,6 +102,10 @@ class CrawlOptions(BaseModel):
     home_attempt_interval: float | None = Field(None, ge=0, le=3600)
     http_cache: bool | None = None
     http_cache_dir: str | None = Field(None, min_length=1, max_length=1000)
+    link_skip_hosts: list[Annotated[str, Field(min_length=1, max_length=253, pattern=r"^[^\s/:]+$")]] | None = Field(
+        None, max_length=1000)
+    tls_check: bool | None = None
+    tls_cafile: str | None = Field(None, min_length=1, max_length=1000)
 
 
 class SiteTarget(BaseModel):

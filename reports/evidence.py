@@ -57,6 +57,13 @@ LABELS: dict[str, str] = {
     "meta_site_id_code": "网页标签中的标识码", "footer_text": "页脚文字", "also_missing": "另缺",
     "pages_checked": "检查页面数", "missing": "缺失情况", "missing_tags": "缺失标签", "of": "检查页数",
     "samples": "示例页面", "attempts": "访问次数", "pages": "页面", "raw": "原始记录", "value": "值",
+    "elements": "页脚各项", "name": "项目", "found": "页脚所示", "link": "链接", "problem": "问题",
+    # external links and TLS
+    "commercial": "指向非政府网站的正文链接", "expired": "指向失效域名的正文链接", "http_downloads": "http明文下载的附件",
+    "mixed_content": "https页面加载的http资源", "counts": "各类数量", "body_links": "正文链接数", "host": "域名",
+    "tag": "加载元素", "port": "端口", "checked_at": "检查时间", "tls_reason": "TLS检查结果", "not_before": "证书生效",
+    "not_after": "证书到期", "days_left": "剩余天数", "subject": "证书主体", "issuer": "签发机构", "names": "证书所含域名",
+    "expiry_days": "到期预警（天）",
 }
 # keys that only repeat what the card already says, or are internal codes
 HIDDEN = frozenset({"column_type", "column_types", "window"})
@@ -69,7 +76,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "matched_by": {"link": "页面间链接", "title": "仅标题相似"},
     "where": {"body": "正文", "footer": "页脚", "link": "链接文字", "title": "标题", "meta": "网页标签",
               "page": "页面", "attachment": "附件"},
-    "outcome": {**present.OUTCOME_LABELS, "soft404": "软404（内容为错误页）", "unknown": "无法判断"},
+    "outcome": {**present.OUTCOME_LABELS, "soft404": "软404（内容为错误页）", "unknown": "无法判断",
+                "valid": "证书有效", "invalid": "证书无效", "no_https": "https无应答"},
 }
 
 

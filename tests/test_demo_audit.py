@@ -119,6 +119,18 @@ EXPECTED = [
     ("privacy.phone_number", "czj", "gs1", "fail"),
     ("date.inconsistent", "czj", "dt1", "fail"),
     ("date.inconsistent", "czj", "rp1", "pass"),       # re-posted with a note: URL and list carry the upload day
+    ("footer.identity_incomplete", "jiangchuan", "/", "fail"),   # ICP and 党政机关 badge without their links
+    ("footer.identity_incomplete", "qingsong", "/", "fail"),
+    ("footer.identity_incomplete", "czj", "/", "pass"),
+    ("link.external_unsafe", "jiangchuan", "g6", "fail"),          # body link to a commercial site
+    ("link.external_unsafe", "jiangchuan", "g7", "fail"),          # body link to a domain that does not resolve
+    ("link.external_unsafe", "jiangchuan", "t1", "fail"),          # attachment over http on an https page
+    ("link.external_unsafe", "jiangchuan", "g0", "fail"),          # image loaded over http (mixed content)
+    ("link.external_unsafe", "jiangchuan", "p1", "pass"),          # its attachment is on the https site
+    ("link.external_unsafe", "jiangchuan", "t7", "pass"),          # body link to its own (missing) page
+    ("site.tls", "jiangchuan", "/", "pass"),                       # https, demo CA trusted by the demo crawl
+    ("site.tls", "czj", "/", "fail"),                              # http only: nothing answers https
+    ("site.tls", "qingsong", "/", "fail"),
 ]
 
 
@@ -164,13 +176,6 @@ def test_unreachable_site(demo):
     assert set(statuses.values()) == {"unknown"}
 
 
-def evidence(demo, rule: str, site: str, ref: str) -> dict:
-    _, store, audit, homes, _ = demo
-    subject = url_of(homes, site, ref)
-    [row] = [r for r in store.rows(st.results, audit, rule=rule) if r["subject"] == subject]
-    return json.loads(row["evidence_json"])
-
-
 def test_content_and_privacy_evidence(demo):
     """Each finding quotes the sentence, where it is and the entry that fired; numbers are masked."""
     severe = evidence(demo, "content.severe_error", "czj", "wd1")
@@ -203,6 +208,33 @@ def test_every_rule_id_fails_somewhere_and_not_everywhere(demo):
     for finding in findings:
         assert {"site", "rule", "subject", "period", "severity", "message", "evidence", "source"} <= finding.keys()
         assert finding["subject"].startswith("http") and finding["source"]
+
+
+def evidence(demo, rule: str, site: str, ref: str) -> dict:
+    _, store, audit, homes, _ = demo
+    subject = url_of(homes, site, ref)
+    [row] = [r for r in store.rows(st.results, audit, rule=rule, site=SITE_IDS[site]) if r["subject"] == subject]
+    return st.from_json(row["evidence_json"], {})
+
+
+def test_safety_findings_say_what_was_found(demo):
+    footer = evidence(demo, "footer.identity_incomplete", "jiangchuan", "/")
+    assert [k for k, e in footer["elements"].items() if e["problem"]] == ["conac", "icp"]
+    assert footer["elements"]["icp"]["found"] == "滇ICP备05001234号-1"
+    assert [c["host"] for c in evidence(demo, "link.external_unsafe", "jiangchuan", "g6")["commercial"]] == ["localhost"]
+    assert evidence(demo, "link.external_unsafe", "jiangchuan", "g7")["expired"][0]["host"] == "www.jcnongye-info.invalid"
+    assert [m["tag"] for m in evidence(demo, "link.external_unsafe", "jiangchuan", "g0")["mixed_content"]] == ["img"]
+    tls = evidence(demo, "site.tls", "jiangchuan", "/")
+    assert tls["issuer"] == "CN=gongkai demo CA" and tls["days_left"] > 300
+    assert "443" in evidence(demo, "site.tls", "czj", "/")["tls_reason"]
+
+
+def test_the_demo_never_probes_the_real_registries_its_footers_link(demo):
+    _, store, audit, _, _ = demo
+    linked = {r["target"] for r in store.rows(st.links, audit)}
+    assert any("beian.miit.gov.cn" in t for t in linked) and any("conac.cn" in t for t in linked)
+    probed = {p["url"] for p in store.rows(st.probes, audit)}
+    assert not [u for u in probed if any(h in u for h in ("beian.miit.gov.cn", "beian.gov.cn", "conac.cn"))]
 
 
 def test_outputs_exist(demo):

@@ -1,9 +1,14 @@
-"""Who runs the site, as its footer declares: 网站标识码, ICP 备案, 公安备案 and the 党政机关 badge.
+"""Who runs the site, as its footer declares: 网站标识码, ICP 备案, 公安备案, the 党政机关 badge, the
+主办单位 and how to contact it.
 
 Government sites must show these in the page footer, so they are read from the footer region
 (elements whose class or id says footer/bottom/foot, else the last part of the page) and only
 then from the whole text.  A page whose footer is injected by script has none in its HTML; that
-is reported as None, not guessed from meta tags.
+is reported as None, not guessed from meta tags.  Besides the numbers, the links that make them
+checkable are recorded: the ICP number to the MIIT 备案 system, the 公安 number to the 公安 备案
+platform, the badge to its certificate (``bszs.conac.cn``, or the ``dcs.conac.cn`` script that
+writes that link).  主办单位 and 联系方式 are read from the footer region only: an article body
+says 主办单位 of events, not of the site.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from typing import Any
 
 from lxml import etree
 
-from .dom import is_ancestor, iter_elements, parse, tag_of, text_lines
+from gongkai.crawler.markup import host_in
+
+from .dom import is_ancestor, iter_elements, parse, squash, tag_of, text_lines
 from .fold import fold
 
 MAX_FOOTER_TEXT = 2000
@@ -24,6 +31,18 @@ _SITE_CODE = re.compile(r"网站标识码\s*[:]?\s*(bm\d{8}|\d{10})(?!\d)", re.I
 _ICP = re.compile(r"([" + _PROVINCES + r"]\s*ICP\s*备\s*\d{6,10}\s*号(?:\s*-\s*\d{1,3})?)", re.I)
 _PSB = re.compile(r"([" + _PROVINCES + r"]\s*公网安备\s*\d{10,16}\s*号?)")
 _CONAC_SRC = re.compile(r"conac|dzjg|scopsr", re.I)
+MAX_FIELD = 200
+ICP_HOSTS = ("beian.miit.gov.cn", "miitbeian.gov.cn")           # MIIT 备案 system (old and new)
+PSB_HOSTS = ("beian.mps.gov.cn", "beian.gov.cn")                # 全国互联网安全管理服务平台
+CONAC_HOSTS = ("conac.cn",)                                     # 开办者标识 certificate and its script
+_SPONSOR = re.compile(r"(?:主办单位|网站主办|主办)\s*[:：]\s*([^\s|｜丨,，;；©]{2,40})")
+_COPYRIGHT_AFTER = re.compile(r"版权所有\s*[:：]\s*(?:©\s*)?([^\s|｜丨,，;；©]{2,40})")
+_COPYRIGHT_BEFORE = re.compile(r"([^\s|｜丨,，;；©:：]{2,40})\s*(?:©\s*)?版权所有")
+_PHONE = re.compile(r"(?<![\d-])((?:0\d{2,3}[-－—]?)?[2-9]\d{6,7}|1[3-9]\d{9}|400[-－]?\d{3}[-－]?\d{4}|12345)(?![\d-])")
+_PHONE_LABEL = re.compile(r"电话|热线|传真|TEL|Tel|tel")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
+_ADDRESS = re.compile(r"(?:地址|通讯地址|联系地址)\s*[:：]\s*([^\s|｜丨,，;；]{4,60})")
+_CONTACT_LINK = re.compile(r"联系|咨询")
 
 
 def _is_footer(el: etree._Element) -> bool:
@@ -70,16 +89,77 @@ def _has_conac(root: etree._Element) -> bool:
     return False
 
 
+def _link_to(root: etree._Element, hosts: tuple[str, ...], tags: frozenset[str] = frozenset({"a"})) -> str | None:
+    """The first href (or script src) pointing at one of ``hosts``, as written."""
+    for el in iter_elements(root, tags):
+        url = el.get("href") if tag_of(el) == "a" else el.get("src")
+        if url and host_in(url, hosts):
+            return url.strip()[:MAX_FIELD]
+    return None
+
+
+def _conac_link(root: etree._Element) -> str | None:
+    """The badge's certificate link (bszs.conac.cn), else the conac script that writes it."""
+    return _link_to(root, CONAC_HOSTS) or _link_to(root, CONAC_HOSTS, frozenset({"script"}))
+
+
+def _sponsor(footer: str) -> tuple[str | None, str | None]:
+    """(主办单位 as written, the label it was read from): 主办, else the 版权所有 holder."""
+    for label, rx in (("主办", _SPONSOR), ("版权所有", _COPYRIGHT_AFTER), ("版权所有", _COPYRIGHT_BEFORE)):
+        m = rx.search(footer)
+        if m:
+            return m.group(1)[:MAX_FIELD], label
+    return None, None
+
+
+def _phone(footer: str) -> str | None:
+    """A phone number on a footer line that says 电话/热线 (a bare number may be anything)."""
+    for line in footer.splitlines():
+        label = _PHONE_LABEL.search(line)
+        if label:
+            m = _PHONE.search(line, label.end())
+            if m:
+                return m.group(1)
+    return None
+
+
+def _contact_page(root: etree._Element) -> str | None:
+    """The footer's 联系我们 / 咨询 link (anywhere in the page when no footer is marked)."""
+    scopes = footer_elements(root) or [root]
+    for scope in scopes:
+        for a in scope.iter("a"):
+            text = squash(a.text_content())
+            if text and len(text) <= 20 and _CONTACT_LINK.search(text) and a.get("href"):
+                return a.get("href", "").strip()[:MAX_FIELD]
+    return None
+
+
+def _contact(root: etree._Element, footer: str) -> dict[str, str | None]:
+    email = _EMAIL.search(footer)
+    address = _ADDRESS.search(footer)
+    return {"phone": _phone(footer), "email": email.group(0)[:MAX_FIELD] if email else None,
+            "address": address.group(1)[:MAX_FIELD] if address else None, "page": _contact_page(root)}
+
+
 def footer_identity(html: str | etree._Element) -> dict[str, Any]:
-    """site_code, icp, psb (strings or None), conac (bool) and footer_text (≤ 2000 chars)."""
+    """site_code, icp, psb (strings or None), conac (bool), the links that certify them
+    (icp_link, psb_link, conac_link), sponsor (+ sponsor_label), contact (phone, email, address,
+    page) and footer_text (≤ 2000 chars)."""
     root = html if isinstance(html, etree._Element) else parse(html)
     footer = "\n".join(footer_lines(root))
     everything = "\n".join(text_lines(root))
     site_code = _search(_SITE_CODE, footer, everything)
+    sponsor, sponsor_label = _sponsor(footer)
     return {
         "site_code": site_code.lower() if site_code and site_code.lower().startswith("bm") else site_code,
         "icp": _search(_ICP, footer, everything),
         "psb": _search(_PSB, footer, everything),
         "conac": _has_conac(root),
+        "icp_link": _link_to(root, ICP_HOSTS),
+        "psb_link": _link_to(root, PSB_HOSTS),
+        "conac_link": _conac_link(root),
+        "sponsor": sponsor,
+        "sponsor_label": sponsor_label,
+        "contact": _contact(root, footer),
         "footer_text": footer[-MAX_FOOTER_TEXT:],
     }

@@ -11,12 +11,14 @@ import re
 
 from lxml import etree
 
-from gongkai.crawler.markup import is_attachment
+from gongkai.crawler.markup import absolute_url, base_url, is_attachment
 from gongkai.models import LinkRef
 
+from .content import content_block
 from .dom import is_ancestor, iter_elements, squash, tag_of
 from .fold import fold
-from .page import absolute_url, anchor_text
+from .identity import footer_elements
+from .page import anchor_text
 
 RELATED_HEADINGS = ("相关解读", "相关文件", "关联稿件", "相关链接", "政策解读", "解读材料", "相关政策", "关联文件",
                     "关联解读", "相关稿件", "解读文件", "文件解读", "图文解读", "政策文件")
@@ -117,3 +119,63 @@ def attachment_links(root: etree._Element, base: str) -> list[LinkRef]:
               if _names_file(a.get("href")) and is_attachment(absolute_url(a.get("href"), base) or "")]
     in_block = [a for h in _headings(root, _ATTACHMENT, ATTACHMENT_HEADINGS) for a in _links_after(h)]
     return _refs(by_ext + in_block, base)
+
+
+MAX_BODY_LINKS = 500
+MAX_RESOURCES = 200
+# element → attributes a browser loads without a click (mixed content when fetched over http)
+_RESOURCE_ATTRS = {"img": ("src",), "script": ("src",), "iframe": ("src",), "frame": ("src",), "embed": ("src",),
+                   "audio": ("src",), "video": ("src", "poster"), "source": ("src",), "object": ("data",),
+                   "link": ("href",), "input": ("src",)}
+
+
+def body_links(root: etree._Element, base: str) -> list[LinkRef]:
+    """The links written in the document body (the CMS's body container, else the densest text
+    block): what the author chose to cite, unlike navigation, 友情链接 and footer links."""
+    block = content_block(root)
+    if block is None or tag_of(block) in ("body", "html"):
+        return []
+    footers = footer_elements(root)  # a short article leaves the footer the densest block: not a body
+    if any(f is block or is_ancestor(f, block) for f in footers):
+        return []
+    anchors = [a for a in block.iter("a") if a.get("href") and not any(is_ancestor(f, a) for f in footers)]
+    return _refs(anchors[:MAX_BODY_LINKS], base)
+
+
+def _loads(el: etree._Element) -> bool:
+    """A ``<link>`` loads its href only as a stylesheet or icon; other elements always load."""
+    if tag_of(el) != "link":
+        return True
+    rel = (el.get("rel") or "").lower()
+    return "stylesheet" in rel or "icon" in rel
+
+
+def insecure_resources(root: etree._Element, base: str) -> list[LinkRef]:
+    """Sub-resources the page loads over plain http (scripts, images, frames, styles …).
+
+    On an https page these are mixed content: a browser blocks or warns, and a script or frame
+    fetched in clear can be swapped in transit.  ``text`` holds the tag that loads it.
+    """
+    out: list[LinkRef] = []
+    seen: set[str] = set()
+    for el in iter_elements(root, frozenset(_RESOURCE_ATTRS)):
+        if not _loads(el):
+            continue
+        for attr in _RESOURCE_ATTRS[tag_of(el)]:
+            url = absolute_url(el.get(attr), base)
+            if url and url.lower().startswith("http://") and url not in seen:
+                seen.add(url)
+                out.append(LinkRef(url=url, text=tag_of(el)))
+        if len(out) >= MAX_RESOURCES:
+            break
+    return out
+
+
+def page_refs(root: etree._Element, url: str, kind: str) -> list[dict[str, str]]:
+    """``page_refs`` rows of a page: an article's body links (role ``body``) and, on a page
+    served over https, what it loads over plain http (role ``insecure``, text = the tag)."""
+    base = base_url(root, url)
+    rows = [{"role": "body", "target": r.url, "text": r.text} for r in body_links(root, base)] if kind == "article" else []
+    if url.lower().startswith("https://"):
+        rows += [{"role": "insecure", "target": r.url, "text": r.text} for r in insecure_resources(root, base)]
+    return rows

@@ -34,7 +34,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from gongkai.crawler import budget, dialects, linkcheck
+from gongkai.crawler import budget, dialects, linkcheck, tls
 from gongkai.crawler.attachments import AttachmentFetcher
 from gongkai.crawler.coverage import ColumnCoverage
 from gongkai.crawler.extract import article as article_extract
@@ -50,6 +50,7 @@ from gongkai.crawler.items import (
     OriginsItem,
     PageItem,
     ProbeItem,
+    TlsItem,
 )
 from gongkai.crawler.markup import is_article_url, parse_document
 from gongkai.crawler.middlewares import text_of
@@ -117,6 +118,8 @@ class PortalSpider(scrapy.Spider):
         spider.download_timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         spider.priority = s.getdict("GONGKAI_PRIORITIES")
         spider.attachments = AttachmentFetcher.from_settings(s)
+        spider.tls = {"check": s.getbool("GONGKAI_TLS_CHECK"), "cafile": s.get("GONGKAI_TLS_CAFILE") or None,
+                      "port": s.getint("GONGKAI_TLS_PORT"), "timeout": min(s.getfloat("DOWNLOAD_TIMEOUT"), 15.0)}
         start = spider.targets.audit.parsed_period.start
         cutoff = start - timedelta(days=s.getint("GONGKAI_LOOKBACK_DAYS"))
         spider.sites = {t.id: SiteState(target=t, cutoff=cutoff) for t in spider.targets.sites}
@@ -173,6 +176,11 @@ class PortalSpider(scrapy.Spider):
                                           headers={"User-Agent": BAIDUSPIDER_UA, "Referer": "https://www.baidu.com/"},
                                           meta={"site": site.id, "role": "cloak", "dont_retry": True,
                                                 "dont_cache": True})
+        if self.tls["check"]:  # after every site's first requests: the handshakes run beside the crawl
+            for row in await tls.probe_homes(((s.target.id, s.target.home) for s in self.sites.values()),
+                                             cafile=self.tls["cafile"], timeout=self.tls["timeout"],
+                                             https_port=self.tls["port"]):
+                yield TlsItem(row)
 
     # -- callbacks ----------------------------------------------------------------------------------
     def parse_home(self, response: Response) -> Iterator[Any]:

@@ -8,19 +8,25 @@ are the same whatever day it runs.  What each site gets wrong, page by page, is 
 
 from __future__ import annotations
 
+import shutil
 import socket
+import ssl
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from gongkai.demo.certs import TestCA
 from gongkai.demo.server import SiteServer
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
 AUDIT = {"name": "演示：2024年第二季度政务公开第三方评估", "period": "2024Q2", "as_of": "2024-08-05"}
 CRAWL = {"download_delay": 0, "concurrent_requests_per_domain": 8, "download_timeout": 5, "retry_times": 1,
-         "home_attempt_interval": 1}
+         "home_attempt_interval": 1,
+         # the footers link the real 备案 systems and the 党政机关 certificate: never contacted by the demo
+         "link_skip_hosts": ["beian.miit.gov.cn", "beian.gov.cn", "conac.cn"]}
 
 
 @dataclass(frozen=True)
@@ -33,10 +39,11 @@ class DemoSite:
     tree: str | None                     # None: no server, the home is a closed port
     columns: dict[str, str] = field(default_factory=dict)   # type → path; empty: discovered
     region: str | None = None            # the rulebook has no 云南 overrides: national defaults apply
+    tls: bool = False                    # served over https, certificate of a throwaway demo CA
 
 
 DEMO_SITES = (
-    DemoSite("jiangchuan", "江川市人民政府", "government", "trs_city", columns={
+    DemoSite("jiangchuan", "江川市人民政府", "government", "trs_city", tls=True, columns={
         "news": "/xwzx/gzdt/", "notices": "/zwgk/tzgg/", "policy_docs": "/zwgk/zcwj/",
         "interpretations": "/zwgk/zcjd/", "normative_docs": "/zwgk/gfxwj/", "fiscal_monthly": "/zwgk/czyjs/",
         "annual_reports": "/zwgk/ndbg/", "personnel": "/zwgk/rsxx/", "plans": "/zwgk/ghjh/"}),
@@ -44,6 +51,9 @@ DEMO_SITES = (
     DemoSite("qingsong", "江川市青松镇人民政府", "township", "generic_town"),
     DemoSite("jiangchuan-zrzyj", "江川市自然资源局", "department", None),
 )
+
+
+DEMO_CERT_DAYS = 397   # a fresh, well-formed certificate: site.tls passes on the https site
 
 
 def closed_port(host: str = "127.0.0.1") -> int:
@@ -61,6 +71,8 @@ class DemoPortal:
         self.host = host
         self.servers: dict[str, SiteServer] = {}
         self.homes: dict[str, str] = {}
+        self.ca: TestCA | None = None   # trusted by the demo's crawl only (crawl: tls_cafile)
+        self._certs: Path | None = None
 
     def start(self) -> DemoPortal:
         try:
@@ -68,7 +80,8 @@ class DemoPortal:
                 if site.tree is None:
                     self.homes[site.id] = f"http://{self.host}:{closed_port(self.host)}/"
                     continue
-                server = SiteServer(self.sites_dir / site.tree, host=self.host).start()
+                tls = self._server_tls() if site.tls else None
+                server = SiteServer(self.sites_dir / site.tree, host=self.host, tls=tls).start()
                 self.servers[site.id] = server
                 self.homes[site.id] = server.base_url
         except BaseException:
@@ -76,10 +89,26 @@ class DemoPortal:
             raise
         return self
 
+    def _server_tls(self) -> ssl.SSLContext:
+        """A server context with a certificate for the loopback host, from the demo CA."""
+        if self.ca is None:
+            self._certs = Path(tempfile.mkdtemp(prefix="gongkai-demo-ca-"))
+            self.ca = TestCA(self._certs)
+        return self.ca.issue([self.host], days=DEMO_CERT_DAYS).server_context()
+
+    def client_context(self) -> ssl.SSLContext:
+        """A client context that trusts the demo CA (for tests fetching the https site)."""
+        if self.ca is None:
+            raise RuntimeError("DemoPortal is not started")
+        return ssl.create_default_context(cafile=str(self.ca.cafile))
+
     def stop(self) -> None:
         for server in self.servers.values():
             server.stop()
         self.servers.clear()
+        if self._certs is not None:
+            shutil.rmtree(self._certs, ignore_errors=True)
+            self._certs, self.ca = None, None
 
     def __enter__(self) -> DemoPortal:
         return self.start()
@@ -105,7 +134,10 @@ class DemoPortal:
             if site.columns:
                 entry["columns"] = {ctype: home + path.lstrip("/") for ctype, path in site.columns.items()}
             sites.append(entry)
-        return {"audit": dict(AUDIT), "crawl": dict(CRAWL), "sites": sites}
+        crawl = dict(CRAWL)
+        if self.ca is not None:
+            crawl["tls_cafile"] = str(self.ca.cafile)
+        return {"audit": dict(AUDIT), "crawl": crawl, "sites": sites}
 
     def write_targets(self, path: Path) -> Path:
         """Write the targets file (UTF-8 YAML) and return its path."""

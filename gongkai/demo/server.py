@@ -50,7 +50,11 @@ serves every dialect and the site trees stay plain files.
 
 Every answer is HTTP/1.0 with ``Connection: close`` (one request per connection, said so: a
 client that kept the connection would lose its next request, silently retried for a GET but not
-for a dataproxy POST).  In every served text ``{{BASE}}`` becomes the server's own base URL, for absolute self links.
+for a dataproxy POST).  In every served text ``{{BASE}}`` becomes the server's own base URL, for absolute self links,
+``{{HTTP_BASE}}`` the same in plain http and ``{{LOCALHOST_BASE}}`` the same under the name
+``localhost`` (another origin: the demo plays an outside site with it, contacting nothing real).  A server given a TLS context (``tls=``) speaks https
+and plain http on one port (it looks at each connection's first byte: a TLS ClientHello starts
+with 0x16), so an https site can also show a link to itself in clear.
 Files and folders whose name starts with ``_`` are never served by path.  Every request is
 counted in ``hits`` (by path, query excluded) so tests can assert what a crawler fetched.
 """
@@ -62,6 +66,8 @@ import hashlib
 import html
 import math
 import mimetypes
+import socket
+import ssl
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -166,7 +172,7 @@ class SiteServer:
     ...     urllib.request.urlopen(server.base_url)
     """
 
-    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None) -> None:
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise FileNotFoundError(f"site tree not found: {self.root}")
@@ -177,6 +183,7 @@ class SiteServer:
         self._lock = threading.Lock()
         self._httpd = _Httpd((host, port), _Handler)
         self._httpd.site = self
+        self._httpd.tls = tls
         self._thread: threading.Thread | None = None
 
     @property
@@ -185,6 +192,11 @@ class SiteServer:
 
     @property
     def base_url(self) -> str:
+        return self.http_base_url.replace("http://", "https://", 1) if self._httpd.tls else self.http_base_url
+
+    @property
+    def http_base_url(self) -> str:
+        """The base URL in plain http (the same as ``base_url`` unless the server speaks TLS)."""
         host = self._httpd.server_address[0]
         return f"http://{host}:{self.port}/"
 
@@ -311,7 +323,8 @@ class SiteServer:
         return Answer(status, local.read_bytes(), {"Content-Type": ctype})
 
     def _encode_text(self, text: str, suffix: str) -> bytes:
-        text = text.replace("{{BASE}}", self.base_url)
+        text = (text.replace("{{BASE}}", self.base_url).replace("{{HTTP_BASE}}", self.http_base_url)
+                .replace("{{LOCALHOST_BASE}}", self.base_url.replace(self._httpd.server_address[0], "localhost", 1)))
         charset = self.config.charset if TEXT_TYPES[suffix] == "text/html" else "utf-8"
         return text.encode(charset, errors="xmlcharrefreplace")
 
@@ -391,6 +404,23 @@ class _Httpd(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     site: SiteServer
+    tls: ssl.SSLContext | None = None
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        """Answer in TLS when the client opens with a TLS record, else in plain http."""
+        if self.tls is not None:
+            request.settimeout(_Handler.timeout)
+            try:
+                if request.recv(1, socket.MSG_PEEK) == b"\x16":
+                    wrapped = self.tls.wrap_socket(request, server_side=True)
+                    try:
+                        super().finish_request(wrapped, client_address)
+                    finally:
+                        self.shutdown_request(wrapped)
+                    return
+            except (OSError, ssl.SSLError):
+                return  # a failed handshake is the client's verdict on our certificate
+        super().finish_request(request, client_address)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A broken client is its own problem: no traceback on stderr, the server keeps serving."""

@@ -41,9 +41,10 @@ class AuditBuilder:
              meta: dict[str, str] | None = None, identity: dict[str, Any] | None = None,
              links: list[dict[str, Any]] | None = None, list_items: list[dict[str, Any]] | None = None,
              document: dict[str, Any] | None = None, variant: str = "normal", outcome: str = "ok",
-             status: int | None = 200, column_type: str | None = None, column_url: str | None = None) -> None:
+             status: int | None = 200, column_type: str | None = None, column_url: str | None = None,
+             refs: list[dict[str, Any]] | None = None, final_url: str | None = None) -> None:
         html = snapshot or f"<html><head><title>{title}</title></head><body>{text}</body></html>"
-        page = {"site": self.site, "url": url, "variant": variant, "final_url": url, "status": status,
+        page = {"site": self.site, "url": url, "variant": variant, "final_url": final_url or url, "status": status,
                 "content_type": "text/html", "encoding": "utf-8", "size": len(html.encode()),
                 "sha256": hashlib.sha256(html.encode()).hexdigest(), "fetched_at": "2024-07-15T02:00:00+00:00",
                 "dialect": "trs", "kind": kind, "column_type": column_type, "column_url": column_url,
@@ -54,6 +55,8 @@ class AuditBuilder:
             bundle["links"] = [{"target": lk["target"], "text": lk.get("text", ""), "hidden": lk.get("hidden", False),
                                 "hidden_how": lk.get("hidden_how", ""), "internal": lk.get("internal", True)}
                                for lk in links]
+        if refs:  # page_refs rows: {"role": "body" | "insecure", "target": …, "text": …}
+            bundle["refs"] = [{"role": r["role"], "target": r["target"], "text": r.get("text", "")} for r in refs]
         if list_items:
             bundle["list_items"] = [{"column_url": it.get("column_url", url), "title": it["title"], "url": it["url"],
                                      "date": it.get("date")} for it in list_items]
@@ -79,7 +82,8 @@ class AuditBuilder:
         doc = {"title": title, "publish_date": publish_date, "column_type": column_type,
                "column_url": column_url, "body_text": body_text, **fields}
         self.page(url, "article", title=title, text=body_text, document=doc, links=fields.get("links"),
-                  column_type=column_type, column_url=column_url)
+                  column_type=column_type, column_url=column_url, refs=fields.get("refs"),
+                  final_url=fields.get("final_url"))
 
     def column(self, ctype: str, url: str, name: str, outcome: str = "ok", coverage: str | None = "complete",
                coverage_reason: str | None = None, **counts: int | None) -> None:
@@ -94,6 +98,13 @@ class AuditBuilder:
         self.store.save_probe(self.audit_id, {"site": self.site, "kind": kind, "url": url, "method": method,
                                               "final_url": url, "status": status, "outcome": outcome,
                                               "reason": reason, "detail_json": st.to_json(detail or {})})
+
+    def tls_probe(self, outcome: str, reason: str = "", host: str = "www.dl.gov.cn", port: int = 443,
+                  at: str = "2024-07-15T02:00:00+00:00", not_after: str | None = None, **cert: Any) -> None:
+        """A ``tls_probes`` row as crawler/tls.py writes it."""
+        self.store.save_tls_probe(self.audit_id, {"site": self.site, "host": host, "port": port, "at": at,
+                                                  "outcome": outcome, "reason": reason, "not_after": not_after,
+                                                  "names_json": st.to_json(cert.pop("names", [])), **cert})
 
     # -- reads ----------------------------------------------------------------------------------
     def view(self) -> AuditView:

@@ -28,7 +28,8 @@ ISSUE_4_RULES = [
     "site.unreachable", "link.broken", "content.spam_injection", "content.hidden_link", "meta.missing",
     "footer.missing_identity", "annual_report.missing", "annual_report.late",
 ]
-ISSUE_13_RULES = ["content.severe_error", "content.typo", "privacy.id_number", "privacy.phone_number", "date.inconsistent"]
+ISSUE_13_RULES = ["content.severe_error", "content.typo", "privacy.id_number", "privacy.phone_number", "date.inconsistent",
+                  "footer.identity_incomplete", "link.external_unsafe", "site.tls"]
 H = "http://www.dl.gov.cn/"
 
 

@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 
 from gongkai.crawler.extract import extract_page
 from gongkai.crawler.extract.article import extract_article
+from gongkai.crawler.extract.dom import parse
 from gongkai.crawler.extract.identity import footer_identity
+from gongkai.crawler.extract.links import page_refs
 from gongkai.crawler.extract.navigation import discover_columns
 from gongkai.crawler.extract.page import meta_tags, page_links, page_title, visible_text
 
@@ -43,13 +45,16 @@ def test_page_links_never_raises(html: str, url: str) -> None:
 @given(st.one_of(html_soup, any_text))
 def test_footer_identity_never_raises(html: str) -> None:
     got = footer_identity(html)
-    assert set(got) == {"site_code", "icp", "psb", "conac", "footer_text"}
+    assert set(got) == {"site_code", "icp", "psb", "conac", "footer_text", "icp_link", "psb_link", "conac_link",
+                        "sponsor", "sponsor_label", "contact"}
     assert len(got["footer_text"]) <= 2000
+    assert all(len(v) <= 200 for v in (*got["contact"].values(), got["sponsor"], got["icp_link"]) if v)
 
 
 @FUZZ
 @given(st.one_of(html_soup, any_text))
 def test_page_helpers_and_extract_page_never_raise(html: str) -> None:
+    page_refs(parse(html), URL.replace("http:", "https:"), "article")
     page_title(html)
     meta_tags(html)
     assert len(visible_text(html)) <= 200_000

@@ -65,3 +65,51 @@ def test_conac_badge_forms(markup: str) -> None:
 def test_malformed_codes_are_not_identity() -> None:
     got = footer_identity('<div class="footer">网站标识码：12345 ICP备123号 公网安备</div>')
     assert (got["site_code"], got["icp"], got["psb"]) == (None, None, None)
+
+
+@pytest.mark.parametrize(("name", "icp_link", "sponsor", "contact"), [
+    ("038_yichun_portal_home.html", "https://beian.miit.gov.cn/", "宜春市人民政府", "page"),
+    ("036_moe_trs_xxgk_clone.html", "https://beian.miit.gov.cn/", "中华人民共和国教育部", "page"),
+    ("037_ordos_egb_trs_nianbao_list.html", "http://www.beian.miit.gov.cn/", "鄂尔多斯市恩格贝生态示范区管委会", "phone"),
+    ("035_zjfgw_hanweb_article.html", "http://beian.miit.gov.cn/", "中国·浙江省发展和改革委员会", "page"),
+])
+def test_corpus_complete_footers(name: str, icp_link: str, sponsor: str, contact: str) -> None:
+    """Real footers that show every element, each with its certifying link."""
+    got = footer_identity(_corpus(name))
+    assert got["icp_link"] == icp_link and got["sponsor"] == sponsor and got["contact"][contact]
+    assert "beian.gov.cn/portal/registerSystemInfo" in got["psb_link"]
+    assert "bszs.conac.cn/sitename?method=show" in got["conac_link"]
+
+
+def test_corpus_ordos_contact_details() -> None:
+    got = footer_identity(_corpus("037_ordos_egb_trs_nianbao_list.html"))
+    assert got["contact"] == {"phone": "0477-2258659", "email": "egb@ordos.gov.cn", "address": None,
+                              "page": "../../dbdh/lxwm/"}
+
+
+def test_corpus_shanxi_icp_number_without_its_link() -> None:
+    """山西: the ICP number is an ``<a>`` with no href — shown, but not linked to the MIIT system."""
+    got = footer_identity(_corpus("034_shanxi_trs_article.html"))
+    assert got["icp"] == "晋ICP备12000773号" and got["icp_link"] is None
+    assert got["sponsor"] == "山西省人民政府办公厅" and got["sponsor_label"] == "主办"
+
+
+def test_sponsor_and_contact_only_from_the_footer() -> None:
+    html = """<html><body><div class="content"><p>主办单位：市体育局</p><p>报名电话：0411-88889999</p>
+<p>联系地址：人民路1号</p></div>
+<div class="footer"><p>大连市人民政府办公室 版权所有</p><p>网站标识码：2102000001</p>
+<p>技术支持：0411-12345678</p></div></body></html>"""
+    got = footer_identity(html)
+    assert got["sponsor"] == "大连市人民政府办公室" and got["sponsor_label"] == "版权所有"
+    assert got["contact"] == {"phone": None, "email": None, "address": None, "page": None}  # an unlabelled number is no 电话
+
+
+def test_conac_script_is_the_certificate_link() -> None:
+    html = ('<div id="footer"><span id="_ideConac"></span>'
+            '<script src="https://dcs.conac.cn/js/33/000/0000/60429971/CA330000000604299710001.js"></script>'
+            '<a href="http://www.beian.miit.gov.cn.evil.com/">浙ICP备05018911号</a></div>')
+    got = footer_identity(html)
+    assert got["conac"] and got["conac_link"].startswith("https://dcs.conac.cn/js/")
+    assert got["icp_link"] is None          # a look-alike host is not the MIIT system
+    plain = footer_identity('<div class="footer"><img src="/images/red.png" alt="党政机关"><span id="_ideConac"></span></div>')
+    assert plain["conac"] and plain["conac_link"] is None

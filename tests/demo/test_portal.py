@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import ssl
 import urllib.error
 import urllib.request
 from datetime import date
@@ -32,17 +33,23 @@ def get(url: str, headers: dict[str, str] | None = None, method: str = "GET",
             return None
     req = urllib.request.Request(url, headers=headers or {}, method=method, data=data)
     try:
-        with urllib.request.build_opener(Stay).open(req, timeout=10) as resp:
+        opener = urllib.request.build_opener(Stay, urllib.request.HTTPSHandler(context=CLIENT.get("tls")))
+        with opener.open(req, timeout=10) as resp:
             return resp.status, resp.read()
     except urllib.error.HTTPError as err:
         with err:
             return err.code, err.read()
 
 
+CLIENT: dict[str, ssl.SSLContext] = {}   # trusts the running portal's demo CA (its https site)
+
+
 @pytest.fixture(scope="module")
 def portal():
     with DemoPortal() as running:
+        CLIENT["tls"] = running.client_context()
         yield running
+        CLIENT.clear()
 
 
 def test_targets_file_validates(portal: DemoPortal, tmp_path: Path) -> None:
@@ -212,3 +219,14 @@ def test_gbk_site_sources_are_pure_gbk() -> None:
     """No character of the GBK site needs a numeric reference: real pages are plain GBK bytes."""
     for path in (SITES_DIR / "hanweb_dept").rglob("*.html"):
         path.read_text(encoding="utf-8").encode("gbk")
+
+
+def test_the_https_site_speaks_tls_with_a_demo_ca_certificate_and_http_too(portal: DemoPortal) -> None:
+    from gongkai.crawler.tls import probe
+
+    home = portal.homes["jiangchuan"]
+    assert home.startswith("https://") and get(home)[0] == 200
+    port = urlsplit(home).port
+    assert get(f"http://127.0.0.1:{port}/files/202407/W020240726400123456789.pdf")[0] == 200   # in clear too
+    assert probe("127.0.0.1", port, cafile=str(portal.ca.cafile), timeout=5)["outcome"] == "valid"
+    assert portal.targets()["crawl"]["tls_cafile"] == str(portal.ca.cafile)

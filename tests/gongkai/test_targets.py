@@ -111,6 +111,7 @@ def test_every_column_type_has_a_chinese_label():
     ("max_links_checked_per_site", "1000001", "less than or equal to 1000000"),
     ("lookback_days", "3661", "less than or equal to 3660"),
     ("user_agent", '"bot\\r\\nX-Injected: 1"', "should match pattern"),
+    ("tls_check", "3", "valid boolean"),
 ])
 def test_every_crawl_number_is_bounded(tmp_path, field, value, message):
     crawl = {"download_delay": "0.5", "concurrent_requests_per_domain": "4", field: value}
@@ -120,6 +121,16 @@ def test_every_crawl_number_is_bounded(tmp_path, field, value, message):
         load_targets(path)
     line = 6 + list(crawl).index(field)
     assert str(err.value).startswith(f"{path}:{line}: crawl.{field}: ") and message in str(err.value)
+
+
+@pytest.mark.parametrize(("value", "message"), [('["http://beian.miit.gov.cn/"]', "should match pattern"),  # a URL
+                                                 ('[""]', "at least 1 character")])
+def test_link_skip_hosts_are_host_names(tmp_path, value, message):
+    block = f"  download_delay: 0.5\n  link_skip_hosts: {value}\n"
+    path = write(tmp_path, GOOD.replace("  download_delay: 0.5\n  concurrent_requests_per_domain: 4\n", block))
+    with pytest.raises(TargetsError) as err:
+        load_targets(path)
+    assert str(err.value).startswith(f"{path}:7: crawl.link_skip_hosts[0]: ") and message in str(err.value)
 
 
 def test_the_crawl_defaults_lie_within_the_bounds():

@@ -18,6 +18,7 @@ RULE_IDS = {
     "footer.missing_identity", "annual_report.missing", "annual_report.late",
     # issue 13
     "content.severe_error", "content.typo", "privacy.id_number", "privacy.phone_number", "date.inconsistent",
+    "footer.identity_incomplete", "link.external_unsafe", "site.tls",
 }
 NO_19 = "国办秘函〔2019〕19号"
 

@@ -217,8 +217,8 @@ def hw_head(title: str, column: int | None, doc: Doc | None) -> str:
 
 HW_FOOTER = """<div class="footer">
 <p>主办：江川市财政局　地址：江川市人民路8号　邮编：652600　电话：0877-8023456</p>
-<p>网站标识码：5304000012　滇ICP备05001234号-3　滇公网安备 53040202000456号</p>
-<p><span id="_ideConac"><img src="/images/red.png" alt="党政机关" /></span></p>
+<p>网站标识码：5304000012　<a href="https://beian.miit.gov.cn/" target="_blank">滇ICP备05001234号-3</a>　<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=53040202000456" target="_blank">滇公网安备 53040202000456号</a></p>
+<p><span id="_ideConac"><a href="http://bszs.conac.cn/sitename?method=show&amp;id=0B1D2C3E4F5A6B7C8D9E0F1A2B3C4D5E" target="_blank"><img src="/images/red.png" alt="党政机关" /></a></span></p>
 <a href="/index.html" style="display:none">Produced By 大汉网络 大汉版通发布系统</a>
 </div>
 </body>

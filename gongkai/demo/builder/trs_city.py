@@ -207,6 +207,22 @@ TRS_NEWS = [
 ]
 
 
+# Markup added to a few bodies (link.external_unsafe on the https site): a commercial site (played
+# by this server under the name localhost: another origin, nothing real contacted), a domain that
+# no longer resolves (.invalid), a download in clear on the https page, an image loaded in clear.
+TRS_BODY_EXTRA = {
+    "g6": '<p>　　企业可登录<a href="{{LOCALHOST_BASE}}ad/index.html" target="_blank">江川优品商城</a>领取消费券。</p>\n',
+    "g7": '<p>　　详见<a href="http://www.jcnongye-info.invalid/rjhj/" target="_blank">江川农业信息网</a>。</p>\n',
+    "t1": ('<p>　　附件：<a href="{{HTTP_BASE}}files/202407/W020240726400123456789.pdf">'
+           '2024年“八一”走访慰问对象名单.pdf</a></p>\n'),
+    "g0": '<p style="text-align:center"><img src="{{HTTP_BASE}}images/hy20240801.png" alt="会议现场"></p>\n',
+}
+TRS_AD_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>江川优品商城 - 限时抢购</title></head>
+<body><h1>江川优品商城</h1><p>全场满299减50，扫码领券，限时抢购！</p></body></html>
+"""
+
+
 def trs_url(doc: Doc, ids: Iterator[int]) -> str:
     return f"{doc.column}{doc.pub:%Y%m}/t{doc.pub:%Y%m%d}_{next(ids)}.html"
 
@@ -285,7 +301,7 @@ def trs_head(title: str, column: str | None, doc: Doc | None, path: str) -> str:
 TRS_FOOTER = """<div class="footer"><div class="w1200">
 <p><a href="/wzdt/index.html">网站地图</a> | <a href="/lxwm/index.html">联系我们</a></p>
 <p>主办单位：江川市人民政府办公室　承办单位：江川市大数据中心　联系电话：0877-8012345</p>
-<p>网站标识码：5304000001　<span>滇ICP备05001234号-1</span>　<span><img src="/images/ga.png" alt="">滇公网安备 53040202000123号</span></p>
+<p>网站标识码：5304000001　<span>滇ICP备05001234号-1</span>　<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=53040202000123" target="_blank"><img src="/images/ga.png" alt="">滇公网安备 53040202000123号</a></p>
 <p><span id="_ideConac"><img id="imgConac" src="/images/red.png" alt="党政机关"></span></p>
 </div></div>
 </body>
@@ -375,7 +391,8 @@ def trs_xxgk_table(doc: Doc, index_no: str) -> str:
 def trs_article(doc: Doc, by_key: dict[str, Doc], index_no: str) -> str:
     is_doc = bool(doc.number)
     heading = "相关文件" if doc.column == "/zwgk/zcjd/" else "相关解读"
-    paras = paragraphs(doc) + "".join(f'<p>　　附：<a href="{href}">{E(text)}</a></p>\n' for href, text in doc.links)
+    paras = (paragraphs(doc) + "".join(f'<p>　　附：<a href="{href}">{E(text)}</a></p>\n' for href, text in doc.links)
+             + TRS_BODY_EXTRA.get(doc.key, ""))
     attach = (f'<div class="fujian">附件：<a href="{doc.attachment}" target="_blank">江川市优化营商环境若干措施.pdf</a></div>\n'
               if doc.attachment else "")
     stem = doc.url.rsplit("/", 1)[1].removesuffix(".html")
@@ -465,7 +482,9 @@ def trs_columns(docs: list[Doc]) -> dict[str, list[Doc]]:
 
 def write_assets(root: Path) -> None:
     write_bytes(root, "/files/202404/W020240430512345678901.pdf", tiny_pdf("Jiangchuan business environment"))
-    for name in ("red.png", "logo.png", "ga.png"):
+    write_bytes(root, "/files/202407/W020240726400123456789.pdf", tiny_pdf("Jiangchuan visit list"))
+    write(root, "/ad/index.html", TRS_AD_PAGE)
+    for name in ("red.png", "logo.png", "ga.png", "hy20240801.png"):
         write_bytes(root, f"/images/{name}", tiny_png())
     write(root, "/images/base.css", TRS_CSS)
 
