@@ -25,7 +25,7 @@ KindFn = Callable[..., Iterator[Result]]
 
 KIND_MODULES: tuple[str, ...] = (
     "annual_report", "availability", "docnumber", "fiscal", "freshness", "identity",
-    "interpretation", "labels", "links", "publication", "spam", "validity",
+    "interaction", "interpretation", "labels", "links", "publication", "services", "spam", "validity",
 )
 
 

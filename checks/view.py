@@ -148,6 +148,11 @@ class AuditView:
                         "column_types": sorted(t for t in types if t)})
         return out
 
+    def messages(self, site: str) -> list[dict[str, Any]]:
+        """留言/来信 rows of a site (one per page that shows the message: list row or message page)."""
+        return [{**r, "asked_date": _date(r["asked_date"]), "replied_date": _date(r["replied_date"])}
+                for r in self._rows(st.messages, site=site)]
+
     def probes(self, site: str, kind: str | None = None) -> list[dict[str, Any]]:
         rows = self._rows(st.probes, site=site)
         rows = [r for r in rows if not kind or r["kind"] == kind]

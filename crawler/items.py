@@ -70,3 +70,12 @@ class CrawlErrorItem:
     stage: str
     subject: str
     message: str
+
+
+@dataclass(frozen=True)
+class MessagesItem:
+    """The messages (留言/来信) a page of a 咨询建言 channel shows: its list rows or its own message."""
+
+    site: str
+    page: Row          # column_url, page_url, page_fp, source (list | page)
+    rows: list[Row]

@@ -15,7 +15,7 @@ from lxml import etree
 
 from gongkai.crawler.markup import is_article_url, is_attachment  # files and documents are never columns
 from gongkai.text import simplify
-from gongkai.vocab import column_types
+from gongkai.vocab import column_excludes, column_types
 
 from .dom import iter_elements, parse, tag_of
 from .page import absolute_url, anchor_text, base_url
@@ -65,7 +65,10 @@ def classify(text: str, vocabulary: dict[str, list[str]] | None = None) -> tuple
     if not plain or len(plain) > MAX_COLUMN_TEXT:
         return None
     best: tuple[str, tuple[int, int, int]] | None = None
+    excludes = column_excludes()
     for column_type, words in (vocabulary or column_types()).items():
+        if any(word in plain for word in excludes.get(column_type, ())):
+            continue  # 网上信访, 纪委书记信箱: not a 咨询建言 channel whatever else the text says
         for word in words:
             strength = _match(word, plain)
             if strength and (best is None or strength > best[1]):

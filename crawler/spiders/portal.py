@@ -29,9 +29,11 @@ from twisted.python.failure import Failure
 
 from gongkai.crawler import dialects, linkcheck
 from gongkai.crawler.coverage import ColumnCoverage
+from gongkai.crawler.dialects.messages import message_rows
 from gongkai.crawler.extract import article as article_extract
 from gongkai.crawler.extract import home as home_extract
 from gongkai.crawler.extract import identity as identity_extract
+from gongkai.crawler.extract import message as message_extract
 from gongkai.crawler.extract import navigation, redirect
 from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.items import (
@@ -39,6 +41,7 @@ from gongkai.crawler.items import (
     ColumnOutcomeItem,
     CrawlErrorItem,
     DialectItem,
+    MessagesItem,
     OriginsItem,
     PageItem,
     ProbeItem,
@@ -347,6 +350,8 @@ class PortalSpider(scrapy.Spider):
                                  "date": it.date.isoformat() if it.date else None} for it in items]
         yield bundle
         yield self._probe_for_page(response, state, page)
+        if ctype == "messages" and listing:  # 咨询建言 channel: each row's dates and reply state
+            yield _messages_item(state, page, "list", message_rows(html, response.url, listing.dialect))
         if listing and listing.dialect != "generic" and state.dialect in (None, "generic"):
             state.dialect = listing.dialect  # a CMS shows itself in its lists more than on a home page
             yield DialectItem(state.target.id, state.dialect)
@@ -410,6 +415,8 @@ class PortalSpider(scrapy.Spider):
                 yield CrawlErrorItem(state.target.id, "extract", page["url"], f"{type(exc).__name__}: {exc}")
             else:
                 bundle.document = _document_row(state.target.id, page["url"], ctype, curl, fields)
+            if ctype == "messages" and (msg := message_extract.extract_message(root, page["url"])):
+                yield _messages_item(state, page, "page", [msg])
         (state.ok if page["outcome"] == "ok" else state.failed).add(page["fingerprint"])
         yield bundle
         yield self._probe_for_page(response, state, page)
@@ -573,6 +580,13 @@ def _identity(request: scrapy.Request) -> dict[str, Any]:
     if "fingerprint" not in meta:
         return {"fingerprint": fingerprint(request).hex(), "method": request.method, "request_body": None}
     return {"fingerprint": meta["fingerprint"], "method": meta["method"], "request_body": meta.get("request_body")}
+
+
+def _messages_item(state: SiteState, page: dict[str, Any], source: str, found: list[Any]) -> MessagesItem:
+    """The messages a page of a 咨询建言 channel shows, keyed to the page (list row or message page)."""
+    where = {"column_url": page.get("column_url"), "page_url": page["url"], "page_fp": page["fingerprint"],
+             "source": source}
+    return MessagesItem(state.target.id, where, [m.to_row() for m in found])
 
 
 def _json(value: Any) -> str:

@@ -16,6 +16,9 @@ RULE_IDS = {
     "validity.unmarked", "publication.late", "column.stale", "column.empty", "site.homepage_stale",
     "site.unreachable", "link.broken", "content.spam_injection", "content.hidden_link", "meta.missing",
     "footer.missing_identity", "annual_report.missing", "annual_report.late",
+    # issue 12
+    "interaction.channel_missing", "interaction.reply_late", "interaction.replies_hidden",
+    "service.missing", "service.guide_incomplete",
 }
 NO_19 = "国办秘函〔2019〕19号"
 
@@ -36,7 +39,9 @@ def test_bundled_vetoes_match_the_veto_items() -> None:
     assert vetoes["column_empty"].min_count == 5 and vetoes["column_empty"].rules == ["column.empty"]
     assert vetoes["column_long_stale"].min_count == 10
     assert {r for v in vetoes.values() for r in v.rules} == {
-        "site.unreachable", "site.homepage_stale", "column.stale", "column.empty", "content.spam_injection"}
+        "site.unreachable", "site.homepage_stale", "column.stale", "column.empty", "content.spam_injection",
+        "interaction.channel_missing", "interaction.reply_late", "service.missing", "service.guide_incomplete"}
+    assert vetoes["interaction_unanswered"].evidence == {"overdue": True}   # the 3-month leg only
     assert all(NO_19 in v.source.doc and v.source.clause for v in vetoes.values())
 
 
@@ -84,8 +89,8 @@ def test_unknown_key_is_reported(tmp_path: Path) -> None:
 
 def test_points_must_add_up_to_the_total(tmp_path: Path) -> None:
     data = bundled()
-    data["groups"][1]["indicators"][0]["points"] = 20
-    with pytest.raises(IndicatorsError, match="add up to 95, not total 100"):
+    data["groups"][1]["indicators"][0]["points"] = 20     # 办事服务入口: 5 → 20
+    with pytest.raises(IndicatorsError, match="add up to 115, not total 100"):
         load_indicators(write(tmp_path, data))
 
 
