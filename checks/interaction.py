@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import Field
 
-from gongkai.checks.base import MAX_SAMPLES, result, snippet, unless_unseen
+from gongkai.checks.base import HOME_NOT_READ, MAX_SAMPLES, read_home, result, snippet, unless_unseen
 from gongkai.checks.params import KindParams, NoParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
@@ -129,9 +129,9 @@ def _shown_per_page(view: AuditView, site: SiteInfo) -> dict[str, int]:
 
 @register("interaction_channel", NoParams)
 def run_channel(view: AuditView, site: SiteInfo, rule: Rule, params: NoParams) -> Iterator[Result]:
-    home = view.home_page(site)
-    if home is None or home.get("outcome") not in (None, "ok"):
-        yield result(site, rule, site.home, "unknown", "首页未能抓取")
+    home = read_home(view, site)
+    if home is None:
+        yield result(site, rule, site.home, "unknown", HOME_NOT_READ)
         return
     channels, excluded = _channels(view, site, home)
     ev = {"channels": channels[:MAX_SAMPLES], "excluded": excluded,

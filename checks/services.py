@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field
 
-from gongkai.checks.base import MAX_SAMPLES, result, snippet
+from gongkai.checks.base import HOME_NOT_READ, MAX_SAMPLES, read_home, result, snippet
 from gongkai.checks.params import KindParams, NoParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
@@ -79,9 +79,9 @@ def _entries(view: AuditView, site: SiteInfo, home: dict[str, Any]) -> tuple[lis
 
 @register("service_entry", NoParams)
 def run_entry(view: AuditView, site: SiteInfo, rule: Rule, params: NoParams) -> Iterator[Result]:
-    home = view.home_page(site)
-    if home is None or home.get("outcome") not in (None, "ok"):
-        yield result(site, rule, site.home, "unknown", "首页未能抓取")
+    home = read_home(view, site)
+    if home is None:
+        yield result(site, rule, site.home, "unknown", HOME_NOT_READ)
         return
     columns, platforms = _entries(view, site, home)
     ev = {"columns": columns, "platform_links": platforms}
