@@ -73,7 +73,7 @@ def _page_state(view: AuditView, site: SiteInfo, url: str, shown: int) -> tuple[
     if page is None:
         return "unknown", "渠道页面未抓取"
     if page.get("outcome") not in (None, "ok"):
-        return "unknown", f"渠道页面无法打开（{page.get('reason') or page.get('outcome')}）"
+        return _failed(page), f"渠道页面无法打开（{page.get('reason') or page.get('outcome')}）"
     if login_wall(page, shown):
         return "unknown", "渠道需登录后才能查看或留言（登录墙），无法判断是否可用"
     return "ok", "渠道可用"
@@ -88,10 +88,18 @@ def _link_outcome(view: AuditView, site: SiteInfo, target: str) -> tuple[str, st
     if not probes:
         return "unknown", "链接未检查"
     probe = probes[-1]
-    outcome = probe.get("outcome")
-    if outcome == "ok":
+    if probe.get("outcome") == "ok":
         return "ok", "链接可访问"
-    return ("broken" if outcome in ("broken", "soft404") else "unknown"), probe.get("reason") or str(outcome)
+    return _failed(probe), probe.get("reason") or str(probe.get("outcome"))
+
+
+def _failed(fetch: dict[str, Any]) -> str:
+    """``broken`` for a channel that is gone (404, no such host, refused); ``unknown`` for one that
+    answers an error (5xx: the form may work another time) or refuses crawlers (403/412)."""
+    status = fetch.get("status") or 0
+    if fetch.get("outcome") in ("broken", "soft404") and not 500 <= status < 600:
+        return "broken"
+    return "unknown"
 
 
 def _channels(view: AuditView, site: SiteInfo, home: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:

@@ -55,24 +55,28 @@ class GuideParams(KindParams):
 
 # -- the service entry ---------------------------------------------------------------------------
 
-def platform_link(target: str, text: str | None) -> bool:
-    """A link to a 政务服务网: its host names the platform, or its text does on a gov.cn host."""
+def service_link(target: str, text: str | None, internal: bool) -> bool:
+    """A 办事服务 entry: a host naming the 政务服务网, a text naming it (any host), or a service word
+    on a link inside the site or to a gov.cn host (a commercial 办事大厅 is not one)."""
     host = (urlsplit(target).hostname or "").lower()
     conf = guide_config()
     if any(label in conf["platform_hosts"] for label in host.split(".")):
         return True
     text = (text or "").strip()
-    return (bool(text) and len(text) <= MAX_ENTRY_TEXT and host.endswith(".gov.cn")
-            and any(w in text for w in conf["platform_words"]))
+    if not text or len(text) > MAX_ENTRY_TEXT:
+        return False
+    if any(w in text for w in conf["platform_words"]):
+        return True
+    return (internal or host.endswith(".gov.cn")) and any(w in text for w in conf["entry_words"])
 
 
 def _entries(view: AuditView, site: SiteInfo, home: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(service columns on the site, home links to a 政务服务网)."""
+    """(service columns on the site, home links to a 政务服务网 or to a service page)."""
     columns = [{"url": c["url"], "name": c["name"], "outcome": c.get("outcome"), "reason": c.get("reason")}
                for c in view.columns(site.site) if c["type"] == "services"]
     links = [{"url": lk["target"], "text": lk.get("text"), "internal": bool(lk.get("internal"))}
              for lk in view.links(site.site)
-             if lk["page_url"] == home["url"] and platform_link(lk["target"], lk.get("text"))]
+             if lk["page_url"] == home["url"] and service_link(lk["target"], lk.get("text"), bool(lk.get("internal")))]
     unique = list({lk["url"]: lk for lk in links}.values())
     return columns, unique[:MAX_SAMPLES]
 
@@ -90,7 +94,7 @@ def run_entry(view: AuditView, site: SiteInfo, rule: Rule, params: NoParams) -> 
         yield result(site, rule, site.home, "pass", f"办事服务栏目：{working[0]['name']}", **ev)
     elif platforms:
         yield result(site, rule, site.home, "pass",
-                     f"链接至政务服务网：{platforms[0]['text'] or platforms[0]['url']}（办事指南在站外，不在此评判）", **ev)
+                     f"首页办事服务入口：{platforms[0]['text'] or platforms[0]['url']}（站外办事指南不在此评判）", **ev)
     elif columns:
         yield result(site, rule, site.home, "unknown",
                      f"办事服务栏目无法打开（{columns[0]['reason'] or columns[0]['outcome']}）", **ev)

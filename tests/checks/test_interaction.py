@@ -133,3 +133,12 @@ def test_replies_hidden_unknown_when_the_column_was_not_read_whole(audit) -> Non
     _messages(audit, BOX, [_row(1, "2024-07-01")])
     [res] = audit.run("interaction.replies_hidden")
     assert res.status == "unknown" and res.evidence["seen"]["status"] == "fail"
+
+
+def test_channel_that_is_gone_fails(audit) -> None:
+    """A 404 channel is no working channel (a 5xx one may work another time: unknown, above)."""
+    target = "http://12345.dl.gov.cn/gone/"
+    audit.page(H, "home", title="大连市人民政府", links=[{"target": target, "text": "市长信箱", "internal": False}])
+    audit.probe("link", target, "broken", status=404, reason="HTTP 404")
+    [res] = audit.run("interaction.channel_missing")
+    assert res.status == "fail" and "无法使用" in res.reason
