@@ -109,7 +109,7 @@ def _channels(view: AuditView, site: SiteInfo, home: dict[str, Any]) -> tuple[li
     for col in view.columns(site.site):
         if col["type"] == "messages":
             state, reason = _page_state(view, site, col["url"], shown.get(col["url"], 0))
-            found[col["url"]] = {"url": col["url"], "text": col["name"], "how": "栏目", "state": state, "reason": reason}
+            found[col["url"]] = {"url": col["url"], "name": col["name"], "found_as": "栏目", "state": state, "reason": reason}
     excluded: list[str] = []
     for lk in _home_links(view, site, home):
         kind = channel_kind(lk.get("text"))
@@ -121,7 +121,7 @@ def _channels(view: AuditView, site: SiteInfo, home: dict[str, Any]) -> tuple[li
             state, reason = _page_state(view, site, lk["target"], shown.get(lk["target"], 0))
         else:
             state, reason = _link_outcome(view, site, lk["target"])
-        found[lk["target"]] = {"url": lk["target"], "text": lk.get("text"), "how": "首页链接", "state": state,
+        found[lk["target"]] = {"url": lk["target"], "name": lk.get("text"), "found_as": "首页链接", "state": state,
                                "reason": reason}
     return list(found.values()), sorted(set(excluded))[:MAX_SAMPLES]
 
@@ -147,12 +147,12 @@ def run_channel(view: AuditView, site: SiteInfo, rule: Rule, params: NoParams) -
     working = [c for c in channels if c["state"] == "ok"]
     undecided = [c for c in channels if c["state"] == "unknown"]
     if working:
-        yield result(site, rule, site.home, "pass", f"咨询建言渠道：{working[0]['text']}", **ev)
+        yield result(site, rule, site.home, "pass", f"咨询建言渠道：{working[0]['name']}", **ev)
     elif undecided:
-        yield result(site, rule, site.home, "unknown", f"{undecided[0]['text']}：{undecided[0]['reason']}", **ev)
+        yield result(site, rule, site.home, "unknown", f"{undecided[0]['name']}：{undecided[0]['reason']}", **ev)
     elif channels:
         yield result(site, rule, site.home, "fail",
-                     f"咨询建言渠道无法使用：{channels[0]['text']}（{channels[0]['reason']}）", **ev)
+                     f"咨询建言渠道无法使用：{channels[0]['name']}（{channels[0]['reason']}）", **ev)
     else:
         reason = "首页未发现咨询建言渠道（领导信箱、网上咨询、留言板等）"
         yield result(site, rule, site.home, "fail", reason + ("；仅有信访、举报入口" if excluded else ""), **ev)
@@ -194,7 +194,7 @@ def _judge_message(view: AuditView, site: SiteInfo, rule: Rule, params: ReplyPar
     overdue_at = add_months(asked, params.overdue_months)
     deadline = add_workdays(asked, params.reply_working_days) if params.reply_working_days else None
     ev = {"title": snippet(msg.get("title")), "asked": asked, "replied": msg.get("replied_date"),
-          "status": msg.get("status"), "reply": snippet(msg.get("reply")), "overdue_at": overdue_at,
+          "reply_status": msg.get("status"), "reply": snippet(msg.get("reply")), "overdue_at": overdue_at,
           "deadline": deadline, "working_days": params.reply_working_days, "sources": msg["sources"],
           "column_url": msg.get("column_url"), "overdue": False}
     if asked < add_months(view.as_of, -params.window_months):

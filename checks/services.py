@@ -74,7 +74,7 @@ def _entries(view: AuditView, site: SiteInfo, home: dict[str, Any]) -> tuple[lis
     """(service columns on the site, home links to a 政务服务网 or to a service page)."""
     columns = [{"url": c["url"], "name": c["name"], "outcome": c.get("outcome"), "reason": c.get("reason")}
                for c in view.columns(site.site) if c["type"] == "services"]
-    links = [{"url": lk["target"], "text": lk.get("text"), "internal": bool(lk.get("internal"))}
+    links = [{"url": lk["target"], "name": lk.get("text"), "internal": bool(lk.get("internal"))}
              for lk in view.links(site.site)
              if lk["page_url"] == home["url"] and service_link(lk["target"], lk.get("text"), bool(lk.get("internal")))]
     unique = list({lk["url"]: lk for lk in links}.values())
@@ -94,7 +94,7 @@ def run_entry(view: AuditView, site: SiteInfo, rule: Rule, params: NoParams) -> 
         yield result(site, rule, site.home, "pass", f"办事服务栏目：{working[0]['name']}", **ev)
     elif platforms:
         yield result(site, rule, site.home, "pass",
-                     f"首页办事服务入口：{platforms[0]['text'] or platforms[0]['url']}（站外办事指南不在此评判）", **ev)
+                     f"首页办事服务入口：{platforms[0]['name'] or platforms[0]['url']}（站外办事指南不在此评判）", **ev)
     elif columns:
         yield result(site, rule, site.home, "unknown",
                      f"办事服务栏目无法打开（{columns[0]['reason'] or columns[0]['outcome']}）", **ev)

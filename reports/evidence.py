@@ -52,6 +52,12 @@ LABELS: dict[str, str] = {
     "meta_site_id_code": "网页标签中的标识码", "footer_text": "页脚文字", "also_missing": "另缺",
     "pages_checked": "检查页面数", "missing": "缺失情况", "missing_tags": "缺失标签", "of": "检查页数",
     "samples": "示例页面", "attempts": "访问次数", "pages": "页面", "raw": "原始记录", "value": "值",
+    # 互动交流 and 办事服务
+    "asked": "留言时间", "replied": "答复时间", "reply_status": "办理状态", "reply": "答复内容",
+    "overdue_at": "满3个月之日", "overdue": "超过3个月未答复（否决项）", "sources": "读取自",
+    "channels": "咨询建言渠道", "excluded": "不计入的入口（信访、举报）", "found_as": "发现方式", "state": "可用情况",
+    "name": "名称", "platform_links": "办事服务入口链接", "internal": "站内链接",
+    "found": "已有要素（所用标签）", "required": "应有要素", "messages": "留言条数", "answered": "已答复条数",
 }
 # keys that only repeat what the card already says, or are internal codes
 HIDDEN = frozenset({"column_type", "column_types", "window"})
@@ -63,6 +69,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "matched_by": {"link": "页面间链接", "title": "仅标题相似"},
     "where": {"body": "正文", "footer": "页脚", "link": "链接文字", "title": "标题", "meta": "网页标签"},
     "outcome": {**present.OUTCOME_LABELS, "soft404": "软404（内容为错误页）", "unknown": "无法判断"},
+    "state": {"ok": "可用", "broken": "不可用", "unknown": "无法判断"},
 }
 
 

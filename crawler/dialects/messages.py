@@ -23,7 +23,7 @@ from gongkai.crawler.extract.message import Message, field_of_label, judge, stat
 from gongkai.crawler.markup import absolute_url, base_url, parse_document, parse_fragment
 from gongkai.text import iter_dates, squash
 
-from .hanweb import _main_datastore
+from .hanweb import _main_datastore, _records
 from .listpage import MAX_ITEMS, MAX_TITLE
 
 MAX_CELLS = 12            # a message row has a handful of cells
@@ -36,13 +36,27 @@ def message_rows(html: str, url: str, dialect: str | None = None) -> list[Messag
     base = base_url(tree, url)
     rows = list(_header_tables(tree, base))
     if not rows and dialect == "hanweb":
-        store = _main_datastore(html)
-        fragments = (parse_fragment(f"<table>{r}</table>" if "<tr" in r.lower() else r)
-                     for r in (store.records if store else []))
-        rows = [m for frag in fragments for m in _plain_rows(frag, base)]
+        rows = _hanweb_rows(html, tree, base)
     if not rows:
         rows = list(_plain_rows(tree, base))
     return _unique(rows)[:MAX_ITEMS]
+
+
+def _hanweb_rows(html: str, tree: etree._Element, base: str) -> list[Message]:
+    """Hanweb records (column page datastore or dataproxy answer), read by the page's table header
+    when it prints one (the header stays in the page, the rows come in the records)."""
+    store = _main_datastore(html)
+    records = store.records if store else _records(html)
+    header = next((h for row in tree.iter("tr") if (h := _header(_cells(row)))), None)
+    out: list[Message] = []
+    for record in records:
+        frag = parse_fragment(f"<table>{record}</table>" if "<tr" in record.lower() else record)
+        cells = [c for row in frag.iter("tr") for c in [_cells(row)] if c]
+        if header and cells:
+            out.extend(m for c in cells if (m := _by_column(c, header, base)))
+        else:
+            out.extend(_plain_rows(frag, base))
+    return out
 
 
 def _unique(rows: Iterable[Message]) -> list[Message]:

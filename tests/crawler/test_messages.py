@@ -101,3 +101,13 @@ def test_crawl_reads_the_channel_and_the_checks_judge_it(tmp_path) -> None:
     assert got[("interaction.replies_hidden", "")] == "pass"
     assert got[("service.missing", "")] == "pass"
     assert got[("service.guide_incomplete", "1.html")] == "fail"
+
+
+def test_hanweb_records_read_by_the_page_header() -> None:
+    """The header (回复时间 before 来信时间) is in the page; the rows come as records."""
+    rec = '<tr><td><a href="/art/2024/5/6/art_9_2.html">来信二</a></td><td>2024-05-20</td><td>2024-05-06</td><td>已回复</td></tr>'
+    html = f"""<html><body><table><tr><th>信件标题</th><th>回复时间</th><th>来信时间</th><th>状态</th></tr></table>
+    <script type="text/xml"><datastore><recordset><record><![CDATA[{rec}]]></record></recordset></datastore></script>
+    </body></html>"""
+    [msg] = message_rows(html, U, dialect="hanweb")
+    assert (msg.asked, msg.replied) == (date(2024, 5, 6), date(2024, 5, 20))
