@@ -142,3 +142,13 @@ def test_channel_that_is_gone_fails(audit) -> None:
     audit.probe("link", target, "broken", status=404, reason="HTTP 404")
     [res] = audit.run("interaction.channel_missing")
     assert res.status == "fail" and "无法使用" in res.reason
+
+
+def test_regional_deadline_overrides_the_default(audit) -> None:
+    """A region's own deadline (params_by_region, matched by prefix: 辽宁 covers 辽宁省大连市) decides."""
+    rule = audit.rules["interaction.reply_late"].model_copy(update={"params_by_region": {"辽宁": {"reply_working_days": 5}}})
+    _channel_site(audit, links=[{"target": BOX, "text": "领导信箱"}])
+    _messages(audit, BOX, [_row(1, "2024-07-01", "2024-07-09", "已回复")])   # 6th working day
+    assert audit.run("interaction.reply_late")[0].status == "pass"           # default 10
+    [res] = audit.run("interaction.reply_late", rule)
+    assert res.status == "fail" and res.evidence["deadline"] == "2024-07-08" and res.evidence["working_days"] == 5
