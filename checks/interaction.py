@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import Field
 
-from gongkai.checks.base import HOME_NOT_READ, MAX_SAMPLES, read_home, result, snippet, unless_unseen
+from gongkai.checks.base import HOME_NOT_READ, MAX_SAMPLES, plain, read_home, result, snippet, unless_unseen
 from gongkai.checks.params import KindParams, NoParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
@@ -241,13 +241,25 @@ def _judge_deadline(site: SiteInfo, rule: Rule, params: ReplyParams, subject: st
 @register("message_reply_timeliness", ReplyParams)
 def run_replies(view: AuditView, site: SiteInfo, rule: Rule, params: ReplyParams) -> Iterator[Result]:
     messages = merged_messages(view, site)
-    if not messages:
+    unseen = list(_unseen_channels(view, site, rule))
+    if not messages and not unseen:
         yield result(site, rule, site.home, "not_applicable", "未读取到任何留言")
-        return
     for msg in sorted(messages, key=lambda m: m["url"] or ""):
         res = _judge_message(view, site, rule, params, msg)
         if res is not None:
             yield res
+    yield from unseen
+
+
+def _unseen_channels(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
+    """A channel not read whole may hide an overdue message: said once per channel, as unknown."""
+    for col in view.columns(site.site):
+        if col["type"] != "messages":
+            continue
+        coverage = view.coverage(site.site, "messages", url=col["url"])
+        if not coverage.complete:
+            yield result(site, rule, col["url"], "unknown", f"未读到的留言是否超期无法判断：{coverage.reason()}",
+                         column=col["name"], coverage=plain(coverage.evidence()))
 
 
 # -- published replies ---------------------------------------------------------------------------

@@ -152,3 +152,13 @@ def test_regional_deadline_overrides_the_default(audit) -> None:
     assert audit.run("interaction.reply_late")[0].status == "pass"           # default 10
     [res] = audit.run("interaction.reply_late", rule)
     assert res.status == "fail" and res.evidence["deadline"] == "2024-07-08" and res.evidence["working_days"] == 5
+
+
+def test_a_channel_not_read_whole_leaves_the_veto_undecided(audit) -> None:
+    audit.page(H, "home", title="大连市人民政府", links=[{"target": BOX, "text": "领导信箱"}])
+    audit.column("messages", BOX, "领导信箱", coverage="incomplete", coverage_reason="翻页达到上限（max_list_pages=1）")
+    audit.page(BOX, "list", title="领导信箱", text="领导信箱", column_type="messages", column_url=BOX)
+    _messages(audit, BOX, [_row(1, "2024-07-01", "2024-07-03", "已回复")])
+    res = audit.by_subject("interaction.reply_late")
+    assert res[f"{BOX}1.html"].status == "pass"
+    assert res[BOX].status == "unknown" and "翻页达到上限" in res[BOX].reason

@@ -74,3 +74,14 @@ def test_unknown_element_is_refused(tmp_path) -> None:
                     "    source: [{doc: d, status: project}]\n", encoding="utf-8")
     with pytest.raises(RulesError, match="bogus"):
         load_rules(text)
+
+
+def test_service_column_linking_only_to_the_platform_is_no_blank_column(audit) -> None:
+    """Trap: column.empty leaves 办事服务 and 咨询建言 columns to their own rules."""
+    audit.page(H, "home", title="大连市人民政府", links=[{"target": BS, "text": "办事服务"}])
+    audit.column("services", BS, "办事服务")
+    audit.page(BS, "list", title="办事服务", text="请前往辽宁政务服务网办理", column_type="services", column_url=BS,
+               links=[{"target": "https://www.lnzwfw.gov.cn/", "text": "辽宁政务服务网", "internal": False}])
+    audit.column("notices", H + "tzgg/", "通知公告")
+    res = audit.by_subject("column.empty")
+    assert res[BS].status == "not_applicable" and res[H + "tzgg/"].status == "fail"
