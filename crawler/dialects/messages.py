@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 
 from gongkai.crawler.extract.dom import text_lines
-from gongkai.crawler.extract.message import Message, field_of_label, judge, status_state
+from gongkai.crawler.extract.message import MAX_STATUS, Message, field_of_label, judge, status_state
 from gongkai.crawler.markup import absolute_url, base_url, parse_document, parse_fragment
 from gongkai.text import iter_dates, squash
 
@@ -113,8 +113,9 @@ def _by_column(cells: list[etree._Element], header: dict[int, str], base: str) -
     asked = next(iter_dates(values.get("asked")), None)
     if url is None or asked is None:
         return None
-    return judge(Message(url=url, title=title or values.get("title"), asked=asked,
-                         replied=next(iter_dates(values.get("replied")), None), status=values.get("status") or None))
+    return judge(Message(url=url, title=(title or values.get("title") or "")[:MAX_TITLE] or None, asked=asked,
+                         replied=next(iter_dates(values.get("replied")), None),
+                         status=(values.get("status") or "")[:MAX_STATUS] or None))
 
 
 def _plain_rows(tree: etree._Element, base: str) -> Iterator[Message]:

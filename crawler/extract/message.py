@@ -26,6 +26,7 @@ from .page import page_title
 
 MAX_REPLY = 300          # characters of reply text kept (evidence only)
 MAX_STATUS = 40          # a status value is a few words; longer text is not a status
+MAX_TITLE = 500          # characters kept of a message title
 NO_REPLY = frozenset({"", "无", "暂无", "暂无回复", "暂无答复", "待回复", "待答复", "未回复", "未答复"})
 FIELDS = ("asked", "replied", "status", "reply", "title")
 ANSWERED, PENDING, INVALID = "answered", "pending", "invalid"
@@ -128,6 +129,6 @@ def extract_message(root: etree._Element, url: str) -> Message | None:
         return None
     reply = squash(values.get("reply") or "")[:MAX_REPLY]
     status = squash(values.get("status") or "")[:MAX_STATUS] or None
-    title = squash(values.get("title") or "") or page_title(root) or None
+    title = (squash(values.get("title") or "") or page_title(root))[:MAX_TITLE] or None
     return judge(Message(url=url, title=title, asked=asked, replied=parse_date(values.get("replied")),
                          status=status, reply=None if reply in NO_REPLY else reply))
