@@ -150,6 +150,7 @@ def run_guides(view: AuditView, site: SiteInfo, rule: Rule, params: GuideParams)
         yield result(site, rule, site.home, "not_applicable", "本站无办事服务栏目（办事指南在站外的，仅作链接检查）")
         return
     labels = {name: spec["label"] for name, spec in guide_config()["elements"].items()}
+    titles = {d["url"]: d.get("title") for d in view.documents(site.site, "services")}
     judged = 0
     for page in sorted(_guide_pages(view, site), key=lambda p: p["url"]):
         found = elements_found(guide_lines(page))
@@ -157,7 +158,8 @@ def run_guides(view: AuditView, site: SiteInfo, rule: Rule, params: GuideParams)
             continue
         judged += 1
         missing = [labels[e] for e in params.elements if e not in found]
-        ev = {"title": snippet(page.get("title")), "found": {labels[k]: v for k, v in found.items()},
+        shown = [labels[k] if v == labels[k] else f"{labels[k]}（{v}）" for k, v in found.items()]
+        ev = {"title": snippet(titles.get(page["url"]) or page.get("title")), "found": shown,
               "missing": missing, "required": [labels[e] for e in params.elements]}
         if missing:
             yield result(site, rule, page["url"], "fail", "办事指南缺少要素：" + "、".join(missing), **ev)

@@ -70,6 +70,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "where": {"body": "正文", "footer": "页脚", "link": "链接文字", "title": "标题", "meta": "网页标签"},
     "outcome": {**present.OUTCOME_LABELS, "soft404": "软404（内容为错误页）", "unknown": "无法判断"},
     "state": {"ok": "可用", "broken": "不可用", "unknown": "无法判断"},
+    "sources": {"page": "留言页面", "list": "留言列表"},
 }
 
 
