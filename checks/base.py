@@ -13,7 +13,7 @@ from typing import Any
 
 from gongkai.checks.coverage import Coverage
 from gongkai.checks.rules import Rule
-from gongkai.checks.view import SiteInfo
+from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result, Status
 
 MAX_SNIPPET = 200   # characters of crawled text quoted in evidence
@@ -44,6 +44,15 @@ def result(site: SiteInfo, rule: Rule, subject: str, status: Status, reason: str
     """A result of ``rule`` on ``subject``; keyword arguments are its evidence (any names)."""
     return Result(site=site.site, rule=rule.id, subject=subject or site.home, status=status,
                   reason=reason, period=period, evidence=plain(evidence))
+
+
+HOME_NOT_READ = "首页未能抓取"
+
+
+def read_home(view: AuditView, site: SiteInfo) -> dict[str, Any] | None:
+    """The home page when it was fetched and answered (a rule judging the home page needs it)."""
+    home = view.home_page(site)
+    return home if home is not None and home.get("outcome") in (None, "ok") else None
 
 
 def unless_unseen(res: Result, coverage: Coverage) -> Result:

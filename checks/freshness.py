@@ -161,12 +161,22 @@ def run_stale(view: AuditView, site: SiteInfo, rule: Rule, params: StaleParams) 
                 yield result(site, rule, url, "pass", f"最新信息{top['date']}", **ev)
 
 
-@register("column_emptiness")
-def run_empty(view: AuditView, site: SiteInfo, rule: Rule, params: KindParams) -> Iterator[Result]:
+class EmptyParams(KindParams):
+    """Column types judged by their own rules, never as 空白栏目 (a 办事服务 column that only links to
+    the province's 政务服务网 is an entry, not an empty column; see service.* and interaction.*)."""
+
+    exempt_types: list[ColumnType] = []
+
+
+@register("column_emptiness", EmptyParams)
+def run_empty(view: AuditView, site: SiteInfo, rule: Rule, params: EmptyParams) -> Iterator[Result]:
     """Empty rests on nothing seen: unless the column was read whole it is ``unknown``."""
     for column in view.columns(site.site):
         url = column["url"]
         ev = {"column": column.get("name"), "column_type": column["type"], "outcome": column.get("outcome")}
+        if column["type"] in params.exempt_types:
+            yield result(site, rule, url, "not_applicable", "该类栏目由专门规则判断（办事服务、互动交流）", **ev)
+            continue
         if column.get("outcome") in UNREADABLE:
             yield result(site, rule, url, "unknown", f"栏目无法读取（{column.get('outcome')}）", **ev)
             continue

@@ -25,7 +25,8 @@ KindFn = Callable[..., Iterator[Result]]
 
 KIND_MODULES: tuple[str, ...] = (
     "annual_report", "availability", "dates", "docnumber", "external", "fiscal", "freshness", "identity",
-    "interpretation", "labels", "links", "privacy", "publication", "spam", "tls", "validity", "wording",
+    "interaction", "interpretation", "labels", "links", "privacy", "publication", "services", "spam", "tls",
+    "validity", "wording",
 )
 
 

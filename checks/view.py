@@ -170,6 +170,10 @@ class AuditView:
     def tls_probes(self, site: str) -> list[dict[str, Any]]:
         """TLS handshakes with the site's home host, oldest first; ``names`` decoded."""
         return [{**r, "names": st.from_json(r["names_json"], [])} for r in self._rows(st.tls_probes, site=site)]
+    def messages(self, site: str) -> list[dict[str, Any]]:
+        """留言/来信 rows of a site (one per page that shows the message: list row or message page)."""
+        return [{**r, "asked_date": _date(r["asked_date"]), "replied_date": _date(r["replied_date"])}
+                for r in self._rows(st.messages, site=site)]
 
     def probes(self, site: str, kind: str | None = None) -> list[dict[str, Any]]:
         rows = self._rows(st.probes, site=site)

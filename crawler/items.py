@@ -114,3 +114,12 @@ class AttachmentItem:
     """A file linked from an article: downloaded and read (or why not), a row of ``attachments``."""
 
     row: Row
+
+
+@dataclass(frozen=True)
+class MessagesItem:
+    """The messages (留言/来信) a page of a 咨询建言 channel shows: its list rows or its own message."""
+
+    site: str
+    page: Row          # column_url, page_url, page_fp, source (list | page)
+    rows: list[Row]

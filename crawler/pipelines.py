@@ -95,7 +95,8 @@ class StorePipeline:
         return {it.PageItem: self._on_page, it.ProbeItem: self._on_probe, it.ColumnItem: self._on_column,
                 it.ColumnOutcomeItem: self._on_column_outcome, it.DialectItem: self._on_dialect,
                 it.OriginsItem: self._on_origins, it.CrawlErrorItem: self._on_error,
-                it.AttachmentItem: self._on_attachment, it.TlsItem: self._on_tls}
+                it.AttachmentItem: self._on_attachment, it.TlsItem: self._on_tls,
+                it.MessagesItem: self._on_messages}
 
     def _on_page(self, item: it.PageItem) -> None:
         self.store.save_page(self.audit_id, {"page": item.page, "links": item.links, "list_items": item.list_items,
@@ -119,8 +120,12 @@ class StorePipeline:
 
     def _on_attachment(self, item: it.AttachmentItem) -> None:
         self.store.save_attachment(self.audit_id, item.row)
+
     def _on_tls(self, item: it.TlsItem) -> None:
         self.store.save_tls_probe(self.audit_id, item.row)
+
+    def _on_messages(self, item: it.MessagesItem) -> None:
+        self.store.save_messages(self.audit_id, item.site, item.page, item.rows)
 
     def _on_error(self, item: it.CrawlErrorItem) -> None:
         self.store.record_error(self.audit_id, item.site, item.stage, item.subject, item.message)

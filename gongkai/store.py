@@ -242,6 +242,23 @@ attachments = sa.Table(
     sa.UniqueConstraint("audit_id", "site", "url"),
 )
 
+
+# 留言/来信 read from a 咨询建言 channel (crawler/extract/message.py): one row per message per page that
+# shows it (a list row and the message's own page are two rows; checks merge them by url).
+messages = sa.Table(
+    "messages", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
+    sa.Column("column_url", sa.Text), sa.Column("page_url", sa.Text), sa.Column("page_fp", sa.Text),
+    sa.Column("source", sa.Text),             # list (a row of the channel's list) | page (the message page)
+    sa.Column("url", sa.Text), sa.Column("title", sa.Text),
+    sa.Column("asked_date", sa.Text), sa.Column("replied_date", sa.Text),
+    sa.Column("status", sa.Text),             # the status text as printed (已回复, 办理中 …)
+    sa.Column("state", sa.Text),              # answered | pending | invalid | null (not shown)
+    sa.Column("reply", sa.Text),              # the start of the reply text
+)
+sa.Index("ix_messages_page", messages.c.audit_id, messages.c.site, messages.c.page_fp)
+
 PAGE_TABLES = (pages, links, list_items, documents, page_refs)
 
 
@@ -430,6 +447,14 @@ class Store:
             conn.execute(attachments.delete().where(attachments.c.audit_id == audit_id,
                                                     attachments.c.site == row["site"], attachments.c.url == row["url"]))
             conn.execute(attachments.insert().values(audit_id=audit_id, **row))
+
+    def save_messages(self, audit_id: int, site: str, page: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+        """The messages one page shows, replacing what an earlier attempt at that page wrote."""
+        where = {"audit_id": audit_id, "site": site, "page_fp": page["page_fp"]}
+        with self.engine.begin() as conn:
+            conn.execute(messages.delete().where(*(messages.c[k] == v for k, v in where.items())))
+            if rows:
+                conn.execute(messages.insert(), [{**where, **page, **row} for row in rows])
 
     def save_column(self, audit_id: int, row: dict[str, Any]) -> None:
         """Insert or update the column (site, type, url): two types may share one URL."""

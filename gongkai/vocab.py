@@ -27,6 +27,18 @@ def column_types() -> dict[str, list[str]]:
     return {name: list(spec.get("words", [])) for name, spec in load_config("columns.yaml")["types"].items()}
 
 
+@lru_cache(maxsize=1)
+def column_excludes() -> dict[str, tuple[str, ...]]:
+    """Column type → words that keep a navigation text out of that type (信访 is not 咨询)."""
+    return {name: tuple(spec.get("exclude", [])) for name, spec in load_config("columns.yaml")["types"].items()}
+
+
+@lru_cache(maxsize=1)
+def column_multiple() -> frozenset[str]:
+    """Column types discovery keeps several of (one per URL), e.g. every 咨询建言 channel."""
+    return frozenset(name for name, spec in load_config("columns.yaml")["types"].items() if spec.get("multiple"))
+
+
 def column_label(column_type: str) -> str:
     """Chinese display name of a column type (``policy_docs`` → 政策文件)."""
     spec = load_config("columns.yaml")["types"].get(column_type, {})

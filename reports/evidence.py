@@ -57,13 +57,19 @@ LABELS: dict[str, str] = {
     "meta_site_id_code": "网页标签中的标识码", "footer_text": "页脚文字", "also_missing": "另缺",
     "pages_checked": "检查页面数", "missing": "缺失情况", "missing_tags": "缺失标签", "of": "检查页数",
     "samples": "示例页面", "attempts": "访问次数", "pages": "页面", "raw": "原始记录", "value": "值",
-    "elements": "页脚各项", "name": "项目", "found": "页脚所示", "link": "链接", "problem": "问题",
+    "elements": "页脚各项", "name": "名称", "found": "所见内容", "link": "链接", "problem": "问题",
     # external links and TLS
     "commercial": "指向非政府网站的正文链接", "expired": "指向失效域名的正文链接", "http_downloads": "http明文下载的附件",
     "mixed_content": "https页面加载的http资源", "counts": "各类数量", "body_links": "正文链接数", "host": "域名",
     "tag": "加载元素", "port": "端口", "checked_at": "检查时间", "tls_reason": "TLS检查结果", "not_before": "证书生效",
     "not_after": "证书到期", "days_left": "剩余天数", "subject": "证书主体", "issuer": "签发机构", "names": "证书所含域名",
     "expiry_days": "到期预警（天）",
+    # 互动交流 and 办事服务
+    "asked": "留言时间", "replied": "答复时间", "reply_status": "办理状态", "reply": "答复内容",
+    "overdue_at": "满3个月之日", "overdue": "超过3个月未答复（否决项）", "sources": "读取自",
+    "channels": "咨询建言渠道", "excluded": "不计入的入口（信访、举报）", "found_as": "发现方式", "state": "可用情况",
+    "platform_links": "办事服务入口链接", "internal": "站内链接",
+    "required": "应有要素", "messages": "留言条数", "answered": "已答复条数",
 }
 # keys that only repeat what the card already says, or are internal codes
 HIDDEN = frozenset({"column_type", "column_types", "window"})
@@ -78,6 +84,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
               "page": "页面", "attachment": "附件"},
     "outcome": {**present.OUTCOME_LABELS, "soft404": "软404（内容为错误页）", "unknown": "无法判断",
                 "valid": "证书有效", "invalid": "证书无效", "no_https": "https无应答"},
+    "state": {"ok": "可用", "broken": "不可用", "unknown": "无法判断"},
+    "sources": {"page": "留言页面", "list": "留言列表"},
 }
 
 

@@ -57,6 +57,8 @@ class VetoIndicator(_Strict):
     name: str
     rules: list[str] = Field(min_length=1)
     column_types: list[str] | None = None
+    # only failures whose evidence has these values count (reply_late: overdue=true is the veto leg)
+    evidence: dict[str, str | int | float | bool] | None = None
     min_count: int = Field(1, ge=1)
     warn_at: int | None = Field(None, ge=1)
     note: str = ""

@@ -114,11 +114,19 @@ def _matches(result: Outcome, rules: Iterable[str], column_types: list[str] | No
     return result.rule in rules and (column_types is None or result.column_type in column_types)
 
 
+def _evidence_matches(result: Outcome, wanted: dict[str, Any] | None) -> bool:
+    """Whether a result's evidence has the values a veto asks for (any result when it asks none)."""
+    if not wanted:
+        return True
+    evidence = getattr(result, "evidence", None) or {}
+    return all(evidence.get(key) == value for key, value in wanted.items())
+
+
 def _distinct_failures(results: Sequence[Outcome], rules: Iterable[str],
-                       column_types: list[str] | None) -> list[Outcome]:
+                       column_types: list[str] | None, evidence: dict[str, Any] | None = None) -> list[Outcome]:
     seen: dict[tuple[str, str, str], Outcome] = {}
     for r in results:
-        if r.status == "fail" and _matches(r, rules, column_types):
+        if r.status == "fail" and _matches(r, rules, column_types) and _evidence_matches(r, evidence):
             seen.setdefault((r.rule, r.subject, r.period or ""), r)
     return list(seen.values())
 
@@ -134,7 +142,7 @@ def rule_counts(results: Sequence[Outcome]) -> dict[str, dict[str, int]]:
 
 
 def check_veto(veto: VetoIndicator, results: Sequence[Outcome]) -> VetoCheck:
-    fails = _distinct_failures(results, veto.rules, veto.column_types)
+    fails = _distinct_failures(results, veto.rules, veto.column_types, veto.evidence)
     count = len(fails)
     in_scope = [r for r in results if r.status != "not_applicable" and _matches(r, veto.rules, veto.column_types)]
     return VetoCheck(

@@ -131,6 +131,25 @@ EXPECTED = [
     ("site.tls", "jiangchuan", "/", "pass"),                       # https, demo CA trusted by the demo crawl
     ("site.tls", "czj", "/", "fail"),                              # http only: nothing answers https
     ("site.tls", "qingsong", "/", "fail"),
+    # issue 12: 互动交流 and 办事服务 (qingsong's 镇长信箱, 网上咨询 and 办事指南; DEFECTS.md)
+    ("interaction.channel_missing", "qingsong", "/", "pass"),        # 镇长信箱 (its 网上信访 link does not count)
+    ("interaction.channel_missing", "czj", "/", "fail"),             # no channel at all
+    ("interaction.channel_missing", "jiangchuan", "/", "unknown"),   # 政民互动 answers 412 to crawlers
+    ("interaction.reply_late", "qingsong", "/ldxx/m1.shtml", "pass"),
+    ("interaction.reply_late", "qingsong", "/ldxx/m2.shtml", "pass"),   # answered on the 10th working day
+    ("interaction.reply_late", "qingsong", "/ldxx/m3.shtml", "fail"),   # due 06-18 (端午), answered 06-25
+    ("interaction.reply_late", "qingsong", "/ldxx/m4.shtml", "fail"),   # unanswered > 3 months
+    ("interaction.reply_late", "qingsong", "/ldxx/m5.shtml", "fail"),   # answered after 3 months
+    ("interaction.reply_late", "qingsong", "/ldxx/m6.shtml", "pass"),   # not yet due
+    ("interaction.reply_late", "qingsong", "/ldxx/m7.shtml", "not_applicable"),   # older than 12 months
+    ("interaction.replies_hidden", "qingsong", "/ldxx/list.shtml", "pass"),
+    ("interaction.replies_hidden", "qingsong", "/wszx/list.shtml", "fail"),   # questions only
+    ("service.missing", "qingsong", "/", "pass"),
+    ("service.missing", "jiangchuan", "/", "pass"),                  # a link to its 政务服务网
+    ("service.missing", "czj", "/", "fail"),
+    ("service.guide_incomplete", "qingsong", "/bsfw/g1.shtml", "pass"),   # 设定依据 printed as 法律依据
+    ("service.guide_incomplete", "qingsong", "/bsfw/g2.shtml", "fail"),
+    ("service.guide_incomplete", "qingsong", "/bsfw/g3.shtml", None),     # a notice, not a guide
 ]
 
 
@@ -148,6 +167,20 @@ def test_fiscal_months(demo):
     czj, jc = by_period(demo, "fiscal.monthly_disclosure", "czj"), by_period(demo, "fiscal.monthly_disclosure", "jiangchuan")
     assert (czj["2024-04"], czj["2024-05"], czj["2024-06"]) == ("pass", "fail", "fail")
     assert (jc["2024-04"], jc["2024-05"], jc["2024-06"]) == ("pass", "pass", "pass")
+
+
+def test_interaction_and_service_vetoes(demo):
+    """互动回应差 trips on qingsong's overdue messages only (m3 is late, not overdue); 服务不实用 on its
+    incomplete guide and on czj's missing entry; the unchecked points are what no rule examines."""
+    out, *_ = demo
+    sites = {s["id"]: s for s in json.loads((out / "scores.json").read_text(encoding="utf-8"))["sites"]}
+    hits = {site: {v["id"] for v in s["vetoes"] if v["hit"]} for site, s in sites.items()}
+    assert {"interaction_unanswered", "service_unusable"} <= hits["qingsong"]
+    assert "interaction_no_channel" not in hits["qingsong"]
+    assert {"interaction_no_channel", "service_unusable"} <= hits[SITE_IDS["czj"]]
+    assert not hits["jiangchuan"] & {"interaction_no_channel", "interaction_unanswered", "service_unusable"}
+    unanswered = next(v for v in sites["qingsong"]["vetoes"] if v["id"] == "interaction_unanswered")
+    assert sorted(s.rsplit("/", 1)[-1] for s in unanswered["subjects"]) == ["m4.shtml", "m5.shtml"]
 
 
 def test_annual_reports(demo):

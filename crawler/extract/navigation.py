@@ -3,7 +3,8 @@
 Real portals name the same column many ways, so link texts are matched against the vocabulary
 of ``config/columns.yaml`` after OpenCC simplification, an exact or edge match of the longest word
 deciding the type.  Texts as long as an article title, and links that point at articles, are not columns.
-Each type keeps one URL: the best-matching text, preferring links inside nav/menu blocks.
+Each type keeps one URL: the best-matching text, preferring links inside nav/menu blocks; a type
+marked ``multiple`` (咨询建言 channels: each is judged) keeps one per URL.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from lxml import etree
 
 from gongkai.crawler.markup import is_article_url, is_attachment  # files and documents are never columns
 from gongkai.text import simplify
-from gongkai.vocab import column_types
+from gongkai.vocab import column_excludes, column_multiple, column_types
 
 from .dom import iter_elements, parse, tag_of
 from .page import absolute_url, anchor_text, base_url
 
 MAX_COLUMN_TEXT = 12
+MAX_SEVERAL = 5     # columns kept of a type marked `multiple` (咨询建言 channels: 领导信箱, 网上咨询 …)
 MIN_INNER_WORD = 4  # shorter vocabulary words only count at the start or end of a text
 _NAV_MARK = re.compile(r"nav|menu|lanmu|column|channel|daohang|dh|sub|left|side|tab|xxgk|gkml", re.I)
 
@@ -65,7 +67,10 @@ def classify(text: str, vocabulary: dict[str, list[str]] | None = None) -> tuple
     if not plain or len(plain) > MAX_COLUMN_TEXT:
         return None
     best: tuple[str, tuple[int, int, int]] | None = None
+    excludes = column_excludes()
     for column_type, words in (vocabulary or column_types()).items():
+        if any(word in plain for word in excludes.get(column_type, ())):
+            continue  # 网上信访, 纪委书记信箱: not a 咨询建言 channel whatever else the text says
         for word in words:
             strength = _match(word, plain)
             if strength and (best is None or strength > best[1]):
@@ -78,7 +83,8 @@ def discover_columns(html: str, url: str) -> list[tuple[str, str, str]]:
     root = parse(html)
     base = base_url(root, url)
     vocabulary = column_types()
-    best: dict[str, _Candidate] = {}
+    several = column_multiple()
+    best: dict[tuple[str, str], _Candidate] = {}
     for position, a in enumerate(iter_elements(root, frozenset({"a"}))):
         target = absolute_url(a.get("href"), base)
         text = anchor_text(a)
@@ -90,7 +96,15 @@ def discover_columns(html: str, url: str) -> list[tuple[str, str, str]]:
         column_type, strength = found
         score = (*strength, int(_in_nav(a)), -position)
         candidate = _Candidate(score, column_type, text, target)
-        if column_type not in best or candidate > best[column_type]:
-            best[column_type] = candidate
+        key = (column_type, target if column_type in several else "")
+        if key not in best or candidate > best[key]:
+            best[key] = candidate
     order = list(vocabulary)
-    return [(c.column_type, c.text, c.url) for c in sorted(best.values(), key=lambda c: order.index(c.column_type))]
+    ranked = sorted(best.values(), key=lambda c: (order.index(c.column_type), tuple(-n for n in c.score)))
+    kept: dict[str, int] = {}
+    out = []
+    for c in ranked:  # a type marked `multiple` keeps its best MAX_SEVERAL links, the others one
+        kept[c.column_type] = kept.get(c.column_type, 0) + 1
+        if kept[c.column_type] <= MAX_SEVERAL:
+            out.append((c.column_type, c.text, c.url))
+    return out

@@ -37,8 +37,10 @@ from twisted.python.failure import Failure
 from gongkai.crawler import budget, dialects, linkcheck, tls
 from gongkai.crawler.attachments import AttachmentFetcher
 from gongkai.crawler.coverage import ColumnCoverage
+from gongkai.crawler.dialects.messages import message_rows
 from gongkai.crawler.extract import article as article_extract
 from gongkai.crawler.extract import home as home_extract
+from gongkai.crawler.extract import message as message_extract
 from gongkai.crawler.extract import navigation, redirect
 from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.items import (
@@ -47,6 +49,7 @@ from gongkai.crawler.items import (
     CrawlErrorItem,
     DialectItem,
     FetchedPage,
+    MessagesItem,
     OriginsItem,
     PageItem,
     ProbeItem,
@@ -273,6 +276,8 @@ class PortalSpider(scrapy.Spider):
                              fields={"column_type": ctype, "column_url": curl,
                                      "dialect": listing.dialect if listing else None})
         yield page
+        if ctype == "messages" and listing:  # 咨询建言 channel: each row's dates and reply state
+            yield _messages_item(state, curl, response, "list", message_rows(html, response.url, listing.dialect))
         if listing and listing.dialect != "generic" and state.dialect in (None, "generic"):
             state.dialect = listing.dialect  # a CMS shows itself in its lists more than on a home page
             yield DialectItem(state.target.id, state.dialect)
@@ -333,6 +338,8 @@ class PortalSpider(scrapy.Spider):
                 yield CrawlErrorItem(state.target.id, "extract", url, f"{type(exc).__name__}: {exc}")
             else:
                 page.document = _document_row(state.target.id, url, ctype, curl, fields)
+            if ctype == "messages" and (msg := message_extract.extract_message(root, url)):
+                yield _messages_item(state, curl, response, "page", [msg])
         fp = identity(response.request)["fingerprint"]
         (state.ok if page.outcome == "ok" else state.failed).add(fp)
         yield page
@@ -432,6 +439,14 @@ class PortalSpider(scrapy.Spider):
 def _list_item(column_url: str, item: Any) -> dict[str, Any]:
     return {"column_url": column_url, "title": item.title, "url": item.url,
             "date": item.date.isoformat() if item.date else None}
+
+
+def _messages_item(state: SiteState, column_url: str | None, response: Response, source: str,
+                   found: list[Any]) -> MessagesItem:
+    """The messages a page of a 咨询建言 channel shows, keyed to the page (list row or message page)."""
+    where = {"column_url": column_url, "page_url": asked_url(response.request),
+             "page_fp": identity(response.request)["fingerprint"], "source": source}
+    return MessagesItem(state.target.id, where, [m.to_row() for m in found])
 
 
 def _document_row(site: str, url: str, ctype: str | None, curl: str | None, fields: Any) -> dict[str, Any]:

@@ -30,18 +30,23 @@ ISSUE_4_RULES = [
 ]
 ISSUE_13_RULES = ["content.severe_error", "content.typo", "privacy.id_number", "privacy.phone_number", "date.inconsistent",
                   "footer.identity_incomplete", "link.external_unsafe", "site.tls"]
+ISSUE_12_RULES = [
+    "interaction.channel_missing", "interaction.reply_late", "interaction.replies_hidden",
+    "service.guide_incomplete", "service.missing",
+]
 H = "http://www.dl.gov.cn/"
 
 
 def test_rulebook_has_every_rule_of_issue_4_with_sources_and_registered_kinds() -> None:
     rules = {r.id: r for r in load_rules()}
-    assert sorted(rules) == sorted(ISSUE_4_RULES + ISSUE_13_RULES)
+    assert sorted(rules) == sorted(ISSUE_4_RULES + ISSUE_12_RULES + ISSUE_13_RULES)
     kinds = load_kinds()
     for rule in rules.values():
         assert rule.kind in kinds
         assert rule.source and all(s.doc for s in rule.source)
         assert rule.title and rule.message and rule.remediation
-    for veto in ("site.homepage_stale", "site.unreachable", "content.spam_injection"):
+    for veto in ("site.homepage_stale", "site.unreachable", "content.spam_injection", "interaction.channel_missing",
+                 "service.missing", "service.guide_incomplete"):
         assert rules[veto].veto and rules[veto].severity == "high"
     cited = " ".join(s.doc + (s.clause or "") for r in rules.values() for s in r.source)
     for needle in ("第二十六条", "第四十九条", "国办秘函〔2019〕19号", "二（五）", "（九）", "二（二）", "一（一）1", "7.2.4"):

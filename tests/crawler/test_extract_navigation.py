@@ -61,3 +61,14 @@ def test_article_url_shapes_of_other_cms():
     assert is_article_url("http://www.wanzai.gov.cn/wzxrmzf/tjgb/201705/9c059bf058ef4db8b3c8f920e22186fe.shtml")
     assert is_article_url("http://www.yichun.gov.cn/ycsrmzf/tjgb/202305/36796cdc82d04268913f2884cf2fe579.shtml")
     assert not is_article_url("http://[::1")
+
+
+def test_every_consultation_channel_is_a_column_and_xinfang_none() -> None:
+    """咨询建言 channels (type `messages`, `multiple`) are each kept; 网上信访 and 纪委书记信箱 never count."""
+    from gongkai.crawler.extract.navigation import discover_columns
+
+    html = """<div class="nav"><a href="/ldxx/">书记信箱</a><a href="/wszx/">网上咨询</a><a href="/xf/">网上信访</a>
+    <a href="/jw/">纪委书记信箱</a><a href="/bsfw/">办事指南</a><a href="/xwdt/">工作动态</a><a href="/dt2/">政务动态</a></div>"""
+    found = discover_columns(html, "http://www.jc.gov.cn/")
+    assert [(t, u.rsplit("/", 2)[-2]) for t, _, u in found] == [
+        ("news", "xwdt"), ("messages", "ldxx"), ("messages", "wszx"), ("services", "bsfw")]

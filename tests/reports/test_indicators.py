@@ -19,6 +19,9 @@ RULE_IDS = {
     # issue 13
     "content.severe_error", "content.typo", "privacy.id_number", "privacy.phone_number", "date.inconsistent",
     "footer.identity_incomplete", "link.external_unsafe", "site.tls",
+    # issue 12
+    "interaction.channel_missing", "interaction.reply_late", "interaction.replies_hidden",
+    "service.missing", "service.guide_incomplete",
 }
 NO_19 = "国办秘函〔2019〕19号"
 
@@ -40,7 +43,9 @@ def test_bundled_vetoes_match_the_veto_items() -> None:
     assert vetoes["column_long_stale"].min_count == 10
     assert {r for v in vetoes.values() for r in v.rules} == {
         "site.unreachable", "site.homepage_stale", "column.stale", "column.empty", "content.spam_injection",
-        "content.severe_error"}
+        "content.severe_error",
+        "interaction.channel_missing", "interaction.reply_late", "service.missing", "service.guide_incomplete"}
+    assert vetoes["interaction_unanswered"].evidence == {"overdue": True}   # the 3-month leg only
     assert all(NO_19 in v.source.doc and v.source.clause for v in vetoes.values())
 
 
@@ -88,8 +93,8 @@ def test_unknown_key_is_reported(tmp_path: Path) -> None:
 
 def test_points_must_add_up_to_the_total(tmp_path: Path) -> None:
     data = bundled()
-    data["groups"][1]["indicators"][0]["points"] = 20
-    with pytest.raises(IndicatorsError, match="add up to 95, not total 100"):
+    data["groups"][1]["indicators"][0]["points"] = 20     # 办事服务入口: 5 → 20
+    with pytest.raises(IndicatorsError, match="add up to 115, not total 100"):
         load_indicators(write(tmp_path, data))
 
 

@@ -213,3 +213,33 @@ def test_an_unfinished_crawl_grades_and_ranks_nobody() -> None:
     assert {s.grade for s in final} == {"合格", "不合格"} and not any(s.provisional for s in final)
     assert all((s.grade, s.rank, s.provisional) == ("未完成", None, True) for s in unfinished)
     assert [s.score for s in unfinished] == [s.score for s in final]     # what was seen, marked 暂计
+
+
+def test_reply_late_vetoes_only_on_its_overdue_leg() -> None:
+    """互动回应差 counts reply_late failures with evidence overdue=true; a reply past the regional
+    deadline (overdue false) only costs points (bundled indicators)."""
+    from dataclasses import replace
+
+    from gongkai.reports.indicators import load_indicators
+
+    bundled = load_indicators()
+    late = replace(r("interaction.reply_late", "fail", "http://sy.gov.cn/ldxx/1.html"), evidence={"overdue": False})
+    overdue = replace(r("interaction.reply_late", "fail", "http://sy.gov.cn/ldxx/2.html"), evidence={"overdue": True})
+    only_late = score_site(bundled, PLAIN, [home_ok(), late])
+    assert not only_late.vetoed
+    assert next(i for i in only_late.indicators if i.id == "message_replies").deducted == 1
+    both = score_site(bundled, PLAIN, [home_ok(), late, overdue])
+    veto = next(v for v in both.vetoes if v.id == "interaction_unanswered")
+    assert both.vetoed and veto.count == 1 and veto.subjects == ["http://sy.gov.cn/ldxx/2.html"]
+
+
+def test_unchecked_points_name_what_remains() -> None:
+    """With the 办事服务 and 互动交流 rules examined, only their unchecked parts stay 未检查."""
+    from gongkai.reports.indicators import load_indicators
+
+    rows = [home_ok(), *(r(rule, "pass") for rule in (
+        "interaction.channel_missing", "interaction.reply_late", "service.missing", "service.guide_incomplete"))]
+    score = score_site(load_indicators(), PLAIN, rows)
+    unchecked = {i.name for i in score.indicators if not i.checked}
+    assert {"办件统计数据", "在线办理与表格下载", "留言统计、调查征集与在线访谈"} <= unchecked
+    assert not {"办事服务入口", "办事指南要素", "咨询建言渠道", "留言办理与答复公开"} & unchecked

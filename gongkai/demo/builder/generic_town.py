@@ -1,7 +1,9 @@
 """generic_town — 江川市青松镇人民政府: generic ``list.shtml`` columns, a hacked footer, a cloaked home.
 
 Soft 404s, a redirect loop, gambling links hidden in the footer and a spam home page served only
-to Baiduspider (see ``_site.yaml``).
+to Baiduspider (see ``_site.yaml``).  互动交流 and 办事服务 (issue 12): a 镇长信箱 whose messages were
+answered in time, late and never; a 网上咨询 that publishes questions only; a 网上信访 link that is no
+咨询建言 channel; 办事指南 pages complete (设定依据 printed as 法律依据) and not.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def town_head(title: str) -> str:
 <div class="header"><h1>江川市青松镇人民政府</h1></div>
 <div class="menu"><ul>
 <li><a href="/index.html">首页</a></li>{nav}
+<li><a href="/ldxx/list.shtml">镇长信箱</a></li><li><a href="/wszx/list.shtml">网上咨询</a></li>
+<li><a href="/bsfw/list.shtml">办事指南</a></li><li><a href="/xfbl/index.shtml">网上信访</a></li>
 <li class="dropdown"><a href="/jgsz/index.shtml">机构设置</a>
   <ul class="submenu" style="display:none"><li><a href="/xwdt/list.shtml">镇情概况</a></li><li><a href="/tzgg/list.shtml">公示公告</a></li></ul></li>
 <li><a href="/loop-a.html">网上办事</a></li>
@@ -141,6 +145,91 @@ user_agent:
 """
 
 
+# -- 互动交流: (key, title, asked, replied or None, status) ------------------------------------------
+MAILBOX = [
+    ("m1", "青松街路灯损坏何时修复", "2024-07-01", "2024-07-05", "已回复"),
+    ("m2", "村道硬化工程进度咨询", "2024-04-30", "2024-05-16", "已回复"),     # the 10th working day: on time
+    ("m3", "低保申请条件咨询", "2024-06-03", "2024-06-25", "已回复"),         # due 06-18 (端午 06-10): late
+    ("m4", "集市占道经营问题", "2024-03-11", None, "未回复"),                  # > 3 months unanswered: veto
+    ("m5", "自来水水压不足", "2024-02-05", "2024-06-20", "已回复"),           # answered after 3 months: veto
+    ("m6", "关于增设公交站点的建议", "2024-07-29", None, "办理中"),             # not yet due at as_of
+    ("m7", "老旧小区改造咨询", "2023-05-10", None, "未回复"),                  # older than 12 months
+]
+QUESTIONS = [("w1", "咨询新生入学报名时间", "2024-07-30"), ("w2", "咨询农机购置补贴申请", "2024-07-31")]
+MESSAGE_COLUMNS = {"/ldxx/": "镇长信箱", "/wszx/": "网上咨询"}
+
+
+def message_page(column: str, title: str, asked: str, replied: str | None, status: str | None) -> str:
+    """A message: the question block, then the reply block (or only the state, or nothing)."""
+    reply = ""
+    if replied:
+        reply = (f'<div class="reply"><p>办理状态：{status}</p><p>回复单位：青松镇党政办</p><p>回复时间：{replied}</p>'
+                 '<p>回复内容：您好，您反映的问题已交相关办公室办理，感谢您的关注。</p></div>\n')
+    elif status:
+        reply = f'<div class="reply"><p>办理状态：{status}</p></div>\n'
+    return (town_head(f"{title}-{MESSAGE_COLUMNS[column]}-江川市青松镇人民政府")
+            + f'<div class="main"><div class="question"><p>留言标题：{E(title)}</p><p>留言时间：{asked}</p>'
+            + '<p>留言内容：请镇政府关注并答复。</p></div>\n' + reply + "</div>\n" + TOWN_FOOTER)
+
+
+def message_list(column: str, rows: list[tuple[str, str, str, str | None, str | None]]) -> str:
+    """标题 | 留言时间 | 回复时间 | 状态 (the 网上咨询 list shows only 标题 | 咨询时间)."""
+    full = any(status for *_, status in rows)
+    head = "<tr><th>标题</th><th>留言时间</th><th>回复时间</th><th>状态</th></tr>" if full else \
+        "<tr><th>标题</th><th>咨询时间</th></tr>"
+    body = "".join(f'<tr><td><a href="{column}{key}.shtml">{E(title)}</a></td><td>{asked}</td>'
+                   + (f"<td>{replied or ''}</td><td>{status}</td>" if full else "") + "</tr>\n"
+                   for key, title, asked, replied, status in rows)
+    name = MESSAGE_COLUMNS[column]
+    return (town_head(f"{name}-江川市青松镇人民政府") + f'<div class="main"><div class="lmmc">{name}</div>\n'
+            + f'<table class="list">{head}\n{body}</table></div>\n' + TOWN_FOOTER)
+
+
+def write_messages(root: Path) -> None:
+    columns = {"/ldxx/": list(MAILBOX), "/wszx/": [(k, t, a, None, None) for k, t, a in QUESTIONS]}
+    for column, rows in columns.items():
+        write(root, f"{column}list.shtml", message_list(column, rows))
+        for key, title, asked, replied, status in rows:
+            write(root, f"{column}{key}.shtml", message_page(column, title, asked, replied, status))
+    write(root, "/xfbl/index.shtml", town_head("网上信访-江川市青松镇人民政府")
+          + '<div class="main"><p>网上信访请登录省网上信访信息系统。</p></div>\n' + TOWN_FOOTER)
+
+
+# -- 办事服务: (key, title, date, element rows); 设定依据 is printed as 法律依据 ---------------------------
+GUIDES = [
+    ("g1", "农村宅基地建房审批办事指南", "2024-05-20", [
+        ("事项名称", "农村宅基地建房审批"), ("法律依据", "《中华人民共和国土地管理法》第六十二条"),
+        ("申请条件", "本集体经济组织成员，符合一户一宅"), ("办理材料", "申请表、身份证、户口簿"),
+        ("办理地点", "青松镇便民服务中心2号窗口"), ("办理时间", "工作日上午9:00-12:00，下午14:00-17:30"),
+        ("咨询电话", "0877-8099012"), ("办理流程", "申请—村级审查—镇级审核—批准—发证")]),
+    ("g2", "城乡居民最低生活保障申请办事指南", "2024-04-12", [   # lacks 办理时间, 咨询方式 and 办理流程
+        ("事项名称", "最低生活保障申请"), ("设定依据", "《社会救助暂行办法》第九条"),
+        ("申请条件", "家庭人均收入低于当地低保标准"), ("申请材料", "申请书、家庭收入证明"),
+        ("办理地点", "青松镇便民服务中心1号窗口")]),
+]
+NOT_A_GUIDE = ("g3", "青松镇便民服务中心窗口调整公告", "2024-06-11")
+
+
+def guide_page(title: str, rows: list[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><th>{E(label)}</th><td>{E(value)}</td></tr>\n" for label, value in rows)
+    return (town_head(f"{title}-江川市青松镇人民政府") + f'<div class="main"><h2 class="art-title">{E(title)}</h2>\n'
+            + f'<table class="guide">\n{cells}</table></div>\n' + TOWN_FOOTER)
+
+
+def write_guides(root: Path) -> None:
+    items = [(key, title, day) for key, title, day, _ in GUIDES] + [NOT_A_GUIDE]
+    rows = "".join(f'<li><a href="/bsfw/{key}.shtml">{E(title)}</a><span class="time">{day}</span></li>\n'
+                   for key, title, day in items)
+    write(root, "/bsfw/list.shtml", town_head("办事指南-江川市青松镇人民政府")
+          + f'<div class="main"><div class="lmmc">办事指南</div>\n<ul class="list">\n{rows}</ul></div>\n' + TOWN_FOOTER)
+    for key, title, _, elements in GUIDES:
+        write(root, f"/bsfw/{key}.shtml", guide_page(title, elements))
+    key, title, _ = NOT_A_GUIDE
+    write(root, f"/bsfw/{key}.shtml", town_head(f"{title}-江川市青松镇人民政府")
+          + f'<div class="main"><h2 class="art-title">{E(title)}</h2><p>即日起，便民服务中心社保窗口调整至一楼。</p></div>\n'
+          + TOWN_FOOTER)
+
+
 def build(root: Path) -> None:
     """Write the 江川市青松镇人民政府 tree under ``root``."""
     docs = town_docs()
@@ -157,3 +246,5 @@ def build(root: Path) -> None:
     write(root, "/_404.html", town_head("提示信息-江川市青松镇人民政府") + TOWN_404 + TOWN_FOOTER)
     write(root, "/css/style.css", "body{margin:0;font-size:14px}.list li span{float:right}.submenu{position:absolute}\n")
     write(root, "/_site.yaml", TOWN_SITE_YAML)
+    write_messages(root)
+    write_guides(root)
