@@ -25,6 +25,7 @@ class StorePipeline:
     def __init__(self, store_url: str, audit_id: int, crawler: Any = None) -> None:
         self.store_url, self.audit_id, self.crawler = store_url, audit_id, crawler
         self.store: Store | None = None
+        self.stored: set[tuple[str, str, str]] = set()  # (site, fingerprint, variant) of pages in the store
         self.failed = False
 
     @classmethod
@@ -43,6 +44,7 @@ class StorePipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         self.store = Store(self.store_url)
+        self.stored = self.store.page_keys(self.audit_id)  # a resumed crawl replaces these; new pages insert
 
     def close_spider(self, spider: Any = None) -> None:
         assert self.store is not None
@@ -99,8 +101,12 @@ class StorePipeline:
                 it.MessagesItem: self._on_messages}
 
     def _on_page(self, item: it.PageItem) -> None:
-        self.store.save_page(self.audit_id, {"page": item.page, "links": item.links, "list_items": item.list_items,
-                                             "document": item.document, "probes": item.probes, "refs": item.refs})
+        page = item.page
+        key = (page["site"], page.get("fingerprint"), page.get("variant") or "normal")
+        self.store.save_page(self.audit_id, {"page": page, "links": item.links, "list_items": item.list_items,
+                                             "document": item.document, "probes": item.probes, "refs": item.refs},
+                             fresh=key not in self.stored and key[1] is not None)
+        self.stored.add(key)
 
     def _on_probe(self, item: it.ProbeItem) -> None:
         self.store.save_probe(self.audit_id, item.row)

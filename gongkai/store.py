@@ -376,12 +376,20 @@ class Store:
                          .values(origins_json=to_json(origins)))
 
     # -- crawl writes (one transaction per page) ---------------------------------------------
-    def save_page(self, audit_id: int, bundle: dict[str, Any]) -> None:
+    def page_keys(self, audit_id: int) -> set[tuple[str, str, str]]:
+        """(site, fingerprint, variant) of every page the audit holds (what a re-save must replace)."""
+        query = sa.select(pages.c.site, pages.c.fingerprint, pages.c.variant).where(pages.c.audit_id == audit_id)
+        with self.engine.connect() as conn:
+            return {tuple(row) for row in conn.execute(query)}
+
+    def save_page(self, audit_id: int, bundle: dict[str, Any], *, fresh: bool = False) -> None:
         """Write a crawled page with its links, list items, document and probes in one transaction.
 
         A page is its request fingerprint (method + canonical URL + body), never its URL alone:
         two Hanweb dataproxy POSTs share a URL.  Re-saving a fingerprint (a resumed or repeated
-        crawl) replaces what the earlier attempt wrote.
+        crawl) replaces what the earlier attempt wrote; ``fresh`` says the caller knows the audit
+        holds no row of this page (``page_keys``), so there is nothing to replace (four statements
+        fewer per page: a third of the store's time in a crawl).
         """
         page = dict(bundle["page"])
         html = (page.pop("snapshot", None) or "")[:MAX_SNAPSHOT]
@@ -392,8 +400,9 @@ class Store:
             page["fingerprint"] = request_fingerprint(page["url"], page["method"])
         site, fp = page["site"], page["fingerprint"]
         with self.engine.begin() as conn:
-            conn.execute(pages.delete().where(pages.c.audit_id == audit_id, pages.c.site == site,
-                                              pages.c.fingerprint == fp, pages.c.variant == variant))
+            if not fresh:
+                conn.execute(pages.delete().where(pages.c.audit_id == audit_id, pages.c.site == site,
+                                                  pages.c.fingerprint == fp, pages.c.variant == variant))
             if html:
                 page["sha256"] = page.get("sha256") or hashlib.sha256(html.encode("utf-8", "replace")).hexdigest()
                 _insert_ignore(conn, snapshots, {"sha256": page["sha256"], "html_z": _compress(html)})
@@ -404,7 +413,7 @@ class Store:
             if variant != "normal":
                 return
             url = page["url"]
-            for table in (links, list_items, page_refs):
+            for table in () if fresh else (links, list_items, page_refs):
                 conn.execute(table.delete().where(table.c.audit_id == audit_id, table.c.site == site,
                                                   table.c.page_fp == fp))
             if bundle.get("links"):
