@@ -17,7 +17,7 @@ time, passes on what was seen; 互无链接 is judged on the two pages read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -245,55 +245,56 @@ def _evidence(s: _Subject) -> dict[str, Any]:
 _NO_CALENDAR = "官方节假日安排未覆盖该年份，无法计算工作日"
 
 
+Verdict = Callable[[_Subject, str, dict[str, Any]], Result]
+
+
+def _each_policy(view: AuditView, site: SiteInfo, rule: Rule, params: InterpretationParams,
+                 verdict: Verdict) -> Iterator[Result]:
+    """The verdict of each policy in scope; the preamble's own results (out of scope, undated) as they are."""
+    for s in _subjects(view, site, rule, params):
+        yield s if isinstance(s, Result) else verdict(s, s.doc["url"], _evidence(s))
+
+
 @register("interpretation_timeliness", InterpretationParams)
 def run_late(view: AuditView, site: SiteInfo, rule: Rule, params: InterpretationParams) -> Iterator[Result]:
-    for s in _subjects(view, site, rule, params):
-        if isinstance(s, Result):
-            yield s
-            continue
-        url, ev = s.doc["url"], _evidence(s)
+    def verdict(s: _Subject, url: str, ev: dict[str, Any]) -> Result:
         if s.match is None:
-            yield result(site, rule, url, "not_applicable", "未找到解读（见 interpretation.missing）", **ev)
-        elif s.match.interpretation.date is None:
-            yield result(site, rule, url, "unknown", "解读发布日期无法识别", **ev)
-        elif s.match.interpretation.date <= s.published:
-            yield result(site, rule, url, "pass", "解读与文件同步或提前发布", **ev)
-        elif s.deadline is None:
-            yield result(site, rule, url, "unknown", _NO_CALENDAR, **ev)
-        elif s.match.interpretation.date > s.deadline:   # an earlier interpretation may sit unseen
-            yield unless_unseen(result(site, rule, url, "fail", f"解读晚于{s.working_days}个工作日期限（{s.deadline}）",
-                                       **ev), s.coverage)
-        else:
-            yield result(site, rule, url, "pass", f"解读在{s.working_days}个工作日内发布", **ev)
+            return result(site, rule, url, "not_applicable", "未找到解读（见 interpretation.missing）", **ev)
+        if s.match.interpretation.date is None:
+            return result(site, rule, url, "unknown", "解读发布日期无法识别", **ev)
+        if s.match.interpretation.date <= s.published:
+            return result(site, rule, url, "pass", "解读与文件同步或提前发布", **ev)
+        if s.deadline is None:
+            return result(site, rule, url, "unknown", _NO_CALENDAR, **ev)
+        if s.match.interpretation.date > s.deadline:   # an earlier interpretation may sit unseen
+            return unless_unseen(result(site, rule, url, "fail", f"解读晚于{s.working_days}个工作日期限（{s.deadline}）",
+                                        **ev), s.coverage)
+        return result(site, rule, url, "pass", f"解读在{s.working_days}个工作日内发布", **ev)
+
+    yield from _each_policy(view, site, rule, params, verdict)
 
 
 @register("interpretation_presence", InterpretationParams)
 def run_missing(view: AuditView, site: SiteInfo, rule: Rule, params: InterpretationParams) -> Iterator[Result]:
-    for s in _subjects(view, site, rule, params):
-        if isinstance(s, Result):
-            yield s
-            continue
-        url, ev = s.doc["url"], _evidence(s)
+    def verdict(s: _Subject, url: str, ev: dict[str, Any]) -> Result:
         if s.match is not None:
-            yield result(site, rule, url, "pass", "已有解读", **ev)
-        elif s.deadline is None:
-            yield result(site, rule, url, "unknown", _NO_CALENDAR, **ev)
-        elif view.as_of <= s.deadline:
-            yield result(site, rule, url, "not_applicable", f"解读期限未到（截止{s.deadline}）", **ev)
-        else:
-            yield unless_unseen(result(site, rule, url, "fail", f"期限{s.deadline}已过，未找到解读", **ev), s.coverage)
+            return result(site, rule, url, "pass", "已有解读", **ev)
+        if s.deadline is None:
+            return result(site, rule, url, "unknown", _NO_CALENDAR, **ev)
+        if view.as_of <= s.deadline:
+            return result(site, rule, url, "not_applicable", f"解读期限未到（截止{s.deadline}）", **ev)
+        return unless_unseen(result(site, rule, url, "fail", f"期限{s.deadline}已过，未找到解读", **ev), s.coverage)
+
+    yield from _each_policy(view, site, rule, params, verdict)
 
 
 @register("interpretation_linking", InterpretationParams)
 def run_unlinked(view: AuditView, site: SiteInfo, rule: Rule, params: InterpretationParams) -> Iterator[Result]:
-    for s in _subjects(view, site, rule, params):
-        if isinstance(s, Result):
-            yield s
-            continue
-        url, ev = s.doc["url"], _evidence(s)
+    def verdict(s: _Subject, url: str, ev: dict[str, Any]) -> Result:
         if s.match is None:
-            yield result(site, rule, url, "not_applicable", "未找到解读", **ev)
-        elif s.match.how == "link":
-            yield result(site, rule, url, "pass", "文件与解读互有链接", **ev)
-        else:
-            yield result(site, rule, url, "fail", "解读仅凭标题匹配，文件与解读页面互无链接", **ev)
+            return result(site, rule, url, "not_applicable", "未找到解读", **ev)
+        if s.match.how == "link":
+            return result(site, rule, url, "pass", "文件与解读互有链接", **ev)
+        return result(site, rule, url, "fail", "解读仅凭标题匹配，文件与解读页面互无链接", **ev)
+
+    yield from _each_policy(view, site, rule, params, verdict)
