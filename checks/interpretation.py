@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from pydantic import Field
 
@@ -192,14 +191,8 @@ def _earliest(items: list[Interpretation]) -> Interpretation:
     return min(items, key=lambda i: (i.date is None, i.date or date.max, i.url))
 
 
-_INDEX: WeakKeyDictionary[AuditView, dict[str, _SiteIndex]] = WeakKeyDictionary()
-
-
 def site_index(view: AuditView, site: SiteInfo) -> _SiteIndex:
-    per_view = _INDEX.setdefault(view, {})
-    if site.site not in per_view:
-        per_view[site.site] = _SiteIndex(view, site)
-    return per_view[site.site]
+    return view.memo(site.site, "interpretation", lambda: _SiteIndex(view, site))
 
 
 # -- subjects -------------------------------------------------------------------------------------
