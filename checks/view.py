@@ -6,8 +6,8 @@ documents and probes through this view (JSON columns decoded, ISO dates parsed) 
 The engine checks one site at a time and calls :meth:`AuditView.release` after each, so the view
 holds one site's rows, never the whole audit's.  Rows are read and decoded once per site: a list
 the view returns is shared by every rule that asks, and must not be changed by its reader.
-Pages are held without their visible text; the one rule that reads text streams it
-(:meth:`AuditView.iter_pages`).
+Pages are held without their visible text and documents without their body text; the one rule
+that reads text streams it (:meth:`AuditView.iter_pages`).
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ def _decoded_page(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "meta": st.from_json(row["meta_json"], {}), "identity": st.from_json(row["identity_json"], {})}
 
 
-DOCUMENT_COLUMNS = tuple(c.name for c in st.documents.columns)
+# no kind reads a document's body text (the page's ``text`` is what spam reads): not held per site
+DOCUMENT_COLUMNS = tuple(c.name for c in st.documents.columns if c.name != "body_text")
 
 
 class AuditView:
