@@ -33,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet as OpenpyxlSheet
 
 from gongkai.text import visible_controls
 
-from . import atomic, evidence, present, snapshots
+from . import atomic, evidence, present, snapshots, xlsxlinks
 from .cards import Card
 from .compare import CHANGE_LABELS
 from .coverage import COUNTS
@@ -178,6 +178,7 @@ def write_sheet(ws: Worksheet, header: Sequence[Col | str], rows: Iterable[Seque
     ws.print_title_rows = f"1:{HEADER_ROW}"
     _print_setup(ws)
     ws.append([_text_cell(ws, title or ws.title, INCOMPLETE_FONT if incomplete else TITLE_FONT)])
+    xlsxlinks.stream_links(ws)   # a link per result must not cost kilobytes each
     ws.append([_text_cell(ws, subtitle, SUBTITLE_FONT)])
     head = []
     for col in cols:
@@ -359,7 +360,7 @@ def write_workbook(path: Path, model: ReportModel) -> Path:
         subtitle = sheet_subtitle(model)
         for name, header, rows in _sheets(model):
             write_sheet(wb.create_sheet(name), header, rows, sheet_title(model.data, name), incomplete, subtitle)
-        return atomic.replace(Path(path), wb.save)
+        return atomic.replace(Path(path), lambda tmp: xlsxlinks.save(wb, tmp))
     except SerialisationError as exc:
         raise _os_error(exc) from exc
     finally:
