@@ -93,20 +93,21 @@ def _column_type(evidence: dict[str, Any], site: str, subject: str,
     return column_types.get((site, subject))
 
 
+NO_EVIDENCE: dict[str, Any] = {}   # shared by every non-finding: read, never written
 RESULT_FIELDS = ("site", "rule", "subject", "period", "status", "reason", "message", "evidence_json")
 
 
 def _result(row: dict[str, Any], column_types: dict[tuple[str, str], str]) -> ResultRow:
-    """One stored result; repeated words (site, rule, status, reason) shared, not copied per row."""
+    """One stored result; repeated words (site, rule, subject URL, status, reason) shared, not copied per row."""
     status = row["status"] if row["status"] in STATUSES else "unknown"
     text = row["evidence_json"]
     # the column type is all a report reads of a non-finding's evidence; decode only when it is there
     evidence = decode_evidence(text) if status == "fail" or (text and '"column_type"' in text) else {}
     return ResultRow(
-        site=sys.intern(row["site"]), rule=sys.intern(row["rule"]), subject=row["subject"],
+        site=sys.intern(row["site"]), rule=sys.intern(row["rule"]), subject=sys.intern(row["subject"]),
         period=sys.intern(row["period"]) if row["period"] else row["period"], status=sys.intern(status),
         reason=sys.intern(row["reason"] or ""), message=sys.intern(row["message"] or ""),
-        evidence=evidence if status == "fail" else {},
+        evidence=evidence if status == "fail" else NO_EVIDENCE,
         column_type=_column_type(evidence, row["site"], row["subject"], column_types))
 
 
