@@ -197,7 +197,7 @@ def site_index(view: AuditView, site: SiteInfo) -> _SiteIndex:
 
 # -- subjects -------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(frozen=True)
 class _Subject:
     doc: dict[str, Any]
     published: date
@@ -207,23 +207,37 @@ class _Subject:
     coverage: Coverage   # of the columns where its interpretation could have been listed
 
 
+def _policies(view: AuditView, site: SiteInfo, params: InterpretationParams) -> list[tuple[dict[str, Any], _Subject | str | None]]:
+    """Each policy published in the period with its subject, or why it is out of scope (a
+    string), or None when its date is unknown — worked out once per site for the three rules."""
+    def build() -> list[tuple[dict[str, Any], _Subject | str | None]]:
+        index, n, out = site_index(view, site), params.working_days, []
+        for doc, day in period_documents(view, site, params.policy_columns):
+            if is_interpretation(doc):
+                continue
+            if day is None:
+                out.append((doc, None))
+                continue
+            skip = out_of_scope(doc, site, params)
+            if skip:
+                out.append((doc, skip))
+                continue
+            own = set(doc["column_types"]) & set(params.policy_columns)
+            out.append((doc, _Subject(doc, day, index.match(doc), add_workdays(day, n), n,
+                                      view.coverage(site.site, {INTERPRETATIONS, *own}))))
+        return out
+    return view.memo(site.site, f"interpretation.policies/{params.model_dump_json()}", build)
+
+
 def _subjects(view: AuditView, site: SiteInfo, rule: Rule, params: InterpretationParams) -> Iterator[_Subject | Result]:
     """Each policy published in the period: a ready result when out of scope, else a subject."""
-    index = site_index(view, site)
-    n = params.working_days
-    for doc, day in period_documents(view, site, params.policy_columns):
-        if is_interpretation(doc):
-            continue
-        if day is None:
+    for doc, subject in _policies(view, site, params):
+        if subject is None:
             yield result(site, rule, doc["url"], "unknown", "政策文件发布日期无法识别", policy=doc.get("title"))
-            continue
-        skip = out_of_scope(doc, site, params)
-        if skip:
-            yield result(site, rule, doc["url"], "not_applicable", skip, policy=doc.get("title"))
-            continue
-        own = set(doc["column_types"]) & set(params.policy_columns)
-        yield _Subject(doc, day, index.match(doc), add_workdays(day, n), n,
-                       view.coverage(site.site, {INTERPRETATIONS, *own}))
+        elif isinstance(subject, str):
+            yield result(site, rule, doc["url"], "not_applicable", subject, policy=doc.get("title"))
+        else:
+            yield subject
 
 
 def _evidence(s: _Subject) -> dict[str, Any]:
