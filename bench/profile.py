@@ -5,9 +5,10 @@
 slow every call) and prints the functions with the most samples on the stack (inclusive) and at
 the top of it (self), as shares of all samples.
 
-``--stage check`` crawls first (not recorded) and records ``gongkai check`` over that store.
+``--stage check`` crawls first (not recorded) and records ``gongkai check`` over that store;
+``--stage report`` crawls and checks first and records ``gongkai report``.
 
-Usage: ``python -m bench.profile [--stage crawl|check] [--docs 200] [--top 25]`` (needs ``pip install py-spy``)
+Usage: ``python -m bench.profile [--stage crawl|check|report] [--docs 200] [--top 25]`` (needs ``pip install py-spy``)
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--cache", type=Path, default=portal.DEFAULT_CACHE)
-    parser.add_argument("--stage", choices=("crawl", "check"), default="crawl")
+    parser.add_argument("--stage", choices=("crawl", "check", "report"), default="crawl")
     args = parser.parse_args()
     spy = shutil.which("py-spy")
     if not spy:
@@ -67,11 +68,13 @@ def main() -> None:
         targets = targets_file(work / "targets.yaml", served.homes, manifest.dialects, manifest.columns,
                                throughput_options())
         crawl = [sys.executable, "-m", "gongkai.cli", "crawl", str(targets), "--out", str(work / "out")]
-        if args.stage == "check":
+        stage = [sys.executable, "-m", "gongkai.cli", args.stage, "--out", str(work / "out")]
+        if args.stage != "crawl":
             subprocess.run(crawl, check=True, capture_output=True)
+        if args.stage == "report":
+            subprocess.run([*stage[:3], "check", *stage[4:]], check=True, capture_output=True)
         raw = work / f"{args.stage}.raw"
-        recorded = crawl if args.stage == "crawl" else [sys.executable, "-m", "gongkai.cli", "check", "--out",
-                                                        str(work / "out")]
+        recorded = crawl if args.stage == "crawl" else stage
         subprocess.run([spy, "record", "--format", "raw", "--rate", "100", "--nonblocking", "-o", str(raw), "--",
                         *recorded], check=True, capture_output=True)
     print(summarise(raw, args.top))

@@ -9,7 +9,10 @@ last, so process start-up is left out (and printed apart); every crawl runs in i
 and its own peak RSS is read with ``os.wait4``.  Ratios measured in one run are the figures to
 compare: absolute rates move with the machine's load, which is printed too.
 
-Usage (repository root, venv active): ``python -m bench.run [--size small|default|large]``
+Usage (repository root, venv active): ``python -m bench.run [--size small|default|large|huge]``;
+``--memory-only`` runs only gongkai crawl, check and report at the size and a quarter of it (the
+peak-RSS figures: ``--size huge --memory-only`` is the 100k-page one); ``--skip-workers`` leaves
+out the distributed crawl (Redis and PostgreSQL from ``scripts/services.sh``).
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from bench import portal
 from bench.measure import Run, Window, run, window
 from bench.serve import Portal
 
-SIZES = {"small": (6, 5, 50), "default": (6, 5, 200), "large": (6, 5, 1000)}   # sites, columns, docs
+SIZES = {"small": (6, 5, 50), "default": (6, 5, 200), "large": (6, 5, 1000),   # sites, columns, docs
+         "huge": (6, 5, 3334)}                                                   # ≈ 105k pages
 CONCURRENCY, PER_HOST = 32, 8
 POLITE_SITES, POLITE_DOCS, POLITE_DELAY = 12, 12, 0.2
 REPO = Path(__file__).resolve().parent.parent
@@ -126,11 +130,6 @@ def check_and_report(out: Path) -> tuple[Run, Run]:
     return check, report
 
 
-def has_workers() -> bool:
-    proc = subprocess.run([sys.executable, "-m", "gongkai.cli", "--help"], capture_output=True, text=True)
-    return re.search(r"\bworker\b", proc.stdout) is not None
-
-
 def politeness(cache: Path, work: Path, one_host: bool, use_nginx: bool,
                jitter: bool = True) -> tuple[float, float, int, float]:
     """(seconds, bound, largest slot's requests, ratio) of 12 small sites under ``download_delay``.
@@ -159,17 +158,108 @@ def _row(r: CrawlResult, pages_total: int, docs_total: int, base_rate: float | N
             f"{r.seen.rate:.1f} | {share} | {r.proc.rss_mb:.0f} |")
 
 
-def main() -> None:
+def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="default",
-                        help="small 6×5×50, default 6×5×200 (≈6k pages), large 6×5×1000 (≈31k pages)")
+                        help="small 6×5×50, default 6×5×200 (≈6k pages), large 6×5×1000 (≈31k), huge 6×5×3334 (≈105k)")
     parser.add_argument("--docs", type=int, help="documents per column (overrides --size)")
     parser.add_argument("--cache", type=Path, default=portal.DEFAULT_CACHE, help="where generated portals are kept")
     parser.add_argument("--no-nginx", action="store_true", help="serve with gongkai.demo.server only")
     parser.add_argument("--skip-politeness", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--skip-workers", action="store_true", help="no distributed crawl (Redis + PostgreSQL)")
+    parser.add_argument("--memory-only", action="store_true",
+                        help="only gongkai crawl, check and report at two sizes (peak RSS, store size, check+report)")
+    return parser.parse_args()
+
+
+@dataclass
+class Sized:
+    """One size of the portal: gongkai's crawl, then check and report on its store."""
+
+    crawl: CrawlResult
+    check: Run
+    report: Run
+
+    @property
+    def pages(self) -> int:
+        return self.crawl.stored or self.crawl.seen.requests
+
+    @property
+    def after(self) -> float:
+        return self.check.seconds + self.report.seconds
+
+
+def sized_run(root: Path, manifest: portal.Manifest, sites: int, work: Path, label: str, nginx: bool) -> Sized:
+    with Portal(root, sites, use_nginx=nginx) as served:
+        crawl = gongkai_crawl(served, manifest, work, label, throughput_options())
+    return Sized(crawl, *check_and_report(work / label))
+
+
+def print_crawls(results: list[CrawlResult], manifest: portal.Manifest, bare: CrawlResult | None,
+                 bench_rate: float | None) -> None:
+    print("\n| crawler | requests | of portal pages | documents reached | pages stored | columns complete "
+          "| crawl s | start-up s | pages/s | of bare | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|")
+    base = bare.seen.rate if bare else None
+    for r in results:
+        print(_row(r, manifest.pages, manifest.documents, base))
+    if bench_rate is not None:
+        print(f"| scrapy bench (its own server) | – | – | – | – | – | 10 | – | {bench_rate:.1f} | "
+              f"{bench_rate / max(base or 1e-9, 1e-9):.0%} | – |")
+
+
+def print_after(big: Sized) -> None:
+    cr, crawl_s = big.after, big.crawl.proc.seconds
+    print(f"\ncheck {big.check.seconds:.1f} s + report {big.report.seconds:.1f} s over {big.pages} pages: "
+          f"{cr / big.pages * 1000:.2f} s per 1,000 pages, {cr / crawl_s:.0%} of the crawl's {crawl_s:.0f} s "
+          "(target ≤ 10 %)" + ("" if big.check.status == big.report.status == 0 else
+                               f" [exit {big.check.status}/{big.report.status}]"))
+
+
+def print_sizes(small: Sized, big: Sized) -> None:
+    print("\n| size | pages stored | store MiB | crawl peak RSS MiB | check peak RSS MiB | report peak RSS MiB "
+          "| check + report s | of crawl time |\n|---|---|---|---|---|---|---|---|")
+    for s in (small, big):
+        print(f"| {s.crawl.label} | {s.pages} | {s.crawl.store_mb or 0:.1f} | {s.crawl.proc.rss_mb:.0f} | "
+              f"{s.check.rss_mb:.0f} | {s.report.rss_mb:.0f} | {s.after:.1f} | {s.after / s.crawl.proc.seconds:.0%} |")
+    grow = big.pages / max(small.pages, 1)
+    for name, a, b in (("crawl", small.crawl.proc, big.crawl.proc), ("check", small.check, big.check),
+                       ("report", small.report, big.report)):
+        ratio = b.rss_mb / a.rss_mb
+        print(f"{name}: pages ×{grow:.1f} → peak RSS ×{ratio:.2f} ({'sub' if ratio < grow else 'super'}linear; "
+              f"+{(b.rss_mb - a.rss_mb) / max(big.pages - small.pages, 1) * 1000:.1f} MiB per 1,000 pages more)")
+
+
+def print_politeness(cache: Path, work: Path, nginx: bool) -> None:
+    print(f"\npoliteness: {POLITE_SITES} sites × 1 column × {POLITE_DOCS} documents, download_delay "
+          f"{POLITE_DELAY}, ratio = crawl time / (busiest slot's requests × delay), target ≤ 1.1")
+    for one_host, name in ((True, "1 host, 12 ports"), (False, "12 hosts 127.0.0.2–13")):
+        sec, bound, slot, ratio = politeness(cache, work, one_host, nginx)
+        print(f"  {name}: {sec:.1f} s vs bound {bound:.1f} s ({slot} requests in the busiest slot): ratio {ratio:.2f}")
+
+
+def print_workers(root: Path, manifest: portal.Manifest, sites: int, work: Path, nginx: bool) -> None:
+    from bench.workers import distributed_crawl, services
+
+    try:
+        redis, pg = services()
+    except (subprocess.CalledProcessError, KeyError) as exc:
+        print(f"\n2 workers over 1: not measured (scripts/services.sh failed: {exc})")
+        return
+    with Portal(root, sites, use_nginx=nginx) as served:
+        runs = [distributed_crawl(served, manifest, work, n, throughput_options(), redis, pg) for n in (1, 2)]
+    print("\n| distributed (one job per site; Redis + PostgreSQL) | requests | documents reached | pages stored "
+          "| crawl s | pages/s |\n|---|---|---|---|---|---|")
+    for r in runs:
+        print(f"| {r.label} | {r.seen.requests} | {r.seen.docs}/{manifest.documents} | {r.stored} | "
+              f"{r.seen.seconds:.1f} | {r.seen.rate:.1f} |")
+    print(f"2 workers over 1: ×{runs[1].seen.rate / max(runs[0].seen.rate, 1e-9):.2f} pages/s")
+
+
+def main() -> None:
+    args = _args()
     sites, columns, docs = SIZES[args.size]
     docs = args.docs or docs
+    nginx = not args.no_nginx
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; cores: {os.cpu_count()}")
     root, manifest = portal.generate(sites, columns, docs, args.cache)
     small_root, small = portal.generate(sites, columns, max(docs // 4, 20), args.cache)
@@ -177,60 +267,27 @@ def main() -> None:
     print(f"portal: {sites} sites ({', '.join(manifest.dialects)}) × {columns} columns × {docs} documents = "
           f"{manifest.documents} documents, {manifest.pages} pages ({manifest.static_pages} static + "
           f"{manifest.hanweb_posts} Hanweb POSTs); work dir {work}")
-    results: list[CrawlResult] = []
-    with Portal(root, sites, use_nginx=not args.no_nginx) as served:
-        print(f"server: {served.server}; crawl concurrency {CONCURRENCY}, {PER_HOST} per host, no delay")
-        bare = bare_crawl(served)
-        results.append(bare)
-        main_run = gongkai_crawl(served, manifest, work, "gongkai crawl", throughput_options())
-        results.append(main_run)
-        # diagnostic: Scrapy 2.13+ starts CONCURRENT_ITEMS (100) asyncio tasks for every callback's
-        # output (scrapy/utils/asyncio.py _parallel_asyncio); gongkai's callbacks yield a handful
-        results.append(gongkai_crawl(served, manifest, work, "gongkai crawl, CONCURRENT_ITEMS=8 (diagnostic)",
-                                     throughput_options(), patch={"CONCURRENT_ITEMS": 8}))
-    bench_rate = scrapy_bench()
-    with Portal(small_root, sites, use_nginx=not args.no_nginx) as served:
-        small_run = gongkai_crawl(served, small, work, "gongkai crawl (¼ size)", throughput_options())
-
-    print("\n| crawler | requests | of portal pages | documents reached | pages stored | columns complete "
-          "| crawl s | start-up s | pages/s | of bare | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|")
-    for r in results:
-        print(_row(r, manifest.pages, manifest.documents, bare.seen.rate))
-    print(f"| scrapy bench (its own server) | – | – | – | – | – | 10 | – | "
-          f"{bench_rate:.1f} | {bench_rate / max(bare.seen.rate, 1e-9):.0%} | – |" if bench_rate else "| scrapy bench | failed |")
-    fifths = " → ".join(f"{x:.0f}" for x in main_run.seen.rates_by_fifth())
+    bare, results, bench_rate = None, [], None
+    if not args.memory_only:
+        with Portal(root, sites, use_nginx=nginx) as served:
+            print(f"server: {served.server}; crawl concurrency {CONCURRENCY}, {PER_HOST} per host, no delay")
+            bare = bare_crawl(served)
+            results.append(bare)
+        bench_rate = scrapy_bench()
+    big = sized_run(root, manifest, sites, work, "gongkai crawl", nginx)
+    results.append(big.crawl)
+    print_crawls(results, manifest, bare, bench_rate)
+    fifths = " → ".join(f"{x:.0f}" for x in big.crawl.seen.rates_by_fifth())
     print(f"\ngongkai pages/s by fifth of the crawl: {fifths}")
-
-    check, report = check_and_report(work / "gongkai crawl")
-    pages = main_run.stored or main_run.seen.requests
-    cr = check.seconds + report.seconds
-    print(f"check {check.seconds:.1f} s + report {report.seconds:.1f} s over {pages} pages: "
-          f"{cr / pages * 1000:.2f} s per 1,000 pages, {cr / main_run.proc.seconds:.0%} of the crawl's "
-          f"{main_run.proc.seconds:.0f} s (target ≤ 10 %); peak RSS check {check.rss_mb:.0f} MiB, "
-          f"report {report.rss_mb:.0f} MiB" + ("" if check.status == report.status == 0 else
-                                               f" [exit {check.status}/{report.status}]"))
-
-    print("\n| size | pages stored | peak RSS MiB | store MiB | RSS per 1,000 pages |\n|---|---|---|---|---|")
-    for r in (small_run, main_run):
-        n = r.stored or 1
-        print(f"| {r.label} | {r.stored} | {r.proc.rss_mb:.0f} | {r.store_mb or 0:.1f} | {r.proc.rss_mb / n * 1000:.1f} |")
-    growth_pages = (main_run.stored or 1) / (small_run.stored or 1)
-    growth_rss = main_run.proc.rss_mb / small_run.proc.rss_mb
-    print(f"pages ×{growth_pages:.1f} → peak RSS ×{growth_rss:.2f} ({'sub' if growth_rss < growth_pages else 'super'}linear)")
-
-    if not args.skip_politeness:
-        print(f"\npoliteness: {POLITE_SITES} sites × 1 column × {POLITE_DOCS} documents, download_delay "
-              f"{POLITE_DELAY} (randomised 0.5–1.5×), ratio = crawl time / (busiest slot's requests × delay), target ≤ 1.1")
-        for one_host, jitter, name in ((True, True, "1 host, 12 ports"), (False, True, "12 hosts 127.0.0.2–13"),
-                                       (True, False, "1 host, jitter off (diagnostic)"),
-                                       (False, False, "12 hosts, jitter off (diagnostic)")):
-            sec, bound, slot, ratio = politeness(args.cache, work, one_host, not args.no_nginx, jitter)
-            print(f"  {name}: {sec:.1f} s vs bound {bound:.1f} s ({slot} requests in the busiest slot): ratio {ratio:.2f}")
-
-    print("\n2 workers over 1: " + ("measure with `gongkai worker` (not yet wired here)" if has_workers()
-                                    else "n/a (distributed mode not in this build)"))
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(json.dumps({"bare_rate": bare.seen.rate, "gongkai_rate": main_run.seen.rate}))
+    print_after(big)
+    print_sizes(sized_run(small_root, small, sites, work, "gongkai crawl (¼ size)", nginx), big)
+    if not (args.skip_politeness or args.memory_only):
+        print_politeness(args.cache, work, nginx)
+    if not (args.skip_workers or args.memory_only):
+        print_workers(root, manifest, sites, work, nginx)
+    print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(json.dumps({"bare_rate": bare.seen.rate if bare else None, "gongkai_rate": big.crawl.seen.rate,
+                      "check_report_share": big.after / big.crawl.proc.seconds}))
 
 
 if __name__ == "__main__":

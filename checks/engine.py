@@ -231,5 +231,6 @@ def run_checks(store: st.Store, audit_id: int, rules_path: str | Path | None = N
     summary = CheckSummary(audit_id=audit_id, sites=[s.site for s in chosen], rules=len(rules))
     for site in chosen:
         _run_site(store, view, site, rules, summary)
+        view.release(site.site)   # one site's rows in memory at a time
     store.mark_audit(audit_id, checked_at=st.now_iso())
     return summary

@@ -81,14 +81,16 @@ def window_label(spec: Any) -> str:
 
 
 def _dated(view: AuditView, site: SiteInfo) -> dict[str, date]:
-    """Article URL → publication day known from its page (documents)."""
-    out: dict[str, date] = {}
-    for doc in view.documents(site.site):
-        if doc.get("publish_date"):
-            for url in (doc["url"], *(a.get("url") for a in doc.get("also_in", []))):
-                if url:
-                    out[url] = doc["publish_date"]
-    return out
+    """Article URL → publication day known from its page (documents); built once per site."""
+    def build() -> dict[str, date]:
+        out: dict[str, date] = {}
+        for doc in view.documents(site.site):
+            if doc.get("publish_date"):
+                for url in (doc["url"], *(a.get("url") for a in doc.get("also_in", []))):
+                    if url:
+                        out[url] = doc["publish_date"]
+        return out
+    return view.memo(site.site, "freshness.dated", build)
 
 
 def _items(view: AuditView, site: SiteInfo, list_urls: set[str]) -> list[dict[str, Any]]:

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from pydantic import Field
 
@@ -192,19 +191,13 @@ def _earliest(items: list[Interpretation]) -> Interpretation:
     return min(items, key=lambda i: (i.date is None, i.date or date.max, i.url))
 
 
-_INDEX: WeakKeyDictionary[AuditView, dict[str, _SiteIndex]] = WeakKeyDictionary()
-
-
 def site_index(view: AuditView, site: SiteInfo) -> _SiteIndex:
-    per_view = _INDEX.setdefault(view, {})
-    if site.site not in per_view:
-        per_view[site.site] = _SiteIndex(view, site)
-    return per_view[site.site]
+    return view.memo(site.site, "interpretation", lambda: _SiteIndex(view, site))
 
 
 # -- subjects -------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(frozen=True)
 class _Subject:
     doc: dict[str, Any]
     published: date
@@ -214,20 +207,29 @@ class _Subject:
     coverage: Coverage   # of the columns where its interpretation could have been listed
 
 
+def _policies(view: AuditView, site: SiteInfo, rule: Rule, params: InterpretationParams) -> list[Result | _Subject]:
+    """Each policy published in the period: its subject, or the preamble's result (out of scope,
+    undated) — worked out once per site for the three rules (a result names the first rule)."""
+    def build() -> list[Result | _Subject]:
+        index, n, out = site_index(view, site), params.working_days, []
+        for item in documents_to_judge(view, site, rule, params, params.policy_columns,
+                                       lambda doc, day: {"policy": doc.get("title")}, ignore=is_interpretation,
+                                       undated="政策文件发布日期无法识别"):
+            if isinstance(item, Result):
+                out.append(item)
+                continue
+            doc, day = item.doc, item.day
+            own = set(doc["column_types"]) & set(params.policy_columns)
+            out.append(_Subject(doc, day, index.match(doc), add_workdays(day, n), n,
+                                view.coverage(site.site, {INTERPRETATIONS, *own})))
+        return out
+    return view.memo(site.site, f"interpretation.policies/{params.model_dump_json()}", build)
+
+
 def _subjects(view: AuditView, site: SiteInfo, rule: Rule, params: InterpretationParams) -> Iterator[_Subject | Result]:
     """Each policy published in the period: a ready result when out of scope, else a subject."""
-    index = site_index(view, site)
-    n = params.working_days
-    for item in documents_to_judge(view, site, rule, params, params.policy_columns,
-                                   lambda doc, day: {"policy": doc.get("title")}, ignore=is_interpretation,
-                                   undated="政策文件发布日期无法识别"):
-        if isinstance(item, Result):
-            yield item
-            continue
-        doc, day = item.doc, item.day
-        own = set(doc["column_types"]) & set(params.policy_columns)
-        yield _Subject(doc, day, index.match(doc), add_workdays(day, n), n,
-                       view.coverage(site.site, {INTERPRETATIONS, *own}))
+    for item in _policies(view, site, rule, params):
+        yield replace(item, rule=rule.id) if isinstance(item, Result) else item
 
 
 def _evidence(s: _Subject) -> dict[str, Any]:

@@ -159,18 +159,18 @@ def run(view: AuditView, site: SiteInfo, rule: Rule, params: GovernmentParams) -
     anchors: dict[str, list[dict[str, Any]]] = {}
     for link in view.links(site.site):
         anchors.setdefault(link["page_url"], []).append(link)
-    spider = {p["url"]: p for p in view.pages(site.site, variant="baiduspider")}
-    for page in view.pages(site.site):
+    spider = {p["url"]: p for p in view.iter_pages(site.site, variant="baiduspider")}
+    for page in view.iter_pages(site.site):   # with its text and HTML, one batch at a time
         if page.get("kind") == "not_found_probe" or page.get("outcome") not in (None, "ok"):
             continue
         url = page["url"]
-        verdict = judge_page({**page, "snapshot": view.snapshot(page)}, anchors.get(url, []), site, gov)
+        verdict = judge_page(page, anchors.get(url, []), site, gov)
         if verdict.spam:
             yield result(site, rule, url, "fail", "；".join(verdict.why), snippets=verdict.snippets)
             continue
         twin = spider.get(url)
         if twin is not None and twin.get("outcome") in (None, "ok"):
-            cloaked = judge_page({**twin, "snapshot": view.snapshot(twin)}, [], site, gov)
+            cloaked = judge_page(twin, [], site, gov)
             if cloaked.spam:
                 yield result(site, rule, url, "fail", "向搜索引擎爬虫（Baiduspider）展示垃圾信息，普通访问不可见",
                              cloaking=True, snippets=cloaked.snippets, spider_why=cloaked.why)

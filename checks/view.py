@@ -2,19 +2,29 @@
 
 Check kinds never speak SQL and never write: they read sites, pages, links, columns, list items,
 documents and probes through this view (JSON columns decoded, ISO dates parsed) and yield results.
+
+The engine checks one site at a time and calls :meth:`AuditView.release` after each, so the view
+holds one site's rows, never the whole audit's.  Rows are read and decoded once per site: a list
+the view returns is shared by every rule that asks, and must not be changed by its reader.
+Pages are held without their visible text and documents without their body text; the one rule
+that reads text streams it (:meth:`AuditView.iter_pages`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from gongkai import store as st
 from gongkai.checks.coverage import Coverage, column_coverage
 from gongkai.workdays import Period, parse_period
+
+T = TypeVar("T")
+# page columns a check reads; ``text`` (visible text, up to 200k characters a page) only by streaming
+PAGE_COLUMNS = tuple(c.name for c in st.pages.columns if c.name != "text")
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,14 @@ class SiteInfo:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _decoded_page(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "meta": st.from_json(row["meta_json"], {}), "identity": st.from_json(row["identity_json"], {})}
+
+
+# no kind reads a document's body text (the page's ``text`` is what spam reads): not held per site
+DOCUMENT_COLUMNS = tuple(c.name for c in st.documents.columns if c.name != "body_text")
 
 
 class AuditView:
@@ -71,6 +89,17 @@ class AuditView:
             self._cache[key] = self._store.rows(table, self.audit_id, **where)
         return self._cache[key]
 
+    def memo(self, site: str, name: str, make: Callable[[], T]) -> T:
+        """``make()`` once per site, kept until the site is released (a check's per-site index)."""
+        key = (f"memo:{name}", (("site", site),))   # apart from the table names of _rows
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def release(self, site: str) -> None:
+        """Forget everything read for ``site``: the engine is done with it."""
+        self._cache = {k: v for k, v in self._cache.items() if ("site", site) not in k[1]}
+
     # -- sites ---------------------------------------------------------------------------------
     def sites(self) -> list[SiteInfo]:
         return [SiteInfo(site=r["site"], name=r["name"], home=r["home"], kind=r["kind"], region=r["region"],
@@ -78,14 +107,22 @@ class AuditView:
                 for r in self._rows(st.sites)]
 
     # -- crawl data ------------------------------------------------------------------------------
+    def _all_pages(self, site: str) -> list[dict[str, Any]]:
+        def read() -> list[dict[str, Any]]:
+            return [_decoded_page(r) for r in self._store.stream(st.pages, self.audit_id, PAGE_COLUMNS, site=site)]
+        return self.memo(site, "pages", read)
+
     def pages(self, site: str, kind: str | None = None, variant: str = "normal") -> list[dict[str, Any]]:
-        """Pages of a site; ``meta`` and ``identity`` decoded from JSON."""
-        out = []
-        for r in self._rows(st.pages, site=site):
-            if r["variant"] != variant or (kind and r["kind"] != kind):
-                continue
-            out.append({**r, "meta": st.from_json(r["meta_json"], {}), "identity": st.from_json(r["identity_json"], {})})
-        return out
+        """Pages of a site, without their visible text; ``meta`` and ``identity`` decoded from JSON."""
+        return self.memo(site, f"pages/{kind}/{variant}", lambda: [
+            p for p in self._all_pages(site) if p["variant"] == variant and (not kind or p["kind"] == kind)])
+
+    def iter_pages(self, site: str, variant: str = "normal") -> Iterator[dict[str, Any]]:
+        """Pages of a site *with* their visible text (``text``) and HTML (``snapshot``, None when
+        not kept), read in batches and not kept."""
+        for r in self._store.stream_with_html(st.pages, self.audit_id, (*PAGE_COLUMNS, "text"), site=site,
+                                              variant=variant):
+            yield _decoded_page(r)
 
     def page(self, site: str, url: str, variant: str = "normal") -> dict[str, Any] | None:
         return next((p for p in self.pages(site, variant=variant) if p["url"] == url or p["final_url"] == url), None)
@@ -117,16 +154,14 @@ class AuditView:
                               if c["type"] in types and (url is None or c["url"] == url)))
 
     def list_items(self, site: str, column_url: str | None = None) -> list[dict[str, Any]]:
-        rows = self._rows(st.list_items, site=site)
-        if column_url is not None:
-            rows = [r for r in rows if r["column_url"] == column_url]
-        return [{**r, "date": _date(r["date"])} for r in rows]
+        rows = self.memo(site, "list_items", lambda: [{**r, "date": _date(r["date"])}
+                                                      for r in self._rows(st.list_items, site=site)])
+        return rows if column_url is None else [r for r in rows if r["column_url"] == column_url]
 
     def listed_in(self, site: str) -> dict[str, set[str]]:
         """URL → types of every column whose list shows it (whichever column fetched it first;
         a list URL given for two column types counts for both)."""
-        key = ("listed_in", site)
-        if key not in self._cache:
+        def read() -> dict[str, set[str]]:
             types: dict[str, set[str]] = {}
             for c in self.columns(site):
                 types.setdefault(c["url"], set()).add(c["type"])
@@ -134,20 +169,24 @@ class AuditView:
             for item in self._rows(st.list_items, site=site):
                 if item["column_url"] in types:
                     listed.setdefault(item["url"], set()).update(types[item["column_url"]])
-            self._cache[key] = listed
-        return self._cache[key]
+            return listed
+        return self.memo(site, "listed_in", read)
 
     def documents(self, site: str, column_type: str | None = None) -> list[dict[str, Any]]:
         """Documents of a site (a repost counts once; ``also_in`` lists its other columns, and
         ``column_types`` every column that lists it under any of its URLs)."""
+        docs = self.memo(site, "documents", lambda: self._decoded_documents(site))
+        if not column_type:
+            return docs
+        return self.memo(site, f"documents/{column_type}", lambda: [d for d in docs if column_type in d["column_types"]])
+
+    def _decoded_documents(self, site: str) -> list[dict[str, Any]]:
         out = []
         listed = self.listed_in(site)
-        for r in self._rows(st.documents, site=site):
+        for r in self._store.stream(st.documents, self.audit_id, DOCUMENT_COLUMNS, site=site):
             also = st.from_json(r["also_in_json"], [])
             types = {r["column_type"], *(a.get("column_type") for a in also), *listed.get(r["url"], ()),
                      *(t for a in also for t in listed.get(a.get("url"), ()))}
-            if column_type and column_type not in types:
-                continue
             out.append({**r, "publish_date": _date(r["publish_date"]), "written_date": _date(r["written_date"]),
                         "related": st.from_json(r["related_json"], []),
                         "attachments": st.from_json(r["attachments_json"], []), "also_in": also,

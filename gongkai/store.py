@@ -590,6 +590,23 @@ class Store:
             for row in result.mappings():
                 yield dict(row)
 
+    def stream_with_html(self, table: sa.Table, audit_id: int, only: Iterable[str],
+                         **where: Any) -> Iterator[dict[str, Any]]:
+        """:meth:`stream`, each row with its ``snapshot`` (the HTML of its body, as :meth:`snapshot`
+        reads it) joined in the same query: a check reading every page's HTML asks once, not per page."""
+        query = (sa.select(*(table.c[name] for name in only), snapshots.c.html_z)
+                 .select_from(table.outerjoin(snapshots, table.c.sha256 == snapshots.c.sha256))
+                 .where(table.c.audit_id == audit_id))
+        for key, value in where.items():
+            query = query.where(table.c[key] == value)
+        with self.engine.connect() as conn:   # batches of 100: a snapshot may be 2 MB before compression
+            result = conn.execution_options(yield_per=100).execute(query.order_by(*table.primary_key.columns))
+            for row in result.mappings():
+                out = dict(row)
+                blob = out.pop("html_z")
+                out["snapshot"] = zlib.decompress(blob).decode("utf-8") if blob is not None else None
+                yield out
+
 
 class StoreError(Exception):
     """The store cannot be opened or is of an unknown version."""

@@ -189,6 +189,6 @@ def visible_controls(text: str) -> str:
     matching, a NUL breaks Excel: every output (HTML, workbook, JSON) shows such characters as
     visible escapes, so what was crawled is what is seen.  Idempotent; tab and newline are kept.
     """
-    if not text:
+    if not text or text.isprintable():   # fast path: every character shown is in no hidden category
         return text
     return _invisible().sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
 MAX_SPAN_DAYS = 3700  # ten years: bound loops over hostile dates
 
 
+@lru_cache(maxsize=8192)   # deadlines of thousands of documents walk the same few months
 def is_workday(day: date) -> bool | None:
     """True/False on the official calendar; None when the year is not published."""
     try:

@@ -6,13 +6,17 @@ Every writer goes through :func:`replace`: the file is written to ``<name>.tmp-<
 directory (so the rename never crosses a file system), flushed and fsynced, then renamed over the
 old name with :func:`os.replace`.  On any failure the temporary file is removed and the old file is
 left untouched.
+
+Many small files (the 存档快照 of a large audit: one per distinct page behind a finding) go through
+:func:`batch`: each is written to its temporary name, one ``os.sync()`` makes them all durable, and
+only then is each renamed — the same either-old-or-complete guarantee, one flush instead of one a file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -70,3 +74,49 @@ def write_text(path: Path, text: str) -> Path:
             fh.flush()
 
     return replace(path, save)
+
+
+class Batch:
+    """Files written to their temporary names, renamed together by :meth:`commit`."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Path, Path]] = []
+
+    def write_text(self, path: Path, text: str) -> Path:
+        path = Path(path)
+        tmp = temp_path(path)
+        self.pending.append((tmp, path))
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        return path
+
+    def commit(self) -> None:
+        if not self.pending:
+            return
+        os.sync()   # every temporary file durable before any rename
+        for tmp, path in self.pending:
+            os.replace(tmp, path)
+        for directory in {path.parent for _, path in self.pending}:
+            _fsync_directory(directory)
+        self.pending = []
+
+    def abort(self) -> None:
+        for tmp, _ in self.pending:
+            tmp.unlink(missing_ok=True)
+        self.pending = []
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[Batch]:
+    """Write many files atomically with one flush: on any failure none of them is replaced."""
+    files = Batch()
+    try:
+        yield files
+    except BaseException:
+        files.abort()
+        raise
+    try:
+        files.commit()
+    except BaseException:
+        files.abort()
+        raise

@@ -7,6 +7,7 @@ so a report can be rebuilt from an old store with a new indicators file.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -22,9 +23,13 @@ from .rulemeta import RuleMeta, unknown_rule
 AUDIT_KEYS = ("id", "name", "period", "as_of", "crawled_at", "checked_at", "crawl_state", "crawl_close_reason")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResultRow:
-    """A result as the reports see it: evidence decoded, the column type resolved."""
+    """A result as the reports see it: evidence decoded, the column type resolved.
+
+    Only a finding (``fail``) keeps its evidence: no report shows the evidence of a pass, an
+    unknown or a not-applicable result, and a large audit has hundreds of thousands of them.
+    """
 
     site: str
     rule: str
@@ -88,20 +93,31 @@ def _column_type(evidence: dict[str, Any], site: str, subject: str,
     return column_types.get((site, subject))
 
 
+NO_EVIDENCE: dict[str, Any] = {}   # shared by every non-finding: read, never written
+RESULT_FIELDS = ("site", "rule", "subject", "period", "status", "reason", "message", "evidence_json")
+
+
+def _result(row: dict[str, Any], column_types: dict[tuple[str, str], str]) -> ResultRow:
+    """One stored result; repeated words (site, rule, subject URL, status, reason) shared, not copied per row."""
+    status = row["status"] if row["status"] in STATUSES else "unknown"
+    text = row["evidence_json"]
+    # the column type is all a report reads of a non-finding's evidence; decode only when it is there
+    evidence = decode_evidence(text) if status == "fail" or (text and '"column_type"' in text) else {}
+    return ResultRow(
+        site=sys.intern(row["site"]), rule=sys.intern(row["rule"]), subject=sys.intern(row["subject"]),
+        period=sys.intern(row["period"]) if row["period"] else row["period"], status=sys.intern(status),
+        reason=sys.intern(row["reason"] or ""), message=sys.intern(row["message"] or ""),
+        evidence=evidence if status == "fail" else NO_EVIDENCE,
+        column_type=_column_type(evidence, row["site"], row["subject"], column_types))
+
+
 def load_audit(store: st.Store, audit_id: int, rules: dict[str, RuleMeta]) -> AuditData:
     audit = store.audit(audit_id)
     if audit is None:
         raise ReportError(f"{store.url}: no audit {audit_id}")
     columns = store.rows(st.columns, audit_id)
     column_types = {(c["site"], c["url"]): c["type"] for c in columns}
-    results = []
-    for row in store.rows(st.results, audit_id):
-        evidence = decode_evidence(row["evidence_json"])
-        status = row["status"] if row["status"] in STATUSES else "unknown"
-        results.append(ResultRow(
-            site=row["site"], rule=row["rule"], subject=row["subject"], period=row["period"],
-            status=status, reason=row["reason"] or "", message=row["message"] or "", evidence=evidence,
-            column_type=_column_type(evidence, row["site"], row["subject"], column_types)))
+    results = [_result(row, column_types) for row in store.stream(st.results, audit_id, RESULT_FIELDS)]
     return AuditData(
         audit={k: audit.get(k) for k in AUDIT_KEYS},
         sites=sorted(store.rows(st.sites, audit_id), key=lambda s: s["site"]),

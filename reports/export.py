@@ -155,5 +155,11 @@ def visible(value: Any) -> Any:
 
 
 def write_json(path: Path, value: Any) -> Path:
-    """UTF-8 JSON, controls shown visibly, written atomically."""
-    return atomic.write_text(path, json.dumps(visible(value), ensure_ascii=False, indent=2) + "\n")
+    """UTF-8 JSON, controls shown visibly, written atomically — and chunk by chunk: the findings of
+    a large audit are not built as one string first (the text is what ``json.dumps`` gives)."""
+    def save(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(visible(value)):
+                fh.write(chunk)
+            fh.write("\n")
+    return atomic.replace(path, save)

@@ -75,10 +75,13 @@ def candidate_urls(f: Finding) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
+PAGE_FIELDS = ("site", "url", "final_url", "status", "fetched_at", "sha256", "variant")   # no text
+
+
 def lookup(store: st.Store, audit_id: int, site: str, url: str) -> PageRecord | None:
     """The stored page at ``url`` (or redirected to it), the normal variant first."""
-    rows = store.rows(st.pages, audit_id, site=site, url=url) or \
-        store.rows(st.pages, audit_id, site=site, final_url=url)
+    rows = list(store.stream(st.pages, audit_id, PAGE_FIELDS, site=site, url=url)) or \
+        list(store.stream(st.pages, audit_id, PAGE_FIELDS, site=site, final_url=url))
     rows = [r for r in rows if r.get("sha256")]
     rows.sort(key=lambda r: (r.get("variant") != "normal", r.get("fetched_at") or ""))
     return PageRecord.from_row({**rows[0], "snapshot": store.snapshot(rows[0]["sha256"])}) if rows else None
@@ -206,24 +209,25 @@ def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterab
     pages = PageIndex(store, audit_id)
     by_finding, by_sha = _collect(pages, items)
     written, omitted, used = [], [], 0
-    for sha, same in by_sha.items():
-        records = sorted(same, key=lambda p: p.url)
-        page = records[0]
-        entry = {"sha256": sha, "url": page.url, "also": [p.url for p in records[1:]], "status": page.status,
-                 "fetched_at": page.fetched_at}
-        html = pages.html(page) if page.html else ""
-        if not html:
-            omitted.append({**entry, "reason": NOT_STORED})
-            continue
-        text = render(replace(page, html=html), state, entry["also"])
-        size = len(text.encode("utf-8"))
-        if used + size > budget:
-            omitted.append({**entry, "reason": OVER_BUDGET, "size": size})
-            continue
-        directory.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(directory / f"{sha}.html", text)
-        used += size
-        written.append({**entry, "path": f"{DIRECTORY}/{sha}.html", "size": size})
+    with atomic.batch() as files:   # one flush to disk for all of them, not one per file
+        for sha, same in by_sha.items():
+            records = sorted(same, key=lambda p: p.url)
+            page = records[0]
+            entry = {"sha256": sha, "url": page.url, "also": [p.url for p in records[1:]], "status": page.status,
+                     "fetched_at": page.fetched_at}
+            html = pages.html(page) if page.html else ""
+            if not html:
+                omitted.append({**entry, "reason": NOT_STORED})
+                continue
+            text = render(replace(page, html=html), state, entry["also"])
+            size = len(text.encode("utf-8"))
+            if used + size > budget:
+                omitted.append({**entry, "reason": OVER_BUDGET, "size": size})
+                continue
+            directory.mkdir(parents=True, exist_ok=True)
+            files.write_text(directory / f"{sha}.html", text)
+            used += size
+            written.append({**entry, "path": f"{DIRECTORY}/{sha}.html", "size": size})
     _finish_records(by_finding, omitted)
     index = {"complete": state.complete, "budget_bytes": budget, "bytes": used,
              "written": sorted(written, key=lambda e: e["sha256"]),

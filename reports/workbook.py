@@ -13,19 +13,27 @@ are shown as ``⟨U+202E⟩`` (gongkai.text.visible_controls) and cells are boun
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from lxml.etree import SerialisationError
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Worksheet
+from openpyxl.worksheet.worksheet import Worksheet as OpenpyxlSheet
 
 from gongkai.text import visible_controls
 
-from . import atomic, evidence, present, snapshots
+from . import atomic, evidence, present, snapshots, xlsxlinks
 from .cards import Card
 from .compare import CHANGE_LABELS
 from .coverage import COUNTS
@@ -83,18 +91,16 @@ def sheet_subtitle(model: ReportModel) -> str:
     return f"检查期间：{audit['period']}　检查基准日：{audit['as_of']}　生成时间：{made}"
 
 
-def _write_titles(ws: Worksheet, title: str, subtitle: str, incomplete: bool) -> None:
-    for row, (text, font) in enumerate(((title, INCOMPLETE_FONT if incomplete else TITLE_FONT),
-                                        (subtitle, SUBTITLE_FONT)), start=1):
-        cell = ws.cell(row=row, column=1, value=cell_value(text))
-        cell.data_type, cell.font = "s", font
-    ws.print_title_rows = f"1:{HEADER_ROW}"
+def _text_cell(ws: Worksheet, text: str, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=cell_value(text))
+    cell.data_type, cell.font = "s", font
+    return cell
 
 
 def _print_setup(ws: Worksheet) -> None:
     """A4 landscape, every column on the page width, titles repeated on every printed page."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = OpenpyxlSheet.PAPERSIZE_A4
+    ws.page_setup.orientation = OpenpyxlSheet.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = True
@@ -102,43 +108,94 @@ def _print_setup(ws: Worksheet) -> None:
     ws.oddHeader.left.text = "&A"
 
 
-def _style(cell: Any, col: Col, raw: Any) -> None:
+class _Styles:
+    """Each style a data cell can take, made once per sheet and copied to each cell.
+
+    Assigning a Font or Alignment to a cell hashes it to find it in the workbook's style tables;
+    over a sheet of every result that was most of the workbook's time.  Copying a cell's style
+    array is openpyxl's own way to give one cell another's style.
+    """
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws, self.made = ws, {}
+
+    def apply(self, cell: WriteOnlyCell, kind: str) -> None:
+        style = self.made.get(kind)
+        if style is None:
+            probe = WriteOnlyCell(self.ws)
+            if kind == "link":
+                probe.font = LINK_FONT
+            elif kind in ("percent", "score"):
+                probe.number_format = PERCENT if kind == "percent" else SCORE
+            probe.alignment = WRAP
+            style = self.made[kind] = probe._style
+        cell._style = copy(style)
+
+
+def _style(cell: WriteOnlyCell, col: Col, raw: Any, styles: _Styles) -> None:
+    kind = "plain"
     if col.kind in ("url", "snapshot") and isinstance(raw, str):
         href = raw if col.kind == "snapshot" else present.safe_href(raw)
         if href:
-            cell.hyperlink, cell.font = href, LINK_FONT
+            cell.hyperlink, kind = href, "link"
     elif col.kind == "percent" and isinstance(raw, int | float):
-        cell.number_format = PERCENT
+        kind = "percent"
     elif col.kind == "score" and isinstance(raw, int | float):
-        cell.number_format = SCORE
-    cell.alignment = WRAP
+        kind = "score"
+    styles.apply(cell, kind)
+
+
+def _data_cells(ws: Worksheet, cols: Sequence[Col], row: Sequence[Any], styles: _Styles) -> list[WriteOnlyCell]:
+    out = []
+    for i, raw in enumerate(row):
+        cell = WriteOnlyCell(ws, value=cell_value(raw))
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+        _style(cell, cols[i], cell.value, styles)
+        out.append(cell)
+    return out
 
 
 def write_sheet(ws: Worksheet, header: Sequence[Col | str], rows: Iterable[Sequence[Any]], title: str = "",
                 incomplete: bool = False, subtitle: str = "") -> None:
-    """Write the title rows, the header row and data rows; text cells are forced to string type."""
+    """Write the title rows, the header row and data rows; text cells are forced to string type.
+
+    ``ws`` is write-only: rows go to the file as they come, so a sheet of every result of a large
+    audit is never held as cells.  What the file writes before its rows (column widths, panes,
+    print set-up) is set first, widths from the first WIDTH_SAMPLE rows, held back until then.
+    """
     cols = [c if isinstance(c, Col) else Col(c) for c in header]
-    _write_titles(ws, title or ws.title, subtitle, incomplete)
-    for n, col in enumerate(cols, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=n, value=col.name)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    rows = iter(rows)
+    styles = _Styles(ws)
+    sample = [_data_cells(ws, cols, row, styles) for row in islice(rows, WIDTH_SAMPLE - HEADER_ROW)]
     widths = [_display_width(c.name) for c in cols]
-    for n, row in enumerate(rows, start=HEADER_ROW + 1):
-        for i, raw in enumerate(row, start=1):
-            value = cell_value(raw)
-            cell = ws.cell(row=n, column=i, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            _style(cell, cols[i - 1], value)
-            if n <= WIDTH_SAMPLE:
-                widths[i - 1] = max(widths[i - 1], _display_width(value))
+    for cells in sample:
+        for i, cell in enumerate(cells):
+            widths[i] = max(widths[i], _display_width(cell.value))
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    if ws.max_row > HEADER_ROW:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(cols))}{ws.max_row}"
+    ws.print_title_rows = f"1:{HEADER_ROW}"
     _print_setup(ws)
+    ws.append([_text_cell(ws, title or ws.title, INCOMPLETE_FONT if incomplete else TITLE_FONT)])
+    xlsxlinks.stream_links(ws)   # a link per result must not cost kilobytes each
+    ws.append([_text_cell(ws, subtitle, SUBTITLE_FONT)])
+    head = []
+    for col in cols:
+        cell = WriteOnlyCell(ws, value=col.name)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        head.append(cell)
+    ws.append(head)
+    last = HEADER_ROW
+    for cells in sample:
+        ws.append(cells)
+        last += 1
+    for row in rows:
+        ws.append(_data_cells(ws, cols, row, styles))
+        last += 1
+    if last > HEADER_ROW:
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(cols))}{last}"
 
 
 def _names(model: ReportModel) -> dict[str, str]:
@@ -297,10 +354,34 @@ def _sheets(model: ReportModel) -> list[tuple[str, Sequence[Col], Iterable[Seque
 
 def write_workbook(path: Path, model: ReportModel) -> Path:
     """Build every sheet, then replace ``path`` atomically (openpyxl saves to the temporary name)."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    incomplete = not model.data.state.complete
-    subtitle = sheet_subtitle(model)
-    for name, header, rows in _sheets(model):
-        write_sheet(wb.create_sheet(name), header, rows, sheet_title(model.data, name), incomplete, subtitle)
-    return atomic.replace(Path(path), wb.save)
+    wb = Workbook(write_only=True)
+    try:
+        incomplete = not model.data.state.complete
+        subtitle = sheet_subtitle(model)
+        for name, header, rows in _sheets(model):
+            write_sheet(wb.create_sheet(name), header, rows, sheet_title(model.data, name), incomplete, subtitle)
+        return atomic.replace(Path(path), lambda tmp: xlsxlinks.save(wb, tmp))
+    except SerialisationError as exc:
+        raise _os_error(exc) from exc
+    finally:
+        _drop_sheet_files(wb)
+
+
+def _drop_sheet_files(wb: Workbook) -> None:
+    """Remove the temporary files write-only sheets stream to (left behind when a save failed)."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):   # the stream already failed: closing it fails again
+            writer.close()
+        with contextlib.suppress(Exception):
+            writer.cleanup()
+
+
+def _os_error(exc: SerialisationError) -> OSError:
+    """Write-only sheets stream through lxml, which names an I/O failure (``IO_EFBIG``, ``IO_ENOSPC``)
+    instead of raising OSError: give callers the OSError every other writer raises (a full disk
+    must read as one)."""
+    code = getattr(errno, str(exc).removeprefix("IO_"), errno.EIO)
+    return OSError(code, os.strerror(code))

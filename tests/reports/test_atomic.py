@@ -67,6 +67,24 @@ def test_a_save_that_fails_midway_leaves_the_old_file(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == "<p>old scorecard</p>" and leftovers(tmp_path) == []
 
 
+def test_a_batch_replaces_every_file_together(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("old a", encoding="utf-8")
+    with atomic.batch() as files:
+        files.write_text(tmp_path / "a.html", "new a")
+        files.write_text(tmp_path / "b.html", "new b")
+        assert (tmp_path / "a.html").read_text(encoding="utf-8") == "old a"   # nothing renamed before the end
+    assert snapshot(tmp_path) == {"a.html": b"new a", "b.html": b"new b"} and leftovers(tmp_path) == []
+
+
+def test_a_batch_that_fails_midway_replaces_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("old a", encoding="utf-8")
+    with file_size_limit(LIMIT), pytest.raises(OSError) as failure, atomic.batch() as files:
+        files.write_text(tmp_path / "a.html", "new a")
+        files.write_text(tmp_path / "b.html", "x" * (LIMIT * 4))
+    assert failure.value.errno == errno.EFBIG
+    assert snapshot(tmp_path) == {"a.html": b"old a"} and leftovers(tmp_path) == []
+
+
 @pytest.fixture
 def old_outputs(audit_store: tuple[Store, int], rules_path: Path, tmp_path: Path) -> ReportPaths:
     store, audit = audit_store

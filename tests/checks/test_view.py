@@ -1,0 +1,47 @@
+"""The audit view: rows read once per site and forgotten when the engine is done with the site;
+page text and HTML streamed, never held."""
+
+from __future__ import annotations
+
+from gongkai import store as st
+from gongkai.checks.engine import run_checks
+
+H = "http://www.dl.gov.cn/"
+
+
+def test_a_site_is_read_once_until_released(audit) -> None:
+    audit.document(H + "a.html", "关于甲的通知", "2024-05-06")
+    view = audit.view()
+    first = view.documents(audit.site)
+    assert [d["title"] for d in first] == ["关于甲的通知"]
+    assert view.documents(audit.site) is first                      # every rule shares one decoding
+    audit.document(H + "b.html", "关于乙的通知", "2024-05-07")
+    assert len(view.documents(audit.site)) == 1                     # held until released
+    view.release(audit.site)
+    assert [d["title"] for d in view.documents(audit.site)] == ["关于甲的通知", "关于乙的通知"]
+
+
+def test_pages_are_held_without_text_and_streamed_with_text_and_html(audit) -> None:
+    audit.page(H, "home", title="首页", text="网站首页正文", snapshot="<html><body>网站首页正文</body></html>")
+    audit.page(H, "home", title="首页", text="爬虫看到的首页", variant="baiduspider")
+    view = audit.view()
+    held = view.pages(audit.site)
+    assert [p["url"] for p in held] == [H] and "text" not in held[0] and held[0]["meta"] == {}
+    streamed = list(view.iter_pages(audit.site))
+    assert [(p["text"], p["snapshot"]) for p in streamed] == [("网站首页正文", "<html><body>网站首页正文</body></html>")]
+    assert [p["text"] for p in view.iter_pages(audit.site, variant="baiduspider")] == ["爬虫看到的首页"]
+
+
+def test_documents_by_column_type_filter_the_site_s_documents(audit) -> None:
+    audit.document(H + "p.html", "关于丙的通知", "2024-05-06", column_type="policy_docs")
+    audit.document(H + "i.html", "《关于丙的通知》解读", "2024-05-08", column_type="interpretations")
+    view = audit.view()
+    assert [d["url"] for d in view.documents(audit.site, "interpretations")] == [H + "i.html"]
+    assert [d["url"] for d in view.documents(audit.site)] == [H + "p.html", H + "i.html"]
+
+
+def test_checks_write_each_site_s_results_and_the_store_ends_with_them(audit) -> None:
+    audit.page(H, "home", title="大连市人民政府")
+    summary = run_checks(audit.store, audit.audit_id)
+    rows = audit.store.rows(st.results, audit.audit_id)
+    assert summary.sites == [audit.site] and rows and {r["site"] for r in rows} == {audit.site}
