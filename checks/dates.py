@@ -54,8 +54,8 @@ def _list_index(view: AuditView, site: SiteInfo) -> dict[str, list[dict[str, Any
     return index
 
 
-def _repost_note(doc: dict[str, Any], words: list[str]) -> str | None:
-    text = f"{doc.get('title') or ''}\n{doc.get('body_text') or ''}"
+def _repost_note(doc: dict[str, Any], body: str, words: list[str]) -> str | None:
+    text = f"{doc.get('title') or ''}\n{body}"
     for word in words:
         at = text.find(word)
         if at >= 0:
@@ -96,7 +96,7 @@ def run(view: AuditView, site: SiteInfo, rule: Rule, params: DateParams) -> Iter
         if not found:
             yield result(site, rule, doc["url"], "pass", "发布日期与URL、列表日期一致且不晚于抓取日期", **ev)
             continue
-        note = _repost_note(doc, params.repost_words) if later_upload else None
+        note = _repost_note(doc, view.body_text(site.site, doc["url"]), params.repost_words) if later_upload else None
         if note:
             yield result(site, rule, doc["url"], "pass", "页面注明为转载或重新发布，URL和列表为上传日期", note=note, **ev)
             continue

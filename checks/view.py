@@ -180,6 +180,11 @@ class AuditView:
             return docs
         return self.memo(site, f"documents/{column_type}", lambda: [d for d in docs if column_type in d["column_types"]])
 
+    def body_text(self, site: str, url: str) -> str:
+        """A document's body text, read when a rule needs it (the view holds documents without it)."""
+        rows = self._store.rows(st.documents, self.audit_id, site=site, url=url)
+        return (rows[0]["body_text"] or "") if rows else ""
+
     def _decoded_documents(self, site: str) -> list[dict[str, Any]]:
         out = []
         listed = self.listed_in(site)
