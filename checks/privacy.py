@@ -10,13 +10,14 @@ what is certainly personal data, not for anything number-shaped:
 - a mobile number counts only in 公示/名单 content (title or link text saying so), and not on a
   line that presents it as the office's contact (联系电话：…, 咨询电话…) nor in the footer.
 
-Evidence shows numbers masked: the report must not republish what it reports.
+Evidence shows numbers masked (身份证号 4+4, mobiles 3+4, by :mod:`gongkai.redact`, which masks
+every rule's evidence): the report must not republish what it reports.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from pydantic import Field
@@ -28,9 +29,8 @@ from gongkai.checks.rules import Rule
 from gongkai.checks.texts import TextSource, sentence_at, site_texts
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
+from gongkai.redact import ID_NUMBER, MOBILE, mask_id, mask_mobile, redact
 
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{4})(\d{2})(\d{2})\d{3}[0-9Xx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9A-Za-z])")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 # 省级行政区划代码 (GB/T 2260): the first two digits of every 身份证号
@@ -57,20 +57,10 @@ def is_id_number(number: str, today: date) -> bool:
     return check_digit(number[:17]) == number[17].upper()
 
 
-def mask(number: str) -> str:
-    """Keep the first 4 and the last 4 characters (how masked lists print them)."""
-    digits = re.sub(r"[^0-9Xx]", "", number)
-    return digits[:4] + "*" * max(len(digits) - 8, 0) + digits[-4:]
-
-
-def _masked_snippet(source: TextSource, start: int, end: int, pattern: re.Pattern[str]) -> str:
-    return pattern.sub(lambda m: mask(m.group(0)), sentence_at(source.text, start, end))
-
-
-def _hit(source: TextSource, start: int, end: int, pattern: re.Pattern[str]) -> dict[str, object]:
-    number = source.text[start:end]
-    return {**source.position(start), "number_masked": mask(number),
-            "snippet": _masked_snippet(source, start, end, pattern)}
+def _hit(source: TextSource, start: int, end: int, mask: Callable[[str], str]) -> dict[str, object]:
+    """A found number's place, masked form and sentence (every number in it masked)."""
+    return {**source.position(start), "number_masked": mask(source.text[start:end]),
+            "snippet": redact(sentence_at(source.text, start, end))}
 
 
 class IdNumberParams(KindParams):
@@ -85,7 +75,7 @@ def run_id(view: AuditView, site: SiteInfo, rule: Rule, params: IdNumberParams) 
             yield result(site, rule, source.url, "unknown", f"附件未能读取：{source.unreadable}",
                          document_url=source.document_url)
             continue
-        hits = [_hit(source, m.start(), m.end(), _ID) for m in _ID.finditer(source.text)
+        hits = [_hit(source, m.start(), m.end(), mask_id) for m in ID_NUMBER.finditer(source.text)
                 if is_id_number(m.group(0), today)]
         if hits:
             yield result(site, rule, source.url, "fail", f"公开了{len(hits)}个未遮盖的身份证号（如{hits[0]['number_masked']}）",
@@ -132,7 +122,7 @@ def run_phone(view: AuditView, site: SiteInfo, rule: Rule, params: PhoneParams) 
             yield result(site, rule, source.url, "unknown", f"附件未能读取：{source.unreadable}",
                          document_url=source.document_url)
             continue
-        hits = [_hit(source, m.start(), m.end(), _MOBILE) for m in _MOBILE.finditer(source.text)
+        hits = [_hit(source, m.start(), m.end(), mask_mobile) for m in MOBILE.finditer(source.text)
                 if not _not_personal_mobile(source, m.start(), params)]
         if hits:
             yield result(site, rule, source.url, "fail", f"公示/名单内容公开了{len(hits)}个个人手机号码（如{hits[0]['number_masked']}）",
