@@ -8,6 +8,8 @@ fired.  Two guards keep correct text silent:
 
 - a variant inside a correct form of the dictionary, or inside an entry's ``allow`` phrase, is
   the correct name quoted in a longer one (习近平新时代中国特色社会主义 + 思想…), not an error;
+- a variant that begins a correct or allowed form and is followed (after any further letters of
+  that form) by an ellipsis is that form in a title the page shortened (…社会主义…, …社会主义思…);
 - with ``word_boundary``, a variant that a word of its sentence straddles (jieba segmentation)
   is two words side by side (发布|署名 holds 布署), not the wrong word.
 """
@@ -34,6 +36,7 @@ from gongkai.models import Result
 from gongkai.vocab import load_config
 
 _SPACE = re.compile(r"[\s\u3000\xa0\u200b]")
+_ELLIPSIS = re.compile(r"…|⋯|\.{2,}|。{3}|．{2,}")   # a title shortened by the page
 SENTENCE_WINDOW = 60  # characters either side of a hit given to the segmenter
 
 
@@ -102,6 +105,7 @@ class Matcher:
     variants: re.Pattern[str]
     correct: re.Pattern[str]
     by_variant: dict[str, Entry]
+    longer: dict[str, tuple[str, ...]]   # variant → correct/allow phrases it begins (a cut-off title)
 
 
 def _alternation(words: set[str]) -> re.Pattern[str]:
@@ -113,7 +117,9 @@ def matcher(name: str) -> Matcher:
     dictionary = load_dictionary(name)
     by_variant = {w: e for e in dictionary.entries for w in e.wrong}
     correct = {e.correct for e in dictionary.entries} | {a for e in dictionary.entries for a in e.allow}
-    return Matcher(_alternation(set(by_variant)), _alternation(correct), by_variant)
+    longer = {w: tuple(c for c in correct if len(c) > len(w) and c.startswith(w)) for w in by_variant}
+    return Matcher(_alternation(set(by_variant)), _alternation(correct), by_variant,
+                   {w: forms for w, forms in longer.items() if forms})
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +157,18 @@ def _straddled(compact: str, start: int, end: int) -> bool:
     return any(s < a < e or s < b < e for _, s, e in _segmenter().tokenize(window, HMM=False))
 
 
+def _truncated(compact: str, start: int, end: int, forms: tuple[str, ...]) -> bool:
+    """Whether the variant at [start, end) is a correct longer form cut off by an ellipsis
+    (“学习习近平新时代中国特色社会主义…”, “…社会主义思…”): a shortened title, not an error."""
+    for form in forms:
+        at, tail = end, form[end - start:]
+        while at < len(compact) and tail and compact[at] == tail[0]:
+            at, tail = at + 1, tail[1:]
+        if _ELLIPSIS.match(compact, at):
+            return True
+    return False
+
+
 def find(text: str, name: str) -> list[Hit]:
     """Wrong variants of dictionary ``name`` in ``text`` (exact, guarded), in order."""
     if not text:
@@ -164,7 +182,9 @@ def find(text: str, name: str) -> list[Hit]:
             masks = [x.span() for x in m.correct.finditer(compact)]
         start, end = found.span()
         entry = m.by_variant[found.group(0)]
-        if _covered(masks, start, end) or (entry.word_boundary and _straddled(compact, start, end)):
+        forms = m.longer.get(found.group(0), ())
+        if (_covered(masks, start, end) or (forms and _truncated(compact, start, end, forms))
+                or (entry.word_boundary and _straddled(compact, start, end))):
             continue
         o_start, o_end = where[start], where[end - 1] + 1
         hits.append(Hit(o_start, o_end, found.group(0), entry, sentence_at(text, o_start, o_end)))

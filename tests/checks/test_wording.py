@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gongkai.checks.wording import find, load_dictionary
+from gongkai.checks.wording import find, load_dictionary, matcher
 
 H = "http://www.dl.gov.cn/"
 SEVERE, TYPOS = "severe_errors.yaml", "typos.yaml"
@@ -37,6 +37,25 @@ def test_correct_phrase_inside_a_longer_correct_name_is_silent() -> None:
     assert variants("依据《中华人民共和国政府信息公开条例》编制。", SEVERE) == []
     assert variants("中国共产党第二十届中央委员会第三次全体会议", SEVERE) == []
     assert variants("中国共产党第二十次全国代表大会", SEVERE) == []
+
+
+def test_longer_correct_names_and_shortened_titles_are_silent() -> None:
+    for ok in ("以习近平新时代中国特色社会主义经济思想为指导，推动高质量发展。",
+               "深入学习习近平新时代中国特色社会主义外交思想。",
+               "学习贯彻习近平新时代中国特色社会主义...",
+               "学习贯彻习近平新时代中国特色社会主义…",
+               "关于学习习近平新时代中国特色社会主义思…",
+               "[专题]习近平新时代中国特色社会主义 ⋯"):
+        assert variants(ok, SEVERE) == [], ok
+    # an ellipsis does not excuse a variant that begins no correct form, nor a wrong continuation
+    assert variants("根据《中华人民共合国…", SEVERE) == ["中华人民共合国"]
+    assert variants("学习习近平新时代中国特色社会主义精神…", SEVERE) == ["习近平新时代中国特色社会主义"]
+
+
+def test_variants_beginning_a_correct_form_are_known() -> None:
+    """Every variant that begins a longer correct name is guarded (ellipsis + allow list)."""
+    m = matcher(SEVERE)
+    assert set(m.longer) == {"习近平新时代中国特色社会主义"}
 
 
 def test_whitespace_inside_a_variant_does_not_hide_it() -> None:
