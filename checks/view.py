@@ -170,6 +170,13 @@ class AuditView:
     def tls_probes(self, site: str) -> list[dict[str, Any]]:
         """TLS handshakes with the site's home host, oldest first; ``names`` decoded."""
         return [{**r, "names": st.from_json(r["names_json"], [])} for r in self._rows(st.tls_probes, site=site)]
+
+    @cached_property
+    def tls_reached_any(self) -> bool:
+        """Whether any TLS handshake of the audit reached a server (an answer, valid or not): when
+        none did, "nothing answered" says more about the auditor's network than about the sites."""
+        return any(r["outcome"] in ("valid", "invalid", "no_https") for r in self._rows(st.tls_probes))
+
     def messages(self, site: str) -> list[dict[str, Any]]:
         """留言/来信 rows of a site (one per page that shows the message: list row or message page)."""
         return [{**r, "asked_date": _date(r["asked_date"]), "replied_date": _date(r["replied_date"])}
