@@ -26,7 +26,7 @@ from gongkai.checks.base import MAX_SAMPLES, result
 from gongkai.checks.params import KindParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.texts import TextSource, sentence_at, site_texts
+from gongkai.checks.texts import TextSource, nothing_found, sentence_at, site_texts
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.redact import ID_NUMBER, MOBILE, mask_id, mask_mobile, redact
@@ -81,7 +81,7 @@ def run_id(view: AuditView, site: SiteInfo, rule: Rule, params: IdNumberParams) 
             yield result(site, rule, source.url, "fail", f"公开了{len(hits)}个未遮盖的身份证号（如{hits[0]['number_masked']}）",
                          count=len(hits), hits=hits[:MAX_SAMPLES])
         else:
-            yield result(site, rule, source.url, "pass", "未发现未遮盖的身份证号", where=source.where)
+            yield nothing_found(site, rule, source, "未发现未遮盖的身份证号")
 
 
 class PhoneParams(KindParams):
@@ -128,4 +128,4 @@ def run_phone(view: AuditView, site: SiteInfo, rule: Rule, params: PhoneParams) 
             yield result(site, rule, source.url, "fail", f"公示/名单内容公开了{len(hits)}个个人手机号码（如{hits[0]['number_masked']}）",
                          count=len(hits), hits=hits[:MAX_SAMPLES])
         else:
-            yield result(site, rule, source.url, "pass", "公示/名单内容未发现个人手机号码", where=source.where)
+            yield nothing_found(site, rule, source, "公示/名单内容未发现个人手机号码")

@@ -30,7 +30,7 @@ from gongkai.checks.base import MAX_SAMPLES, result
 from gongkai.checks.params import KindParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule, Source
-from gongkai.checks.texts import TextSource, sentence_at, site_texts
+from gongkai.checks.texts import TextSource, nothing_found, sentence_at, site_texts
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.vocab import load_config
@@ -223,5 +223,4 @@ def run(view: AuditView, site: SiteInfo, rule: Rule, params: WordingParams) -> I
             yield result(site, rule, source.url, "fail", _reason(hits), count=len(hits),
                          hits=[h.evidence(source) for h in hits[:MAX_SAMPLES]], **about)
         else:
-            yield result(site, rule, source.url, "pass", f"未发现{dictionary.name}所列错误表述", where=source.where,
-                         **about)
+            yield nothing_found(site, rule, source, f"未发现{dictionary.name}所列错误表述", **about)

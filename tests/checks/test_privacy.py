@@ -84,3 +84,21 @@ def test_no_rule_republishes_personal_data_it_quotes(audit) -> None:
         assert VALID not in shown and "13812345678" not in shown and "1234567" not in shown, r.rule
     assert "138****5678" in results["privacy.id_number"].evidence["hits"][0]["snippet"]
     assert "3301**********1236" in results["privacy.phone_number"].evidence["hits"][0]["snippet"]
+
+
+def test_a_partly_read_attachment_without_a_hit_is_unknown(audit) -> None:
+    doc = H + "tzgg/202407/t20240731_1.html"
+    audit.page(doc, "article", title="2024年低保对象名单公示", text="名单见附件。")
+    rows = {"cut.xlsx": ("姓名\t身份证号\n李四\t3301**********1236", True),
+            "cut_leak.xlsx": (f"姓名\t身份证号\n李四\t{VALID}", True),
+            "whole.xlsx": ("姓名\t身份证号\n李四\t3301**********1236", False)}
+    for name, (text, truncated) in rows.items():
+        audit.store.save_attachment(audit.audit_id, {"site": audit.site, "document_url": doc, "url": H + name,
+                                                     "link_text": "低保名单.xlsx", "outcome": "ok", "text": text,
+                                                     "truncated": truncated})
+    for rule in ("privacy.id_number", "privacy.phone_number", "content.typo", "content.severe_error"):
+        results = audit.by_subject(rule)
+        cut = results[H + "cut.xlsx"]
+        assert cut.status == "unknown" and cut.reason.startswith("仅读取前") and cut.evidence["truncated"], rule
+        assert results[H + "whole.xlsx"].status == "pass", rule
+    assert audit.by_subject("privacy.id_number")[H + "cut_leak.xlsx"].status == "fail"
