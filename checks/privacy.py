@@ -64,7 +64,67 @@ def _hit(source: TextSource, start: int, end: int, mask: Callable[[str], str]) -
 
 
 class IdNumberParams(KindParams):
-    """Nothing to set: the format and check digit are the national standard's."""
+    """Labels that name an 18-digit number as something else (a 施工许可证编号, a 项目代码 can be
+    shaped like area + date + sequence and even pass the check digit), and the words that name a
+    person's 身份证号 (they win when nearer to the number)."""
+
+    not_id_labels: list[str] = Field(default_factory=lambda: [
+        "编号", "许可证", "证号", "项目代码", "信用代码", "订单号", "流水号", "账号", "帐号", "登记号", "备案号",
+        "批准文号", "单号"])
+    id_labels: list[str] = Field(default_factory=lambda: [
+        "身份证", "公民身份号码", "身份号码", "证件号码", "证件号"])
+
+
+def _cells_before(text: str, start: int) -> tuple[str, int, int]:
+    """(the line up to ``start``, the column ``start`` is in (tab-separated rows), the line's start)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    return before, before.count("\t"), line_start
+
+
+def column_header(text: str, start: int, max_lines: int = 200) -> str:
+    """The header cell above a tab-separated cell: the nearest line above whose cell in the same
+    column holds no digit (sheet and table rows are stored tab-separated, the header first)."""
+    _, column, line_start = _cells_before(text, start)
+    line_end = text.find("\n", start)
+    if "\t" not in text[line_start:line_end if line_end >= 0 else len(text)]:
+        return ""   # not a table row
+    end = line_start - 1
+    for _ in range(max_lines):
+        if end < 0:
+            return ""
+        begin = text.rfind("\n", 0, end) + 1
+        cells = text[begin:end].split("\t")
+        if column < len(cells) and cells[column].strip() and not any(c.isdigit() for c in cells[column]):
+            return cells[column].strip()[:40]
+        end = begin - 1
+    return ""
+
+
+def nearest_label(context: str, labels: list[str], wins: list[str]) -> str | None:
+    """The label of ``labels`` ending nearest to the end of ``context``, unless a word of ``wins``
+    ends nearer; a label inside a ``wins`` word (证号 in 身份证号) does not count."""
+    masked = context
+    for word in wins:
+        masked = masked.replace(word, "\0" * len(word))
+    at, label = max(((masked.rfind(w) + len(w), w) for w in labels if w in masked), default=(-1, None))
+    won = max((context.rfind(w) + len(w) for w in wins if w in context), default=-1)
+    return label if label and at > won else None
+
+
+def other_number_label(source: TextSource, start: int, params: IdNumberParams) -> tuple[str, str] | None:
+    """(label, where it was read) naming the number as no 身份证号: on the number's line, else in
+    its column header; None for a number a person's ID label (or nothing) introduces."""
+    before, _, _ = _cells_before(source.text, start)
+    before = before.split("\t")[-1] if "\t" in before else before
+    on_line = nearest_label(before, params.not_id_labels, params.id_labels)
+    if on_line:
+        return on_line, before.strip()[-20:]
+    if nearest_label(before, params.id_labels, []):
+        return None
+    header = column_header(source.text, start)
+    in_header = nearest_label(header, params.not_id_labels, params.id_labels)
+    return (in_header, header) if in_header else None
 
 
 @register("id_number", IdNumberParams)
@@ -75,13 +135,22 @@ def run_id(view: AuditView, site: SiteInfo, rule: Rule, params: IdNumberParams) 
             yield result(site, rule, source.url, "unknown", f"附件未能读取：{source.unreadable}",
                          document_url=source.document_url)
             continue
-        hits = [_hit(source, m.start(), m.end(), mask_id) for m in ID_NUMBER.finditer(source.text)
-                if is_id_number(m.group(0), today)]
+        hits, other = [], []
+        for m in ID_NUMBER.finditer(source.text):
+            if not is_id_number(m.group(0), today):
+                continue
+            label = other_number_label(source, m.start(), params)
+            if label:
+                other.append({"offset": m.start(), "label": label[0], "context": label[1],
+                              "number_masked": mask_id(m.group(0))})
+            else:
+                hits.append(_hit(source, m.start(), m.end(), mask_id))
+        ev = {"not_id": other[:MAX_SAMPLES]} if other else {}
         if hits:
             yield result(site, rule, source.url, "fail", f"公开了{len(hits)}个未遮盖的身份证号（如{hits[0]['number_masked']}）",
-                         count=len(hits), hits=hits[:MAX_SAMPLES])
+                         count=len(hits), hits=hits[:MAX_SAMPLES], **ev)
         else:
-            yield nothing_found(site, rule, source, "未发现未遮盖的身份证号")
+            yield nothing_found(site, rule, source, "未发现未遮盖的身份证号", **ev)
 
 
 class PhoneParams(KindParams):

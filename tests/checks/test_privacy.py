@@ -102,3 +102,23 @@ def test_a_partly_read_attachment_without_a_hit_is_unknown(audit) -> None:
         assert cut.status == "unknown" and cut.reason.startswith("仅读取前") and cut.evidence["truncated"], rule
         assert results[H + "whole.xlsx"].status == "pass", rule
     assert audit.by_subject("privacy.id_number")[H + "cut_leak.xlsx"].status == "fail"
+
+
+def test_numbers_labelled_as_codes_are_no_id_numbers(audit) -> None:
+    """An 18-digit 施工许可证编号 / 项目代码 can pass the check digit: its label says what it is."""
+    page, sheet, person = H + "zdxm/202407/t20240701_1.html", H + "files/xuke.xlsx", H + "files/renyuan.xlsx"
+    audit.page(page, "article", title="2024年6月施工许可证发放公示",
+               text=f"施工许可证编号：{VALID}\n项目代码 {VALID_X}\n")
+    audit.store.save_attachment(audit.audit_id, {"site": audit.site, "document_url": page, "url": sheet,
+                                                 "link_text": "许可证名单.xlsx", "outcome": "ok",
+                                                 "text": f"[Sheet1]\n序号\t工程名称\t施工许可证号\n1\t某小区\t{VALID}"})
+    audit.store.save_attachment(audit.audit_id, {"site": audit.site, "document_url": page, "url": person,
+                                                 "link_text": "人员名单.xlsx", "outcome": "ok",
+                                                 "text": f"[Sheet1]\n编号\t姓名\t身份证号\n1\t张三\t{VALID}\n"
+                                                         f"编号：7 姓名：李四 身份证号：{VALID_X}"})
+    results = audit.by_subject("privacy.id_number")
+    assert results[page].status == "pass" and results[page].evidence["not_id"][0]["context"] == "施工许可证编号："
+    assert [x["label"] for x in results[page].evidence["not_id"]] == ["编号", "项目代码"]
+    assert results[sheet].status == "pass" and results[sheet].evidence["not_id"][0]["label"] == "证号"
+    assert results[sheet].evidence["not_id"][0]["context"] == "施工许可证号"
+    assert results[person].status == "fail" and results[person].evidence["count"] == 2    # 身份证号 header wins
