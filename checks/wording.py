@@ -209,18 +209,48 @@ def _reason(hits: list[Hit]) -> str:
     return shown + more
 
 
+def _owners(found: list[tuple[TextSource, list[Hit]]]) -> dict[tuple[str, str], list[str]]:
+    """Each distinct error (variant + sentence) → the URLs of the texts holding it, in crawl order:
+    a typo in the site's template is one error, not one per page."""
+    where: dict[tuple[str, str], list[str]] = {}
+    for source, hits in found:
+        for hit in hits:
+            urls = where.setdefault((hit.variant, hit.snippet), [])
+            if source.url not in urls:
+                urls.append(source.url)
+    return where
+
+
 @register("wording", WordingParams)
 def run(view: AuditView, site: SiteInfo, rule: Rule, params: WordingParams) -> Iterator[Result]:
+    """One result per text; an error repeated on several texts (a template's sentence) is
+    reported once, on the first text holding it, with the others listed (``also_on``)."""
     dictionary = load_dictionary(params.dictionary)
     about = {"dictionary": dictionary.name, "version": dictionary.version}
+    found: list[tuple[TextSource, list[Hit]]] = []
     for source in site_texts(view, site):
         if source.unreadable:
             yield result(site, rule, source.url, "unknown", f"附件未能读取：{source.unreadable}",
                          document_url=source.document_url, **about)
             continue
         hits = find(source.text, params.dictionary)
-        if hits:
-            yield result(site, rule, source.url, "fail", _reason(hits), count=len(hits),
-                         hits=[h.evidence(source) for h in hits[:MAX_SAMPLES]], **about)
-        else:
+        if not hits:
             yield nothing_found(site, rule, source, f"未发现{dictionary.name}所列错误表述", **about)
+        found.append((source, hits))
+    where = _owners(found)
+    for source, hits in found:
+        own = [h for h in hits if where[(h.variant, h.snippet)][0] == source.url]
+        if not own:
+            continue   # every error here is reported on the text that showed it first
+        shown = []
+        for hit in own:
+            others = where[(hit.variant, hit.snippet)][1:]
+            shown.append({**hit.evidence(source), **({"also_on": others[:MAX_SAMPLES], "also_count": len(others)}
+                                                     if others else {})})
+        yield result(site, rule, source.url, "fail", _reason(own) + _elsewhere(own, where), count=len(own),
+                     hits=shown[:MAX_SAMPLES], **about)
+
+
+def _elsewhere(own: list[Hit], where: dict[tuple[str, str], list[str]]) -> str:
+    pages = max(len(where[(h.variant, h.snippet)]) for h in own)
+    return f"（同一处还见于其他{pages - 1}个页面或附件，计为一处）" if pages > 1 else ""

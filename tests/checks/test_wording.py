@@ -112,3 +112,18 @@ def test_dictionary_entries_are_validated() -> None:
         Entry(correct="中华人民共和国", wrong=["中华人民共合国"], source={"doc": "宪法", "status": "rumour"})
     with pytest.raises(ValidationError):
         WordingParams(dictionary="../rules.yaml")
+
+
+def test_a_template_typo_is_one_error_not_one_per_page(audit) -> None:
+    footer = "请各单位认真布署网站安全工作。"
+    pages = [H + f"zwgk/tzgg/202407/t2024070{i}_{i}.html" for i in range(1, 5)]
+    for i, url in enumerate(pages):
+        extra = "另须贯切落实。" if i == 2 else ""
+        audit.page(url, "article", title=f"通知{i}", text=f"正文{i}。{extra}\n{footer}")
+    results = audit.run("content.typo")
+    fails = [r for r in results if r.status == "fail"]
+    assert [r.subject for r in fails] == [pages[0], pages[2]]
+    [template] = fails[0].evidence["hits"]
+    assert template["wrong"] == "布署" and template["also_count"] == 3 and template["also_on"] == pages[1:]
+    assert "计为一处" in fails[0].reason
+    assert [h["wrong"] for h in fails[1].evidence["hits"]] == ["贯切"]     # its own error; 布署 counted on page 1
