@@ -63,6 +63,9 @@ def _hit(source: TextSource, start: int, end: int, mask: Callable[[str], str]) -
             "snippet": redact(sentence_at(source.text, start, end))}
 
 
+ID_WORDS = ("身份证号码", "身份证号", "身份证", "公民身份号码", "身份号码", "证件号码", "证件号")
+
+
 class IdNumberParams(KindParams):
     """Labels that name an 18-digit number as something else (a 施工许可证编号, a 项目代码 can be
     shaped like area + date + sequence and even pass the check digit), and the words that name a
@@ -71,8 +74,7 @@ class IdNumberParams(KindParams):
     not_id_labels: list[str] = Field(default_factory=lambda: [
         "编号", "许可证", "证号", "项目代码", "信用代码", "订单号", "流水号", "账号", "帐号", "登记号", "备案号",
         "批准文号", "单号"])
-    id_labels: list[str] = Field(default_factory=lambda: [
-        "身份证", "公民身份号码", "身份号码", "证件号码", "证件号"])
+    id_labels: list[str] = Field(default_factory=lambda: list(ID_WORDS))
 
 
 def _cells_before(text: str, start: int) -> tuple[str, int, int]:
@@ -176,6 +178,8 @@ def _not_personal_mobile(source: TextSource, start: int, params: PhoneParams) ->
     or in the footer."""
     line_start = source.text.rfind("\n", 0, start) + 1
     line = source.text[line_start:start]
+    for word in ID_WORDS:   # a person's 身份证号 earlier on the row is no 证号 label of this number
+        line = line.replace(word, "\0" * len(word))
     if any(label in line for label in (*params.contact_labels, *params.not_phone_labels)):
         return True
     number = re.sub(r"\D", "", source.text[start:start + 20])[:11]

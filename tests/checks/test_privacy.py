@@ -122,3 +122,11 @@ def test_numbers_labelled_as_codes_are_no_id_numbers(audit) -> None:
     assert results[sheet].status == "pass" and results[sheet].evidence["not_id"][0]["label"] == "证号"
     assert results[sheet].evidence["not_id"][0]["context"] == "施工许可证号"
     assert results[person].status == "fail" and results[person].evidence["count"] == 2    # 身份证号 header wins
+
+
+def test_a_mobile_after_a_masked_id_on_the_same_row_is_found(audit) -> None:
+    url = H + "tzgg/202407/t20240801_1.html"
+    audit.page(url, "article", title="2024年公益性岗位拟聘用人员公示",
+               text="3　王建国　男　身份证号5304**********0048　13812345678\n")
+    [hit] = audit.by_subject("privacy.phone_number")[url].evidence["hits"]
+    assert hit["number_masked"] == "138****5678"
