@@ -111,7 +111,7 @@ EXPECTED = [
     ("footer.missing_identity", "czj", "/", "pass"),
     # issue 13: content and privacy (czj), each with its look-alike
     ("content.severe_error", "czj", "wd1", "fail"),
-    ("content.severe_error", "czj", "wd2", "pass"),     # the correct name inside 主题教育's longer name
+    ("content.severe_error", "czj", "wd2", "pass"),     # the correct name inside 主题教育's longer name; …经济思想
     ("content.typo", "czj", "wd1", "fail"),
     ("content.typo", "czj", "wd2", "pass"),            # 发布署名文章, 研究部署
     ("privacy.id_number", "czj", "/attachments/2024/06/gyxgwnpyry.xlsx", "fail"),
