@@ -15,6 +15,7 @@ from gongkai.checks.coverage import Coverage
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result, Status
+from gongkai.redact import redact, redact_data
 
 MAX_SNIPPET = 200   # characters of crawled text quoted in evidence
 MAX_SAMPLES = 10    # URLs listed per evidence item
@@ -41,9 +42,13 @@ def snippet(text: str | None, start: int = 0, end: int | None = None) -> str:
 
 def result(site: SiteInfo, rule: Rule, subject: str, status: Status, reason: str,
            period: str | None = None, /, **evidence: Any) -> Result:
-    """A result of ``rule`` on ``subject``; keyword arguments are its evidence (any names)."""
+    """A result of ``rule`` on ``subject``; keyword arguments are its evidence (any names).
+
+    Reason and evidence are redacted (:mod:`gongkai.redact`): whatever a rule quotes from a
+    crawled text, no report shows a 身份证号 or mobile number in full.
+    """
     return Result(site=site.site, rule=rule.id, subject=subject or site.home, status=status,
-                  reason=reason, period=period, evidence=plain(evidence))
+                  reason=redact(reason), period=period, evidence=redact_data(plain(evidence)))
 
 
 HOME_NOT_READ = "首页未能抓取"

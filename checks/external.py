@@ -3,14 +3,17 @@
 Three defects, one result per page examined (every article, and every https page that loads
 something over plain http):
 
-- a body link to a **commercial** host: neither government (*.gov.cn, .政务), nor a public
-  body's domain, nor an allowed site (``config/domains.yaml`` + the rule's ``allowed_domains``);
-  only links the author wrote in the body count (``page_refs`` role ``body``), never navigation,
-  友情链接 or the footer;
+- a body link to a **non-government** host (parameter ``commercial``; worded 非政府网站: a host
+  off the list need not be a business): neither government (*.gov.cn, .政务), nor a public
+  body's domain (edu.cn, org.cn …), nor a listed site (``config/domains.yaml``: state and party
+  media, 12371.cn, xuexi.cn …, + the rule's ``allowed_domains``); only links the author wrote in
+  the body count (``page_refs`` role ``body``), never navigation, 友情链接 or the footer; an
+  article whose body block was not found (role ``no_body``) is ``unknown`` unless it fails otherwise;
 - a body link to a non-government host that **no longer resolves** (the crawler's link probe
   failed in DNS): an expired domain anyone may register and fill;
 - a **plain-http download** (an attachment linked over http) on a page served over https, and
-  **mixed content** (scripts, images, frames, styles loaded over http by an https page).  On an
+  **mixed content** (scripts, images, frames, styles loaded over http by an https page; none
+  when the page's CSP meta says ``upgrade-insecure-requests``).  On an
   http-only site every link is plain http; that is said once, by ``site.tls``
   (``http_downloads_on_http_pages`` makes each page say it too).
 
@@ -138,5 +141,7 @@ def run_external(view: AuditView, site: SiteInfo, rule: Rule, params: ExternalPa
             "counts": {key: len(items) for key, items in found.items()}, "body_links": len(mine.get("body", []))}
         if any(found.values()):
             yield result(site, rule, page["url"], "fail", _summary(found), **ev)
+        elif mine.get("no_body"):
+            yield result(site, rule, page["url"], "unknown", "未找到正文区域，无法判断正文外链", **ev)
         else:
             yield result(site, rule, page["url"], "pass", "正文外链、附件下载与页面资源均无安全问题", **ev)

@@ -107,12 +107,22 @@ def run_footer(view: AuditView, site: SiteInfo, rule: Rule, params: FooterParams
     if meta_code and code and meta_code != code:
         ev["note"] = f"页脚标识码{code}与SiteIDCode标签{meta_code}不一致"
     pattern = params.site_code_pattern
-    if not code:
+    loader = identity.get("footer_loaded_by")
+    if not code and loader:
+        yield result(site, rule, site.home, "unknown", loaded_elsewhere(loader), footer_loaded_by=loader, **ev)
+    elif not code:
         yield result(site, rule, site.home, "fail", "页脚未标注网站标识码", **ev)
     elif not re.match(pattern, code, re.I):
         yield result(site, rule, site.home, "fail", f"网站标识码“{code}”格式不符", **ev)
     else:
         yield result(site, rule, site.home, "pass", f"网站标识码{code}", **ev)
+
+
+def loaded_elsewhere(loader: dict[str, Any]) -> str:
+    """Why a footer element cannot be judged: the footer is written by a script or a frame, whose
+    content the crawl did not read (it is not in the home page's HTML)."""
+    how = "脚本" if loader.get("how") == "script" else "内嵌框架（iframe）"
+    return f"首页页脚由{how}（{loader.get('src')}）加载，页脚内容不在首页HTML中，未能判断"
 
 
 # element → (name in findings, what its link must reach, that place's name)
@@ -174,7 +184,10 @@ def run_footer_completeness(view: AuditView, site: SiteInfo, rule: Rule,
     elements = footer_elements(identity, params)
     missing = [e["problem"] for e in elements.values() if e["problem"]]
     ev = {"elements": elements, "missing": missing, "footer_text": snippet(identity.get("footer_text"))}
-    if missing:
+    loader = identity.get("footer_loaded_by")
+    if missing and loader:
+        yield result(site, rule, site.home, "unknown", loaded_elsewhere(loader), footer_loaded_by=loader, **ev)
+    elif missing:
         yield result(site, rule, site.home, "fail", "首页页脚：" + "；".join(missing), **ev)
     else:
         yield result(site, rule, site.home, "pass", "页脚标识齐全：" + "、".join(e["name"] for e in elements.values()), **ev)

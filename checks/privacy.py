@@ -10,13 +10,14 @@ what is certainly personal data, not for anything number-shaped:
 - a mobile number counts only in 公示/名单 content (title or link text saying so), and not on a
   line that presents it as the office's contact (联系电话：…, 咨询电话…) nor in the footer.
 
-Evidence shows numbers masked: the report must not republish what it reports.
+Evidence shows numbers masked (身份证号 4+4, mobiles 3+4, by :mod:`gongkai.redact`, which masks
+every rule's evidence): the report must not republish what it reports.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from pydantic import Field
@@ -25,12 +26,11 @@ from gongkai.checks.base import MAX_SAMPLES, result
 from gongkai.checks.params import KindParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
-from gongkai.checks.texts import TextSource, sentence_at, site_texts
+from gongkai.checks.texts import TextSource, nothing_found, sentence_at, site_texts
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
+from gongkai.redact import ID_NUMBER, MOBILE, mask_id, mask_mobile, redact
 
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{4})(\d{2})(\d{2})\d{3}[0-9Xx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9A-Za-z])")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 # 省级行政区划代码 (GB/T 2260): the first two digits of every 身份证号
@@ -57,24 +57,76 @@ def is_id_number(number: str, today: date) -> bool:
     return check_digit(number[:17]) == number[17].upper()
 
 
-def mask(number: str) -> str:
-    """Keep the first 4 and the last 4 characters (how masked lists print them)."""
-    digits = re.sub(r"[^0-9Xx]", "", number)
-    return digits[:4] + "*" * max(len(digits) - 8, 0) + digits[-4:]
+def _hit(source: TextSource, start: int, end: int, mask: Callable[[str], str]) -> dict[str, object]:
+    """A found number's place, masked form and sentence (every number in it masked)."""
+    return {**source.position(start), "number_masked": mask(source.text[start:end]),
+            "snippet": redact(sentence_at(source.text, start, end))}
 
 
-def _masked_snippet(source: TextSource, start: int, end: int, pattern: re.Pattern[str]) -> str:
-    return pattern.sub(lambda m: mask(m.group(0)), sentence_at(source.text, start, end))
-
-
-def _hit(source: TextSource, start: int, end: int, pattern: re.Pattern[str]) -> dict[str, object]:
-    number = source.text[start:end]
-    return {**source.position(start), "number_masked": mask(number),
-            "snippet": _masked_snippet(source, start, end, pattern)}
+ID_WORDS = ("身份证号码", "身份证号", "身份证", "公民身份号码", "身份号码", "证件号码", "证件号")
 
 
 class IdNumberParams(KindParams):
-    """Nothing to set: the format and check digit are the national standard's."""
+    """Labels that name an 18-digit number as something else (a 施工许可证编号, a 项目代码 can be
+    shaped like area + date + sequence and even pass the check digit), and the words that name a
+    person's 身份证号 (they win when nearer to the number)."""
+
+    not_id_labels: list[str] = Field(default_factory=lambda: [
+        "编号", "许可证", "证号", "项目代码", "信用代码", "订单号", "流水号", "账号", "帐号", "登记号", "备案号",
+        "批准文号", "单号"])
+    id_labels: list[str] = Field(default_factory=lambda: list(ID_WORDS))
+
+
+def _cells_before(text: str, start: int) -> tuple[str, int, int]:
+    """(the line up to ``start``, the column ``start`` is in (tab-separated rows), the line's start)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    return before, before.count("\t"), line_start
+
+
+def column_header(text: str, start: int, max_lines: int = 200) -> str:
+    """The header cell above a tab-separated cell: the nearest line above whose cell in the same
+    column holds no digit (sheet and table rows are stored tab-separated, the header first)."""
+    _, column, line_start = _cells_before(text, start)
+    line_end = text.find("\n", start)
+    if "\t" not in text[line_start:line_end if line_end >= 0 else len(text)]:
+        return ""   # not a table row
+    end = line_start - 1
+    for _ in range(max_lines):
+        if end < 0:
+            return ""
+        begin = text.rfind("\n", 0, end) + 1
+        cells = text[begin:end].split("\t")
+        if column < len(cells) and cells[column].strip() and not any(c.isdigit() for c in cells[column]):
+            return cells[column].strip()[:40]
+        end = begin - 1
+    return ""
+
+
+def nearest_label(context: str, labels: list[str], wins: list[str]) -> str | None:
+    """The label of ``labels`` ending nearest to the end of ``context``, unless a word of ``wins``
+    ends nearer; a label inside a ``wins`` word (证号 in 身份证号) does not count."""
+    masked = context
+    for word in wins:
+        masked = masked.replace(word, "\0" * len(word))
+    at, label = max(((masked.rfind(w) + len(w), w) for w in labels if w in masked), default=(-1, None))
+    won = max((context.rfind(w) + len(w) for w in wins if w in context), default=-1)
+    return label if label and at > won else None
+
+
+def other_number_label(source: TextSource, start: int, params: IdNumberParams) -> tuple[str, str] | None:
+    """(label, where it was read) naming the number as no 身份证号: on the number's line, else in
+    its column header; None for a number a person's ID label (or nothing) introduces."""
+    before, _, _ = _cells_before(source.text, start)
+    before = before.split("\t")[-1] if "\t" in before else before
+    on_line = nearest_label(before, params.not_id_labels, params.id_labels)
+    if on_line:
+        return on_line, before.strip()[-20:]
+    if nearest_label(before, params.id_labels, []):
+        return None
+    header = column_header(source.text, start)
+    in_header = nearest_label(header, params.not_id_labels, params.id_labels)
+    return (in_header, header) if in_header else None
 
 
 @register("id_number", IdNumberParams)
@@ -85,13 +137,22 @@ def run_id(view: AuditView, site: SiteInfo, rule: Rule, params: IdNumberParams) 
             yield result(site, rule, source.url, "unknown", f"附件未能读取：{source.unreadable}",
                          document_url=source.document_url)
             continue
-        hits = [_hit(source, m.start(), m.end(), _ID) for m in _ID.finditer(source.text)
-                if is_id_number(m.group(0), today)]
+        hits, other = [], []
+        for m in ID_NUMBER.finditer(source.text):
+            if not is_id_number(m.group(0), today):
+                continue
+            label = other_number_label(source, m.start(), params)
+            if label:
+                other.append({"offset": m.start(), "label": label[0], "context": label[1],
+                              "number_masked": mask_id(m.group(0))})
+            else:
+                hits.append(_hit(source, m.start(), m.end(), mask_id))
+        ev = {"not_id": other[:MAX_SAMPLES]} if other else {}
         if hits:
             yield result(site, rule, source.url, "fail", f"公开了{len(hits)}个未遮盖的身份证号（如{hits[0]['number_masked']}）",
-                         count=len(hits), hits=hits[:MAX_SAMPLES])
+                         count=len(hits), hits=hits[:MAX_SAMPLES], **ev)
         else:
-            yield result(site, rule, source.url, "pass", "未发现未遮盖的身份证号", where=source.where)
+            yield nothing_found(site, rule, source, "未发现未遮盖的身份证号", **ev)
 
 
 class PhoneParams(KindParams):
@@ -117,6 +178,8 @@ def _not_personal_mobile(source: TextSource, start: int, params: PhoneParams) ->
     or in the footer."""
     line_start = source.text.rfind("\n", 0, start) + 1
     line = source.text[line_start:start]
+    for word in ID_WORDS:   # a person's 身份证号 earlier on the row is no 证号 label of this number
+        line = line.replace(word, "\0" * len(word))
     if any(label in line for label in (*params.contact_labels, *params.not_phone_labels)):
         return True
     number = re.sub(r"\D", "", source.text[start:start + 20])[:11]
@@ -132,10 +195,10 @@ def run_phone(view: AuditView, site: SiteInfo, rule: Rule, params: PhoneParams) 
             yield result(site, rule, source.url, "unknown", f"附件未能读取：{source.unreadable}",
                          document_url=source.document_url)
             continue
-        hits = [_hit(source, m.start(), m.end(), _MOBILE) for m in _MOBILE.finditer(source.text)
+        hits = [_hit(source, m.start(), m.end(), mask_mobile) for m in MOBILE.finditer(source.text)
                 if not _not_personal_mobile(source, m.start(), params)]
         if hits:
             yield result(site, rule, source.url, "fail", f"公示/名单内容公开了{len(hits)}个个人手机号码（如{hits[0]['number_masked']}）",
                          count=len(hits), hits=hits[:MAX_SAMPLES])
         else:
-            yield result(site, rule, source.url, "pass", "公示/名单内容未发现个人手机号码", where=source.where)
+            yield nothing_found(site, rule, source, "公示/名单内容未发现个人手机号码")

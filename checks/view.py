@@ -124,6 +124,21 @@ class AuditView:
                                               variant=variant):
             yield _decoded_page(r)
 
+    def iter_page_texts(self, site: str, variant: str = "normal") -> Iterator[dict[str, Any]]:
+        """Pages of a site with their visible text (``text``) but not their HTML, read in batches
+        and not kept (rules reading every page's words: content, privacy, dates)."""
+        for r in self._store.stream(st.pages, self.audit_id, (*PAGE_COLUMNS, "text"), site=site, variant=variant):
+            yield _decoded_page(r)
+
+    def page_text(self, page: dict[str, Any] | None) -> str:
+        """One page's visible text, read when a rule needs it (the view holds pages without it)."""
+        if not page:
+            return ""
+        if page.get("text") is not None:
+            return str(page["text"])
+        rows = list(self._store.stream(st.pages, self.audit_id, ("text",), id=page["id"]))
+        return str(rows[0]["text"] or "") if rows else ""
+
     def page(self, site: str, url: str, variant: str = "normal") -> dict[str, Any] | None:
         return next((p for p in self.pages(site, variant=variant) if p["url"] == url or p["final_url"] == url), None)
 
@@ -214,6 +229,13 @@ class AuditView:
     def tls_probes(self, site: str) -> list[dict[str, Any]]:
         """TLS handshakes with the site's home host, oldest first; ``names`` decoded."""
         return [{**r, "names": st.from_json(r["names_json"], [])} for r in self._rows(st.tls_probes, site=site)]
+
+    @cached_property
+    def tls_reached_any(self) -> bool:
+        """Whether any TLS handshake of the audit reached a server (an answer, valid or not): when
+        none did, "nothing answered" says more about the auditor's network than about the sites."""
+        return any(r["outcome"] in ("valid", "invalid", "no_https") for r in self._rows(st.tls_probes))
+
     def messages(self, site: str) -> list[dict[str, Any]]:
         """留言/来信 rows of a site (one per page that shows the message: list row or message page)."""
         return [{**r, "asked_date": _date(r["asked_date"]), "replied_date": _date(r["replied_date"])}

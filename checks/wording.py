@@ -8,6 +8,8 @@ fired.  Two guards keep correct text silent:
 
 - a variant inside a correct form of the dictionary, or inside an entry's ``allow`` phrase, is
   the correct name quoted in a longer one (习近平新时代中国特色社会主义 + 思想…), not an error;
+- a variant that begins a correct or allowed form and is followed (after any further letters of
+  that form) by an ellipsis is that form in a title the page shortened (…社会主义…, …社会主义思…);
 - with ``word_boundary``, a variant that a word of its sentence straddles (jieba segmentation)
   is two words side by side (发布|署名 holds 布署), not the wrong word.
 """
@@ -28,12 +30,13 @@ from gongkai.checks.base import MAX_SAMPLES, result
 from gongkai.checks.params import KindParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule, Source
-from gongkai.checks.texts import TextSource, sentence_at, site_texts
+from gongkai.checks.texts import TextSource, nothing_found, sentence_at, site_texts
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.vocab import load_config
 
 _SPACE = re.compile(r"[\s\u3000\xa0\u200b]")
+_ELLIPSIS = re.compile(r"…|⋯|\.{2,}|。{3}|．{2,}")   # a title shortened by the page
 SENTENCE_WINDOW = 60  # characters either side of a hit given to the segmenter
 
 
@@ -102,6 +105,7 @@ class Matcher:
     variants: re.Pattern[str]
     correct: re.Pattern[str]
     by_variant: dict[str, Entry]
+    longer: dict[str, tuple[str, ...]]   # variant → correct/allow phrases it begins (a cut-off title)
 
 
 def _alternation(words: set[str]) -> re.Pattern[str]:
@@ -113,7 +117,9 @@ def matcher(name: str) -> Matcher:
     dictionary = load_dictionary(name)
     by_variant = {w: e for e in dictionary.entries for w in e.wrong}
     correct = {e.correct for e in dictionary.entries} | {a for e in dictionary.entries for a in e.allow}
-    return Matcher(_alternation(set(by_variant)), _alternation(correct), by_variant)
+    longer = {w: tuple(c for c in correct if len(c) > len(w) and c.startswith(w)) for w in by_variant}
+    return Matcher(_alternation(set(by_variant)), _alternation(correct), by_variant,
+                   {w: forms for w, forms in longer.items() if forms})
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +157,18 @@ def _straddled(compact: str, start: int, end: int) -> bool:
     return any(s < a < e or s < b < e for _, s, e in _segmenter().tokenize(window, HMM=False))
 
 
+def _truncated(compact: str, start: int, end: int, forms: tuple[str, ...]) -> bool:
+    """Whether the variant at [start, end) is a correct longer form cut off by an ellipsis
+    (“学习习近平新时代中国特色社会主义…”, “…社会主义思…”): a shortened title, not an error."""
+    for form in forms:
+        at, tail = end, form[end - start:]
+        while at < len(compact) and tail and compact[at] == tail[0]:
+            at, tail = at + 1, tail[1:]
+        if _ELLIPSIS.match(compact, at):
+            return True
+    return False
+
+
 def find(text: str, name: str) -> list[Hit]:
     """Wrong variants of dictionary ``name`` in ``text`` (exact, guarded), in order."""
     if not text:
@@ -164,7 +182,9 @@ def find(text: str, name: str) -> list[Hit]:
             masks = [x.span() for x in m.correct.finditer(compact)]
         start, end = found.span()
         entry = m.by_variant[found.group(0)]
-        if _covered(masks, start, end) or (entry.word_boundary and _straddled(compact, start, end)):
+        forms = m.longer.get(found.group(0), ())
+        if (_covered(masks, start, end) or (forms and _truncated(compact, start, end, forms))
+                or (entry.word_boundary and _straddled(compact, start, end))):
             continue
         o_start, o_end = where[start], where[end - 1] + 1
         hits.append(Hit(o_start, o_end, found.group(0), entry, sentence_at(text, o_start, o_end)))
@@ -189,19 +209,48 @@ def _reason(hits: list[Hit]) -> str:
     return shown + more
 
 
+def _owners(found: list[tuple[TextSource, list[Hit]]]) -> dict[tuple[str, str], list[str]]:
+    """Each distinct error (variant + sentence) → the URLs of the texts holding it, in crawl order:
+    a typo in the site's template is one error, not one per page."""
+    where: dict[tuple[str, str], list[str]] = {}
+    for source, hits in found:
+        for hit in hits:
+            urls = where.setdefault((hit.variant, hit.snippet), [])
+            if source.url not in urls:
+                urls.append(source.url)
+    return where
+
+
 @register("wording", WordingParams)
 def run(view: AuditView, site: SiteInfo, rule: Rule, params: WordingParams) -> Iterator[Result]:
+    """One result per text; an error repeated on several texts (a template's sentence) is
+    reported once, on the first text holding it, with the others listed (``also_on``)."""
     dictionary = load_dictionary(params.dictionary)
     about = {"dictionary": dictionary.name, "version": dictionary.version}
+    found: list[tuple[TextSource, list[Hit]]] = []
     for source in site_texts(view, site):
         if source.unreadable:
             yield result(site, rule, source.url, "unknown", f"附件未能读取：{source.unreadable}",
                          document_url=source.document_url, **about)
             continue
         hits = find(source.text, params.dictionary)
-        if hits:
-            yield result(site, rule, source.url, "fail", _reason(hits), count=len(hits),
-                         hits=[h.evidence(source) for h in hits[:MAX_SAMPLES]], **about)
-        else:
-            yield result(site, rule, source.url, "pass", f"未发现{dictionary.name}所列错误表述", where=source.where,
-                         **about)
+        if not hits:
+            yield nothing_found(site, rule, source, f"未发现{dictionary.name}所列错误表述", **about)
+        found.append((source, hits))
+    where = _owners(found)
+    for source, hits in found:
+        own = [h for h in hits if where[(h.variant, h.snippet)][0] == source.url]
+        if not own:
+            continue   # every error here is reported on the text that showed it first
+        shown = []
+        for hit in own:
+            others = where[(hit.variant, hit.snippet)][1:]
+            shown.append({**hit.evidence(source), **({"also_on": others[:MAX_SAMPLES], "also_count": len(others)}
+                                                     if others else {})})
+        yield result(site, rule, source.url, "fail", _reason(own) + _elsewhere(own, where), count=len(own),
+                     hits=shown[:MAX_SAMPLES], **about)
+
+
+def _elsewhere(own: list[Hit], where: dict[tuple[str, str], list[str]]) -> str:
+    pages = max(len(where[(h.variant, h.snippet)]) for h in own)
+    return f"（同一处还见于其他{pages - 1}个页面或附件，计为一处）" if pages > 1 else ""

@@ -9,7 +9,9 @@ download failed.  Rules judge an unreadable attachment ``unknown``, never ``pass
 
 Readers are well-kept libraries, each bounded: pypdf (pages), python-docx (paragraphs and
 tables), openpyxl read-only (rows), xlrd (old .xls), antiword (old .doc) only when installed.
-Office files are zip archives: their uncompressed size is checked before opening (zip bombs).
+Office files are zip archives: each part's and the whole uncompressed size are checked before
+opening (zip bombs: ``MAX_PART``, ``MAX_UNZIPPED``; over them the file is unknown, 文件过大，未读取),
+and files are read in a small pool of their own (``READER_THREADS``), not the reactor's.
 The spider calls :meth:`AttachmentFetcher.requests` after storing an article; the rest is here.
 """
 
@@ -33,6 +35,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 from twisted.python.failure import Failure
+from twisted.python.threadpool import ThreadPool
 
 from gongkai.crawler import linkcheck
 from gongkai.crawler.items import AttachmentItem, ProbeItem
@@ -42,7 +45,10 @@ from gongkai.store import MAX_ATTACHMENT_TEXT
 READABLE = (".pdf", ".doc", ".docx", ".xls", ".xlsx")
 MAX_PDF_PAGES = 300
 MAX_SHEET_ROWS = 20_000
-MAX_UNZIPPED = 200_000_000    # bytes an Office zip may expand to before we refuse to open it
+MAX_PART = 20_000_000         # bytes one part of an Office zip (document.xml, a sheet) may expand to
+MAX_UNZIPPED = 60_000_000     # bytes a whole Office zip may expand to before we refuse to open it
+READER_THREADS = 2            # files read at once (a parsed XML part takes ~20× its size in memory)
+TOO_LARGE = "文件过大，未读取"
 ANTIWORD_TIMEOUT = 30         # seconds
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -114,9 +120,16 @@ def _pdf(body: bytes, out: Text) -> None:
 
 
 def _check_zip(body: bytes) -> None:
-    expanded = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(body)).infolist())
+    """Refuse an Office file whose parts expand beyond what a reader may hold in memory: the
+    readers parse a whole XML part at once (python-docx: a 42 MB document.xml took 867 MB).  The
+    sizes are the zip's own; zipfile never inflates a member past its declared size."""
+    infos = zipfile.ZipFile(io.BytesIO(body)).infolist()
+    big = max(infos, key=lambda info: info.file_size, default=None)
+    if big is not None and big.file_size > MAX_PART:
+        raise Unreadable(f"{TOO_LARGE}：{big.filename[:100]}解压后{big.file_size}字节，超过{MAX_PART}字节")
+    expanded = sum(info.file_size for info in infos)
     if expanded > MAX_UNZIPPED:
-        raise Unreadable(f"Office文件解压后超过{MAX_UNZIPPED}字节，未打开（疑似压缩炸弹）")
+        raise Unreadable(f"{TOO_LARGE}：解压后共{expanded}字节，超过{MAX_UNZIPPED}字节（疑似压缩炸弹）")
 
 
 def _docx(body: bytes, out: Text) -> None:
@@ -201,6 +214,27 @@ def extract(body: bytes, url: str) -> dict[str, Any]:
     return {"file_type": kind, "outcome": "ok", "reason": None, "text": out.value(), "truncated": out.truncated}
 
 
+_POOL: list[ThreadPool] = []
+
+
+def _reactor() -> Any:
+    from twisted.internet import reactor
+
+    return reactor
+
+
+def reader_pool() -> ThreadPool:
+    """The attachment readers' own threads (``READER_THREADS``), not the reactor's pool: that one
+    resolves DNS for the whole crawl, and ten big files read at once would both stall it and
+    hold ten parsed documents in memory.  Started on first use, stopped with the reactor."""
+    if not _POOL:
+        pool = ThreadPool(minthreads=0, maxthreads=READER_THREADS, name="gongkai-attachments")
+        pool.start()
+        _reactor().addSystemEventTrigger("during", "shutdown", pool.stop)
+        _POOL.append(pool)
+    return _POOL[0]
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -266,7 +300,8 @@ class AttachmentFetcher:
         if outcome.outcome != "ok":
             row.update(outcome=outcome.outcome, reason=outcome.reason, text="")
         else:
-            row.update(await maybe_deferred_to_future(threads.deferToThread(extract, body, response.url)))
+            row.update(await maybe_deferred_to_future(threads.deferToThreadPool(_reactor(), reader_pool(), extract,
+                                                                                 body, response.url)))
         yield AttachmentItem(row)
 
     def failed(self, failure: Failure) -> Iterator[AttachmentItem | ProbeItem]:

@@ -13,7 +13,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from gongkai.crawler import items as it
-from gongkai.crawler import offline, soft404
+from gongkai.crawler import offline, soft404, tls
 from gongkai.store import Store, machine_failure, now_iso
 
 STORE_FAILURE = "store_unwritable"  # close reason and stats key when the store cannot be written
@@ -57,6 +57,11 @@ class StorePipeline:
                 soft404.reclassify_site(self.store, self.audit_id, site)
             except Exception as exc:  # noqa: BLE001 - one site's post-processing must not lose the others
                 self.store.record_error(self.audit_id, site, "crawl", "soft404", f"{type(exc).__name__}: {exc}")
+        try:  # site.tls judges the host each home landed on (http://x → https://www.x)
+            tls.probe_landings(self.store, self.audit_id, list(getattr(spider, "sites", {}) or {}),
+                               getattr(spider, "tls", None))
+        except Exception as exc:  # noqa: BLE001 - the crawl's data is already stored; record and go on
+            self.store.record_error(self.audit_id, None, "crawl", "tls landing", f"{type(exc).__name__}: {exc}")
         try:  # over the whole audit: a distributed audit's job has only its own sites, so not there
             if not (self.crawler and self.crawler.settings.getbool("GONGKAI_SITE_JOB")):
                 offline.guard_offline(self.store, self.audit_id)

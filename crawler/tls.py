@@ -7,6 +7,11 @@ system's trust store (plus ``GONGKAI_TLS_CAFILE``), does the name match, and whe
 expire.  An unverifiable certificate is fetched a second time without verification so its
 dates, subject and issuer can be shown.  The result is a ``tls_probes`` row; ``site.tls`` judges
 it offline (the expiry margin is the rule's parameter, not the crawler's).
+
+The configured home is probed while the crawl starts; where the home ends up is known only once
+it was fetched (http://x.gov.cn → https://www.x.gov.cn), so when the crawl closes
+:func:`probe_landings` also shakes hands with the host the home landed on, and ``site.tls``
+judges that one.
 """
 
 from __future__ import annotations
@@ -25,6 +30,11 @@ from gongkai.store import to_json
 HTTPS_PORT = 443
 CONCURRENCY = 4       # handshakes at once (threads of the reactor's pool: DNS shares it)
 MAX_FIELD = 300
+# Nothing answered at all (timed out, refused, unreachable): the site may lack https, or the
+# auditor's network may not reach anyone directly (a proxy, an intranet) — site.tls tells them
+# apart by whether any handshake of the audit reached a server.  ``no_https`` means a server
+# answered, but not with TLS (plain http on the port, a failed handshake).
+NO_ANSWER = "no_answer"
 PLAIN_HTTP = frozenset({"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "RECORD_LAYER_FAILURE"})  # OpenSSL's words for it
 
 
@@ -100,9 +110,9 @@ def probe(host: str, port: int, *, cafile: str | None = None, timeout: float = 1
         said = "端口以明文http应答" if exc.reason in PLAIN_HTTP else (exc.reason or str(exc))
         return {**row, "outcome": "no_https", "reason": f"{where} 未能建立TLS连接：{said}"[:MAX_FIELD]}
     except TimeoutError:
-        return {**row, "outcome": "no_https", "reason": f"{where} https连接超时（{timeout:g}秒）"}
+        return {**row, "outcome": NO_ANSWER, "reason": f"{where} https连接超时（{timeout:g}秒）"}
     except OSError as exc:
-        return {**row, "outcome": "no_https", "reason": f"{where} https无应答：{exc.strerror or exc}"[:MAX_FIELD]}
+        return {**row, "outcome": NO_ANSWER, "reason": f"{where} https无应答：{exc.strerror or exc}"[:MAX_FIELD]}
     return {**row, "outcome": "valid", "reason": f"{where} 证书链与域名验证通过", **_describe(der)}
 
 
@@ -132,3 +142,36 @@ async def probe_homes(homes: Iterable[tuple[str, str]], *, cafile: str | None, t
     found = await maybe_deferred_to_future(defer.gatherResults(calls, consumeErrors=True))
     return [{"site": site, **row} for sites, row in zip(by_target.values(), found, strict=True)
             for site in sites]
+
+
+def landing_targets(store: Any, audit_id: int, sites: Iterable[str], https_port: int = HTTPS_PORT) -> list[tuple[str, str, int]]:
+    """(site, host, port) of each site's home landing (the ``home`` page's final URL) that no
+    ``tls_probes`` row of the site covers yet."""
+    from gongkai import store as st
+
+    out = []
+    for site in sites:
+        homes = store.rows(st.pages, audit_id, site=site, kind="home")
+        landed = next((p["final_url"] or p["url"] for p in homes if p["variant"] == "normal"), None)
+        if not landed:
+            continue
+        host, port = target(landed, https_port)
+        done = {(r["host"], r["port"]) for r in store.rows(st.tls_probes, audit_id, site=site)}
+        if host and (host, port) not in done:
+            out.append((site, host, port))
+    return out
+
+
+def probe_landings(store: Any, audit_id: int, sites: Iterable[str], settings: dict[str, Any] | None) -> int:
+    """Shake hands with the hosts the homes landed on (when not probed already) and store the
+    rows; returns how many.  Blocking, at most ``CONCURRENCY`` at once: it runs when the crawl closes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not settings or not settings.get("check"):
+        return 0
+    todo = landing_targets(store, audit_id, sites, settings.get("port") or HTTPS_PORT)
+    with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+        rows = list(pool.map(lambda t: _safe_probe(t[1], t[2], settings.get("cafile"), settings["timeout"]), todo))
+    for (site, _, _), row in zip(todo, rows, strict=True):
+        store.save_tls_probe(audit_id, {"site": site, **row})
+    return len(rows)

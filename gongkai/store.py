@@ -102,7 +102,7 @@ page_refs = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("audit_id", sa.Integer, nullable=False), sa.Column("site", sa.Text, nullable=False),
     sa.Column("page_url", sa.Text, nullable=False), sa.Column("page_fp", sa.Text, nullable=False),
-    sa.Column("role", sa.Text, nullable=False),     # body | insecure
+    sa.Column("role", sa.Text, nullable=False),     # body | no_body | insecure
     sa.Column("target", sa.Text, nullable=False), sa.Column("text", sa.Text),
 )
 sa.Index("ix_page_refs_page", page_refs.c.audit_id, page_refs.c.site, page_refs.c.page_fp)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import store as st
+from gongkai.redact import redact_data
 from gongkai.text import visible_controls
 
 from . import atomic
@@ -27,10 +28,11 @@ LINK_COLUMNS = ("source", "url", "status", "outcome", "reason", "title", "hidden
 
 
 def cell(value: Any) -> Any:
-    """A CSV cell that no spreadsheet evaluates and that shows invisible characters."""
+    """A CSV cell that no spreadsheet evaluates, that shows invisible characters, and whose
+    身份证号 and mobile numbers are masked (a page title or link text may hold them; URLs kept)."""
     if value is None or isinstance(value, bool | int | float):
         return "" if value is None else value
-    text = visible_controls(str(value))
+    text = visible_controls(redact_data(str(value)))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 

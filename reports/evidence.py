@@ -83,7 +83,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "where": {"body": "正文", "footer": "页脚", "link": "链接文字", "title": "标题", "meta": "网页标签",
               "page": "页面", "attachment": "附件"},
     "outcome": {**present.OUTCOME_LABELS, "soft404": "软404（内容为错误页）", "unknown": "无法判断",
-                "valid": "证书有效", "invalid": "证书无效", "no_https": "https无应答"},
+                "valid": "证书有效", "invalid": "证书无效", "no_https": "未提供https", "no_answer": "https无应答"},
     "state": {"ok": "可用", "broken": "不可用", "unknown": "无法判断"},
     "sources": {"page": "留言页面", "list": "留言列表"},
 }

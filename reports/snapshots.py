@@ -9,7 +9,8 @@ The copy is made inert before anyone opens it: scripts, frames, plugins, ``<base
 event attributes are removed, ``javascript:``/``data:`` URLs dropped, and a Content-Security-Policy
 forbids every outside load (a hacked page must not run, track or redirect the evaluator).  Bidi
 overrides and invisible characters in the page's text are shown as ``⟨U+202E⟩``, as in every output:
-an evaluator must see the trick, not be fooled by it.
+an evaluator must see the trick, not be fooled by it.  身份证号 and mobile numbers in the text are
+masked (:mod:`gongkai.redact`): the copy must not republish the personal data a finding reports.
 Files are named by sha256, so identical pages are stored once; a byte budget bounds the folder and
 ``scorecard/snapshots/index.json`` lists what was left out and why.
 """
@@ -26,6 +27,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString
 from markupsafe import escape
 
 from gongkai import store as st
+from gongkai.redact import redact
 from gongkai.text import visible_controls
 
 from . import atomic
@@ -118,7 +120,8 @@ def _text(value: Any) -> str:
 
 
 def inert(html: str) -> BeautifulSoup:
-    """The page with everything that could run, load or navigate by itself removed."""
+    """The page with everything that could run, load or navigate by itself removed, and personal
+    numbers (身份证号, mobiles) in its text masked: the snapshot must not republish a leak."""
     soup = BeautifulSoup(html, "lxml")
     for tag in soup.find_all(REMOVED_TAGS):
         tag.decompose()
@@ -132,7 +135,7 @@ def inert(html: str) -> BeautifulSoup:
             if attr.lower().startswith("on") or (attr.lower() in URL_ATTRS and UNSAFE_URL.match(text)):
                 del tag.attrs[attr]
     for node in soup.find_all(string=True):
-        shown = visible_controls(str(node))
+        shown = redact(visible_controls(str(node)))
         if shown != str(node) and not isinstance(node, Comment):
             node.replace_with(NavigableString(shown))
     return soup
@@ -152,7 +155,7 @@ def banner(page: PageRecord, state: AuditState, also: list[str]) -> str:
         '<div id="gongkai-snapshot" style="all:initial;display:block;font:14px/1.5 sans-serif;background:#fff8e1;'
         'color:#222;border:3px solid #b00;padding:8px 12px;margin:0 0 12px">'
         f"{warn}<p><b>gongkai 存档快照</b>：以下为抓取时收到的字节经解码后的 HTML（存储有长度上限，可能被截断），"
-        "已移除脚本、框架与事件属性并禁止加载任何外部资源，显示效果可能与原网页不同。原始字节未保存；"
+        "已移除脚本、框架与事件属性并禁止加载任何外部资源，正文中的身份证号、手机号码已遮盖，显示效果可能与原网页不同。原始字节未保存；"
         "下表的 SHA-256 是抓取所得原始字节的摘要。</p>"
         f'<table style="border-collapse:collapse">{cells}</table></div>')
 

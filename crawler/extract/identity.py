@@ -4,7 +4,8 @@
 Government sites must show these in the page footer, so they are read from the footer region
 (elements whose class or id says footer/bottom/foot, else the last part of the page) and only
 then from the whole text.  A page whose footer is injected by script has none in its HTML; that
-is reported as None, not guessed from meta tags.  Besides the numbers, the links that make them
+is reported as None, not guessed from meta tags, and the script or frame that loads the footer
+(home_bottom.js, bottom.htm) is recorded as ``footer_loaded_by`` so checks say "unknown", not "missing".  Besides the numbers, the links that make them
 checkable are recorded: the ICP number to the MIIT 备案 system, the 公安 number to the 公安 备案
 platform, the badge to its certificate (``bszs.conac.cn``, or the ``dcs.conac.cn`` script that
 writes that link).  主办单位 and 联系方式 are read from the footer region only: an article body
@@ -36,6 +37,11 @@ ICP_HOSTS = ("beian.miit.gov.cn", "miitbeian.gov.cn")           # MIIT 备案 sy
 PSB_HOSTS = ("beian.mps.gov.cn", "beian.gov.cn")                # 全国互联网安全管理服务平台
 CONAC_HOSTS = ("conac.cn",)                                     # 开办者标识 certificate and its script
 _SPONSOR = re.compile(r"(?:主办单位|网站主办|主办)\s*[:：]\s*([^\s|｜丨,，;；©]{2,40})")
+_SPONSORED_BY = re.compile(r"由\s*([^\s|｜丨,，;；©:：由]{2,40}?)\s*主办")
+_ORG_NAME = re.compile(r"^[\u4e00-\u9fff〇·（）()]{2,40}$")
+_ORG_SUFFIX = re.compile(r"(?:政府|办公室|办公厅|委员会|管委会|办事处|街道|局|厅|委|部|署|中心|院|会|处|所|站|馆|队|社|办|"
+                         r"集团|公司|学校|大学|医院|乡|镇|村|区|县|市|省)(?:（[^）]*）)?$")
+_VENDOR_LABEL = re.compile(r"(?:技术支持|技术服务|技术保障|制作|设计|开发|维护|运维|承建)\s*(?:单位)?\s*[:：]?\s*$")
 _COPYRIGHT_AFTER = re.compile(r"版权所有\s*[:：]\s*(?:©\s*)?([^\s|｜丨,，;；©]{2,40})")
 _COPYRIGHT_BEFORE = re.compile(r"([^\s|｜丨,，;；©:：]{2,40})\s*(?:©\s*)?版权所有")
 _PHONE = re.compile(r"(?<![\d-])((?:0\d{2,3}[-－—]?)?[2-9]\d{6,7}|1[3-9]\d{9}|400[-－]?\d{3}[-－]?\d{4}|12345)(?![\d-])")
@@ -43,6 +49,8 @@ _PHONE_LABEL = re.compile(r"电话|热线|传真|TEL|Tel|tel")
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 _ADDRESS = re.compile(r"(?:地址|通讯地址|联系地址)\s*[:：]\s*([^\s|｜丨,，;；]{4,60})")
 _CONTACT_LINK = re.compile(r"联系|咨询")
+# a script or frame whose file (or id) names a footer: home_bottom.js, /2016public/bottom.htm, foot.shtml
+_FOOTER_FILE = re.compile(r"(?:^|[-_.])(?:foot(?:er)?|bottom|bot|copyright|banquan|dibu)(?:$|[-_.\d])", re.I)
 
 
 def _is_footer(el: etree._Element) -> bool:
@@ -103,12 +111,24 @@ def _conac_link(root: etree._Element) -> str | None:
     return _link_to(root, CONAC_HOSTS) or _link_to(root, CONAC_HOSTS, frozenset({"script"}))
 
 
+def is_organisation(name: str) -> bool:
+    """A 主办单位 is a Chinese organisation name (…人民政府办公室, …管委会): not a year range
+    ("2003-2024"), not Latin ("Reserved"), not a bare word."""
+    return bool(_ORG_NAME.match(name) and _ORG_SUFFIX.search(name))
+
+
 def _sponsor(footer: str) -> tuple[str | None, str | None]:
-    """(主办单位 as written, the label it was read from): 主办, else the 版权所有 holder."""
-    for label, rx in (("主办", _SPONSOR), ("版权所有", _COPYRIGHT_AFTER), ("版权所有", _COPYRIGHT_BEFORE)):
-        m = rx.search(footer)
-        if m:
-            return m.group(1)[:MAX_FIELD], label
+    """(主办单位 as written, the label it was read from): 主办 / 由…主办, else the 版权所有 holder.
+
+    Each candidate must be an organisation name, and not the one a 技术支持/制作 label names (the
+    vendor that built the site writes its own name next to 版权所有)."""
+    for label, rx in (("主办", _SPONSOR), ("主办", _SPONSORED_BY), ("版权所有", _COPYRIGHT_AFTER),
+                      ("版权所有", _COPYRIGHT_BEFORE)):
+        for m in rx.finditer(footer):
+            name = m.group(1).strip()
+            before = footer[max(0, m.start(1) - 12):m.start(1)]
+            if is_organisation(name) and not _VENDOR_LABEL.search(before):
+                return name[:MAX_FIELD], label
     return None, None
 
 
@@ -141,10 +161,22 @@ def _contact(root: etree._Element, footer: str) -> dict[str, str | None]:
             "address": address.group(1)[:MAX_FIELD] if address else None, "page": _contact_page(root)}
 
 
+def footer_loader(root: etree._Element) -> dict[str, str] | None:
+    """The script or frame that writes the footer (``{"how": "script" | "iframe", "src": …}``), when
+    its file or id says footer/bottom: the footer's identity is then not in this page's HTML, so a
+    check must not call it missing."""
+    for el in iter_elements(root, frozenset({"script", "iframe", "frame"})):
+        src = (el.get("src") or "").strip()
+        name = src.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        if src and (_FOOTER_FILE.search(name) or _FOOTER_FILE.search(el.get("id") or "")):
+            return {"how": "script" if tag_of(el) == "script" else "iframe", "src": src[:MAX_FIELD]}
+    return None
+
+
 def footer_identity(html: str | etree._Element) -> dict[str, Any]:
     """site_code, icp, psb (strings or None), conac (bool), the links that certify them
     (icp_link, psb_link, conac_link), sponsor (+ sponsor_label), contact (phone, email, address,
-    page) and footer_text (≤ 2000 chars)."""
+    page), footer_text (≤ 2000 chars) and footer_loaded_by (:func:`footer_loader`, or None)."""
     root = html if isinstance(html, etree._Element) else parse(html)
     footer = "\n".join(footer_lines(root))
     everything = "\n".join(text_lines(root))
@@ -162,4 +194,5 @@ def footer_identity(html: str | etree._Element) -> dict[str, Any]:
         "sponsor_label": sponsor_label,
         "contact": _contact(root, footer),
         "footer_text": footer[-MAX_FOOTER_TEXT:],
+        "footer_loaded_by": footer_loader(root),
     }

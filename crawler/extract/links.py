@@ -129,15 +129,25 @@ _RESOURCE_ATTRS = {"img": ("src",), "script": ("src",), "iframe": ("src",), "fra
                    "link": ("href",), "input": ("src",)}
 
 
-def body_links(root: etree._Element, base: str) -> list[LinkRef]:
-    """The links written in the document body (the CMS's body container, else the densest text
-    block): what the author chose to cite, unlike navigation, 友情链接 and footer links."""
+def body_block(root: etree._Element) -> etree._Element | None:
+    """The document body (the CMS's body container, else the densest text block), or None when
+    the page has none that is not the whole page or its footer."""
     block = content_block(root)
     if block is None or tag_of(block) in ("body", "html"):
-        return []
+        return None
     footers = footer_elements(root)  # a short article leaves the footer the densest block: not a body
     if any(f is block or is_ancestor(f, block) for f in footers):
+        return None
+    return block
+
+
+def body_links(root: etree._Element, base: str) -> list[LinkRef]:
+    """The links written in the document body: what the author chose to cite, unlike navigation,
+    友情链接 and footer links (none when no body block was found: see :func:`page_refs`)."""
+    block = body_block(root)
+    if block is None:
         return []
+    footers = footer_elements(root)
     anchors = [a for a in block.iter("a") if a.get("href") and not any(is_ancestor(f, a) for f in footers)]
     return _refs(anchors[:MAX_BODY_LINKS], base)
 
@@ -171,11 +181,30 @@ def insecure_resources(root: etree._Element, base: str) -> list[LinkRef]:
     return out
 
 
+def upgrades_insecure(root: etree._Element) -> bool:
+    """Whether the page's own CSP meta says ``upgrade-insecure-requests``: browsers then fetch its
+    http sub-resources over https, so they are no mixed content."""
+    for meta in iter_elements(root, frozenset({"meta"})):
+        if (meta.get("http-equiv") or "").strip().lower() == "content-security-policy" and \
+                "upgrade-insecure-requests" in (meta.get("content") or "").lower():
+            return True
+    return False
+
+
+NO_BODY = "未找到正文区域"
+
+
 def page_refs(root: etree._Element, url: str, kind: str) -> list[dict[str, str]]:
-    """``page_refs`` rows of a page: an article's body links (role ``body``) and, on a page
-    served over https, what it loads over plain http (role ``insecure``, text = the tag)."""
+    """``page_refs`` rows of a page: an article's body links (role ``body``; role ``no_body`` with
+    the page itself as target when no body block was found, so a check can say "unknown" rather
+    than "no outside links") and, on a page served over https without a CSP that upgrades
+    insecure requests, what it loads over plain http (role ``insecure``, text = the tag)."""
     base = base_url(root, url)
-    rows = [{"role": "body", "target": r.url, "text": r.text} for r in body_links(root, base)] if kind == "article" else []
-    if url.lower().startswith("https://"):
+    rows: list[dict[str, str]] = []
+    if kind == "article":
+        if body_block(root) is None:
+            rows.append({"role": "no_body", "target": url, "text": NO_BODY})
+        rows += [{"role": "body", "target": r.url, "text": r.text} for r in body_links(root, base)]
+    if url.lower().startswith("https://") and not upgrades_insecure(root):
         rows += [{"role": "insecure", "target": r.url, "text": r.text} for r in insecure_resources(root, base)]
     return rows

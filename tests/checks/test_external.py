@@ -91,3 +91,23 @@ def test_a_crawl_that_recorded_no_body_links_is_unknown(audit) -> None:
     audit.document(ART, "通知", "2024-06-10")
     [res] = audit.run("link.external_unsafe")
     assert res.status == "unknown"
+
+
+def test_party_media_and_public_organisations_are_not_flagged(audit) -> None:
+    _article(audit, refs=[{"role": "body", "target": f"http://{host}/", "text": name} for host, name in (
+        ("www.12371.cn", "共产党员网"), ("www.xuexi.cn", "学习强国"), ("www.chinacourt.org", "中国法院网"),
+        ("www.women.org.cn", "全国妇联"), ("www.ccyl.org.cn", "共青团中央"))])
+    [res] = audit.run("link.external_unsafe")
+    assert res.status == "pass" and res.evidence["body_links"] == 5
+
+
+def test_unlisted_host_is_worded_non_government_not_commercial(audit) -> None:
+    _article(audit, refs=[{"role": "body", "target": "https://www.example-shop.com/promo", "text": "活动"}])
+    [res] = audit.run("link.external_unsafe")
+    assert res.status == "fail" and "非政府网站" in res.reason and "商业" not in res.reason
+
+
+def test_article_whose_body_was_not_found_is_unknown(audit) -> None:
+    _article(audit, refs=[{"role": "no_body", "target": ART, "text": "未找到正文区域"}])
+    [res] = audit.run("link.external_unsafe")
+    assert res.status == "unknown" and "正文" in res.reason

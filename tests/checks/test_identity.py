@@ -93,3 +93,24 @@ def test_footer_completeness_needs_a_crawl_that_recorded_it(make_audit) -> None:
     down = make_audit()
     down.page(H, "home", outcome="blocked", status=403)
     assert down.run("footer.identity_incomplete")[0].status == "unknown"
+
+
+def test_footer_loaded_by_script_or_frame_is_unknown_not_missing(make_audit) -> None:
+    for loader in ({"how": "script", "src": "/resource/js/home_bottom.js"}, {"how": "iframe", "src": "/2016public/bottom.htm"}):
+        audit = make_audit()
+        audit.page(H, "home", title="北京市朝阳区人民政府", identity={
+            "contact": {}, "footer_text": "", "footer_loaded_by": loader})
+        for rule in ("footer.identity_incomplete", "footer.missing_identity"):
+            [res] = audit.run(rule)
+            assert res.status == "unknown" and loader["src"] in res.reason, rule
+    # elements present in the HTML still pass, whatever the loader
+    audit = make_audit()
+    audit.page(H, "home", title="大连市人民政府", identity={**COMPLETE, "footer_loaded_by": loader})
+    assert audit.run("footer.identity_incomplete")[0].status == "pass"
+
+
+def test_missing_site_code_is_deducted_once(audit) -> None:
+    audit.page(H, "home", title="大连市人民政府", identity={**COMPLETE, "site_code": None})
+    assert audit.run("footer.missing_identity")[0].status == "fail"
+    [res] = audit.run("footer.identity_incomplete")
+    assert res.status == "pass" and "site_code" not in res.evidence["elements"]

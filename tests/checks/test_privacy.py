@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from gongkai.checks.privacy import check_digit, is_id_number, mask
+from gongkai.checks.privacy import check_digit, is_id_number
+from gongkai.redact import mask_id, mask_mobile, redact
 
 H = "http://www.dl.gov.cn/"
 VALID = "330106199003071236"          # check digit 6
@@ -24,7 +25,7 @@ def test_gb11643_check_digit_and_birth_date() -> None:
     assert not is_id_number(no_day + check_digit(no_day), TODAY)                         # 30 February
     no_province = "99010619900307123"
     assert not is_id_number(no_province + check_digit(no_province), TODAY)
-    assert mask(VALID) == "3301**********1236"
+    assert mask_id(VALID) == "3301**********1236"
 
 
 def test_id_numbers_on_pages_and_in_attachments(audit) -> None:
@@ -57,6 +58,75 @@ def test_mobile_numbers_only_in_lists_and_not_office_contacts(audit) -> None:
                text="名单见附件（手机号已隐去：139****5678）。\n咨询电话：13700001111\n监督电话：0411-12345\n" + footer)
     results = audit.by_subject("privacy.phone_number")
     assert results[listing].status == "fail" and results[listing].evidence["count"] == 2
-    assert [h["number_masked"] for h in results[listing].evidence["hits"]] == ["1391***5678", "1381***5678"]
+    assert [h["number_masked"] for h in results[listing].evidence["hits"]] == ["139****5678", "138****5678"]
     assert notice not in results          # not 公示/名单 content: not examined
     assert results[hotline].status == "pass"
+
+
+def test_redact_masks_ids_and_mobiles_3_plus_4() -> None:
+    assert mask_mobile("+86 138-1234-5678") == "138****5678"
+    assert redact(f"张三 {VALID} 13812345678，电话0411-83631234") == \
+        "张三 3301**********1236 138****5678，电话0411-83631234"
+    assert redact("2024-07-15 第20240715号") == "2024-07-15 第20240715号"
+
+
+def test_no_rule_republishes_personal_data_it_quotes(audit) -> None:
+    """A row with both an ID and a mobile: the phone finding must not show the ID, the ID finding
+    not the mobile, and a typo in the same sentence must not quote either."""
+    url = H + "tzgg/202407/t20240730_9.html"
+    audit.page(url, "article", title="2024年低保对象名单公示",
+               text=f"张三 {VALID} 13812345678 认真布署，城区\n")
+    results = {rid: audit.by_subject(rid)[url] for rid in ("privacy.id_number", "privacy.phone_number",
+                                                          "content.typo")}
+    assert all(r.status == "fail" for r in results.values())
+    for r in results.values():
+        shown = str(r.evidence) + r.reason
+        assert VALID not in shown and "13812345678" not in shown and "1234567" not in shown, r.rule
+    assert "138****5678" in results["privacy.id_number"].evidence["hits"][0]["snippet"]
+    assert "3301**********1236" in results["privacy.phone_number"].evidence["hits"][0]["snippet"]
+
+
+def test_a_partly_read_attachment_without_a_hit_is_unknown(audit) -> None:
+    doc = H + "tzgg/202407/t20240731_1.html"
+    audit.page(doc, "article", title="2024年低保对象名单公示", text="名单见附件。")
+    rows = {"cut.xlsx": ("姓名\t身份证号\n李四\t3301**********1236", True),
+            "cut_leak.xlsx": (f"姓名\t身份证号\n李四\t{VALID}", True),
+            "whole.xlsx": ("姓名\t身份证号\n李四\t3301**********1236", False)}
+    for name, (text, truncated) in rows.items():
+        audit.store.save_attachment(audit.audit_id, {"site": audit.site, "document_url": doc, "url": H + name,
+                                                     "link_text": "低保名单.xlsx", "outcome": "ok", "text": text,
+                                                     "truncated": truncated})
+    for rule in ("privacy.id_number", "privacy.phone_number", "content.typo", "content.severe_error"):
+        results = audit.by_subject(rule)
+        cut = results[H + "cut.xlsx"]
+        assert cut.status == "unknown" and cut.reason.startswith("仅读取前") and cut.evidence["truncated"], rule
+        assert results[H + "whole.xlsx"].status == "pass", rule
+    assert audit.by_subject("privacy.id_number")[H + "cut_leak.xlsx"].status == "fail"
+
+
+def test_numbers_labelled_as_codes_are_no_id_numbers(audit) -> None:
+    """An 18-digit 施工许可证编号 / 项目代码 can pass the check digit: its label says what it is."""
+    page, sheet, person = H + "zdxm/202407/t20240701_1.html", H + "files/xuke.xlsx", H + "files/renyuan.xlsx"
+    audit.page(page, "article", title="2024年6月施工许可证发放公示",
+               text=f"施工许可证编号：{VALID}\n项目代码 {VALID_X}\n")
+    audit.store.save_attachment(audit.audit_id, {"site": audit.site, "document_url": page, "url": sheet,
+                                                 "link_text": "许可证名单.xlsx", "outcome": "ok",
+                                                 "text": f"[Sheet1]\n序号\t工程名称\t施工许可证号\n1\t某小区\t{VALID}"})
+    audit.store.save_attachment(audit.audit_id, {"site": audit.site, "document_url": page, "url": person,
+                                                 "link_text": "人员名单.xlsx", "outcome": "ok",
+                                                 "text": f"[Sheet1]\n编号\t姓名\t身份证号\n1\t张三\t{VALID}\n"
+                                                         f"编号：7 姓名：李四 身份证号：{VALID_X}"})
+    results = audit.by_subject("privacy.id_number")
+    assert results[page].status == "pass" and results[page].evidence["not_id"][0]["context"] == "施工许可证编号："
+    assert [x["label"] for x in results[page].evidence["not_id"]] == ["编号", "项目代码"]
+    assert results[sheet].status == "pass" and results[sheet].evidence["not_id"][0]["label"] == "证号"
+    assert results[sheet].evidence["not_id"][0]["context"] == "施工许可证号"
+    assert results[person].status == "fail" and results[person].evidence["count"] == 2    # 身份证号 header wins
+
+
+def test_a_mobile_after_a_masked_id_on_the_same_row_is_found(audit) -> None:
+    url = H + "tzgg/202407/t20240801_1.html"
+    audit.page(url, "article", title="2024年公益性岗位拟聘用人员公示",
+               text="3　王建国　男　身份证号5304**********0048　13812345678\n")
+    [hit] = audit.by_subject("privacy.phone_number")[url].evidence["hits"]
+    assert hit["number_masked"] == "138****5678"

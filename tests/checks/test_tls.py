@@ -65,3 +65,34 @@ def test_no_tls_check_recorded_is_unknown(make_audit) -> None:
     _home(dns)
     dns.tls_probe("unknown", "www.dl.gov.cn:443 域名无法解析")
     assert dns.run("site.tls")[0].status == "unknown"
+
+
+def test_the_host_the_home_landed_on_is_judged(make_audit) -> None:
+    audit = make_audit()
+    audit.page(H, "home", title="大连市人民政府", final_url="https://www.dl.gov.cn/")
+    audit.tls_probe("no_answer", "dl.gov.cn:443 https无应答：Connection refused", host="dl.gov.cn")
+    audit.tls_probe("valid", "www.dl.gov.cn:443 证书链与域名验证通过", not_after="2024-10-23T02:00:00+00:00")
+    [res] = audit.run("site.tls")
+    assert res.status == "pass" and res.evidence["host"] == "www.dl.gov.cn"
+    elsewhere = make_audit()
+    elsewhere.page(H, "home", title="大连市人民政府", final_url="https://new.dl.gov.cn/")
+    elsewhere.tls_probe("valid", "ok", not_after="2024-10-23T02:00:00+00:00")
+    [res] = elsewhere.run("site.tls")
+    assert res.status == "unknown" and "new.dl.gov.cn" in res.reason     # the landing was never probed
+
+
+def test_nothing_answered_in_the_whole_audit_is_unknown(make_audit) -> None:
+    offline = make_audit()
+    _home(offline)
+    offline.tls_probe("no_answer", "www.dl.gov.cn:443 https连接超时（15秒）")
+    offline.store.save_tls_probe(offline.audit_id, {"site": "other", "host": "www.sy.gov.cn", "port": 443, "at": AT,
+                                                    "outcome": "no_answer", "reason": "超时"})
+    [res] = offline.run("site.tls")
+    assert res.status == "unknown" and "审计机器" in res.reason
+    online = make_audit()
+    _home(online)
+    online.tls_probe("no_answer", "www.dl.gov.cn:443 https无应答：Connection refused")
+    online.store.save_tls_probe(online.audit_id, {"site": "other", "host": "www.sy.gov.cn", "port": 443, "at": AT,
+                                                  "outcome": "valid", "reason": "ok"})
+    [res] = online.run("site.tls")
+    assert res.status == "fail" and "未提供https" in res.reason

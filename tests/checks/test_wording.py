@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gongkai.checks.wording import find, load_dictionary
+from gongkai.checks.wording import find, load_dictionary, matcher
 
 H = "http://www.dl.gov.cn/"
 SEVERE, TYPOS = "severe_errors.yaml", "typos.yaml"
@@ -37,6 +37,25 @@ def test_correct_phrase_inside_a_longer_correct_name_is_silent() -> None:
     assert variants("依据《中华人民共和国政府信息公开条例》编制。", SEVERE) == []
     assert variants("中国共产党第二十届中央委员会第三次全体会议", SEVERE) == []
     assert variants("中国共产党第二十次全国代表大会", SEVERE) == []
+
+
+def test_longer_correct_names_and_shortened_titles_are_silent() -> None:
+    for ok in ("以习近平新时代中国特色社会主义经济思想为指导，推动高质量发展。",
+               "深入学习习近平新时代中国特色社会主义外交思想。",
+               "学习贯彻习近平新时代中国特色社会主义...",
+               "学习贯彻习近平新时代中国特色社会主义…",
+               "关于学习习近平新时代中国特色社会主义思…",
+               "[专题]习近平新时代中国特色社会主义 ⋯"):
+        assert variants(ok, SEVERE) == [], ok
+    # an ellipsis does not excuse a variant that begins no correct form, nor a wrong continuation
+    assert variants("根据《中华人民共合国…", SEVERE) == ["中华人民共合国"]
+    assert variants("学习习近平新时代中国特色社会主义精神…", SEVERE) == ["习近平新时代中国特色社会主义"]
+
+
+def test_variants_beginning_a_correct_form_are_known() -> None:
+    """Every variant that begins a longer correct name is guarded (ellipsis + allow list)."""
+    m = matcher(SEVERE)
+    assert set(m.longer) == {"习近平新时代中国特色社会主义"}
 
 
 def test_whitespace_inside_a_variant_does_not_hide_it() -> None:
@@ -93,3 +112,18 @@ def test_dictionary_entries_are_validated() -> None:
         Entry(correct="中华人民共和国", wrong=["中华人民共合国"], source={"doc": "宪法", "status": "rumour"})
     with pytest.raises(ValidationError):
         WordingParams(dictionary="../rules.yaml")
+
+
+def test_a_template_typo_is_one_error_not_one_per_page(audit) -> None:
+    footer = "请各单位认真布署网站安全工作。"
+    pages = [H + f"zwgk/tzgg/202407/t2024070{i}_{i}.html" for i in range(1, 5)]
+    for i, url in enumerate(pages):
+        extra = "另须贯切落实。" if i == 2 else ""
+        audit.page(url, "article", title=f"通知{i}", text=f"正文{i}。{extra}\n{footer}")
+    results = audit.run("content.typo")
+    fails = [r for r in results if r.status == "fail"]
+    assert [r.subject for r in fails] == [pages[0], pages[2]]
+    [template] = fails[0].evidence["hits"]
+    assert template["wrong"] == "布署" and template["also_count"] == 3 and template["also_on"] == pages[1:]
+    assert "计为一处" in fails[0].reason
+    assert [h["wrong"] for h in fails[1].evidence["hits"]] == ["贯切"]     # its own error; 布署 counted on page 1

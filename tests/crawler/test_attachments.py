@@ -139,6 +139,27 @@ def test_file_type_and_extract_bounds():
     assert broken["outcome"] == "unknown" and broken["reason"]
 
 
+def test_an_office_part_too_large_to_parse_is_not_read():
+    """A 25 MB document.xml zipped into a small DOCX: refused from the zip's sizes, before parsing."""
+    import zipfile
+
+    from gongkai.crawler.attachments import MAX_PART, MAX_UNZIPPED
+
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data += b"<!--" + b" " * 25_000_000 + b"-->"
+            bomb.writestr(info.filename, data)
+    body = out.getvalue()
+    assert len(body) < 200_000 and MAX_PART <= 20_000_000 and MAX_UNZIPPED <= 100_000_000
+    got = extract(body, "http://x/gongshi.docx")
+    assert got["outcome"] == "unknown" and got["reason"].startswith("文件过大，未读取") and "document.xml" in got["reason"]
+    assert extract(docx_bytes(), "http://x/gongshi.docx")["outcome"] == "ok"
+
+
 def test_budget_and_formats_decide_what_is_requested():
     from gongkai.crawler.attachments import AttachmentFetcher
     from gongkai.crawler.items import AttachmentItem

@@ -46,7 +46,7 @@ def test_page_links_never_raises(html: str, url: str) -> None:
 def test_footer_identity_never_raises(html: str) -> None:
     got = footer_identity(html)
     assert set(got) == {"site_code", "icp", "psb", "conac", "footer_text", "icp_link", "psb_link", "conac_link",
-                        "sponsor", "sponsor_label", "contact"}
+                        "sponsor", "sponsor_label", "contact", "footer_loaded_by"}
     assert len(got["footer_text"]) <= 2000
     assert all(len(v) <= 200 for v in (*got["contact"].values(), got["sponsor"], got["icp_link"]) if v)
 

@@ -33,6 +33,22 @@ def test_footer_injected_by_script_or_absent_gives_nothing(name: str) -> None:
     assert (got["site_code"], got["icp"], got["psb"], got["conac"]) == (None, None, None, False)
 
 
+@pytest.mark.parametrize(("name", "how", "src"), [
+    ("042_bjchy_district_home.html", "script", "/resource/js/home_bottom.js"),
+    ("048_govcn_portal_home_2018.html", "iframe", "/2016public/bottom.htm"),
+])
+def test_footer_loaded_by_script_or_frame_is_recorded(name: str, how: str, src: str) -> None:
+    assert footer_identity(_corpus(name))["footer_loaded_by"] == {"how": how, "src": src}
+
+
+@pytest.mark.parametrize("markup", [
+    '<script src="/js/jquery.min.js"></script><script src="/js/botany.js"></script>',
+    '<iframe src="http://www.gov.cn/zhuanti/zhaopin.html"></iframe>',
+    '<div class="footer">网站标识码：2102000001</div>'])
+def test_other_scripts_and_frames_load_no_footer(markup: str) -> None:
+    assert footer_identity(f"<html><body>{markup}</body></html>")["footer_loaded_by"] is None
+
+
 def test_footer_region_wins_over_body_mentions() -> None:
     html = """<html><body><div class="content"><p>网站标识码：1111111111 是示例，京ICP备00000001号也是。</p></div>
 <div id="bottom"><p>政府网站标识码：5304210001</p><p>滇ICP备05001234号-2 滇公网安备 53042102000123号</p>
@@ -113,3 +129,18 @@ def test_conac_script_is_the_certificate_link() -> None:
     assert got["icp_link"] is None          # a look-alike host is not the MIIT system
     plain = footer_identity('<div class="footer"><img src="/images/red.png" alt="党政机关"><span id="_ideConac"></span></div>')
     assert plain["conac"] and plain["conac_link"] is None
+
+
+@pytest.mark.parametrize(("footer", "sponsor", "label"), [
+    ("Copyright © 2003-2024 版权所有", None, None),
+    ("All Rights Reserved 版权所有", None, None),
+    ("技术支持：XX科技有限公司 版权所有", None, None),
+    ("技术支持：大连某某科技有限公司版权所有", None, None),
+    ("本网站由大连市人民政府办公室主办", "大连市人民政府办公室", "主办"),
+    ("技术支持：大连某某科技有限公司 版权所有：大连市人民政府", "大连市人民政府", "版权所有"),
+    ("Copyright © 2024 大连市西岗区人民政府 版权所有", "大连市西岗区人民政府", "版权所有"),
+])
+def test_sponsor_is_an_organisation_not_a_year_word_or_vendor(footer: str, sponsor: str | None,
+                                                              label: str | None) -> None:
+    got = footer_identity(f'<div class="footer"><p>{footer}</p></div>')
+    assert (got["sponsor"], got["sponsor_label"]) == (sponsor, label)

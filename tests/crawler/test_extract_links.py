@@ -43,3 +43,16 @@ def test_corpus_article_body_links_leave_out_navigation() -> None:
     links = body_links(root, "https://fzggw.zj.gov.cn/art/2024/1/1/art_1.html")
     assert not any("beian" in r.url or "conac" in r.url for r in links)
     assert len(links) < 30
+
+
+def test_csp_upgrade_insecure_requests_means_no_mixed_content() -> None:
+    upgraded = PAGE.replace("<head>", '<head><meta http-equiv="Content-Security-Policy" content="upgrade-insecure-requests">')
+    rows = page_refs(parse(upgraded), "https://www.dl.gov.cn/zwgk/t1.html", "article")
+    assert {r["role"] for r in rows} == {"body"}
+
+
+def test_an_article_without_a_body_block_says_so() -> None:
+    bare = '<html><body><a href="https://www.example-shop.com/x">活动</a></body></html>'
+    rows = page_refs(parse(bare), "http://www.dl.gov.cn/zwgk/t1.html", "article")
+    assert rows == [{"role": "no_body", "target": "http://www.dl.gov.cn/zwgk/t1.html", "text": "未找到正文区域"}]
+    assert "no_body" not in {r["role"] for r in page_refs(parse(PAGE), "http://www.dl.gov.cn/zwgk/t1.html", "article")}

@@ -66,7 +66,7 @@ def test_no_https_plain_http_port_and_closed_port(tree) -> None:
         plain = probe("127.0.0.1", server.port, timeout=5)
     assert plain["outcome"] == "no_https" and "明文" in plain["reason"]
     refused = probe("127.0.0.1", closed_port(), timeout=5)
-    assert refused["outcome"] == "no_https" and "无应答" in refused["reason"]
+    assert refused["outcome"] == "no_answer" and "无应答" in refused["reason"]
 
 
 def test_target_is_the_https_home_or_port_443_of_an_http_home() -> None:
@@ -127,6 +127,21 @@ def test_crawl_of_an_http_only_site_and_of_a_self_signed_one_fail_site_tls(tmp_p
         store, audit = run_crawl(tmp_path, [{"id": "plain", "name": "江川市人民政府", "home": plain.base_url},
                                             {"id": "own", "name": "江川市财政局", "home": own.base_url}])
     rows = {r["site"]: r for r in store.rows(st.tls_probes, audit)}
-    assert rows["plain"]["port"] == 443 and rows["plain"]["outcome"] == "no_https"
+    assert rows["plain"]["port"] == 443 and rows["plain"]["outcome"] == "no_answer"      # port 443 refused
     assert rows["own"]["outcome"] == "invalid" and "self-signed" in rows["own"]["reason"]
     assert _site_tls(store, audit, "plain") == _site_tls(store, audit, "own") == "fail"
+
+
+def test_site_tls_judges_the_host_the_home_landed_on(tmp_path, ca) -> None:
+    """http://127.0.0.1:A/ answers 301 to https://localhost:B/: the configured host has no https
+    (port 443 refused), the landing has a valid certificate — the site passes on its landing."""
+    with SiteServer(https_site(tmp_path / "site"), tls=ca.issue(["localhost"]).server_context()) as landed:
+        target_url = landed.base_url.replace("127.0.0.1", "localhost")
+        entry = write_tree(tmp_path / "entry", {"index.html": "<html><body>旧首页</body></html>"})
+        (entry / "_site.yaml").write_text(f'redirects: {{"/": "{target_url}"}}\n', encoding="utf-8")
+        with SiteServer(entry) as old:
+            store, audit = run_crawl(tmp_path, [{"id": "jc", "name": "江川市人民政府", "home": old.base_url}],
+                                     tls_cafile=str(ca.cafile))
+    rows = {(r["host"], r["port"]): r["outcome"] for r in store.rows(st.tls_probes, audit, site="jc")}
+    assert rows == {("127.0.0.1", 443): "no_answer", ("localhost", landed.port): "valid"}
+    assert _site_tls(store, audit) == "pass"

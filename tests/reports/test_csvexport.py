@@ -36,3 +36,10 @@ def test_export_pages_and_links(tmp_path: Path) -> None:
     links = _read(tmp_path / "links.csv")
     assert {"source": "http://www.qs.gov.cn/f.html", "url": "http://www.qs.gov.cn/old.doc", "title": "附件"}.items() \
         <= links[0].items()
+
+
+def test_cells_mask_personal_numbers_but_keep_urls() -> None:
+    from gongkai.reports.csvexport import cell
+
+    assert cell("关于张三（13812345678）的公示") == "关于张三（138****5678）的公示"
+    assert cell("http://www.dl.gov.cn/gs/13812345678.html") == "http://www.dl.gov.cn/gs/13812345678.html"

@@ -126,3 +126,11 @@ def test_the_archived_copy_is_inert_and_shows_hidden_characters() -> None:
     for bad in ("<script", "<iframe", "<base", "refresh", "onload", "onerror", "javascript", "JaVaScRiPt", "<object"):
         assert bad not in html, bad
     assert "关于⟨U+202E⟩gpj.exe的通知" in html and ">点击</a>" in html
+
+
+def test_the_archived_copy_masks_personal_numbers() -> None:
+    from gongkai.reports.snapshots import inert
+
+    html = str(inert("<html><body><td>张三</td><td>330106199003071236</td><td>13812345678</td></body></html>"))
+    assert "330106199003071236" not in html and "13812345678" not in html
+    assert "3301**********1236" in html and "138****5678" in html
