@@ -32,6 +32,20 @@ def test_rows_without_header() -> None:
     assert one.state == "answered" and two.state == "pending"   # 未回复 contains 回复: pending wins
 
 
+def test_rows_without_header_read_outside_the_title() -> None:
+    """Glued inline dates, a title ending in a digit, a date or a state word inside the title."""
+    html = """<ul><li><a href="1.html">问一</a><span>2024-06-01</span><span>2024-06-05</span><span>已回复</span></li>
+    <li><a href="2.html">关于G320国道2</a><span>2024-06-02</span></li>
+    <li><a href="3.html">2023-01-05的噪音投诉未处理</a><span>2024-06-03</span><span>已回复</span></li>
+    <li><a href="4.html">垃圾处理中转站</a><span>2024-06-04</span><span>已回复</span></li>
+    <li><a href="5.html">路灯无效</a><span>2024-06-05</span><span>【未回复】</span></li></ul>"""
+    rows = {m.url.rsplit("/", 1)[-1]: m for m in message_rows(html, U)}
+    assert (rows["1.html"].asked, rows["1.html"].replied) == (date(2024, 6, 1), date(2024, 6, 5))
+    assert rows["2.html"].asked == date(2024, 6, 2) and rows["2.html"].title == "关于G320国道2"
+    assert rows["3.html"].asked == date(2024, 6, 3) and rows["3.html"].state == "answered"
+    assert rows["4.html"].state == "answered" and rows["5.html"].state == "pending"
+
+
 def test_hanweb_records() -> None:
     rec = '<tr><td><a href="/art/2024/5/6/art_9_1.html">来信一</a></td><td>2024-05-06</td><td>2024-05-09</td><td>已办结</td></tr>'
     html = f"""<html><body><script type="text/xml"><datastore><recordset><record><![CDATA[{rec}]]></record>
