@@ -29,6 +29,7 @@ from gongkai.workdays import add_workdays, month_end
 
 FIELDS = ("title", "asked_date", "replied_date", "status", "state", "reply")
 MAX_CHANNEL_TEXT = 20     # a channel entry is a short link text
+MAX_SNAPSHOT = 500_000    # characters of a channel page's HTML searched for a form
 
 
 class ReplyParams(KindParams):
@@ -103,14 +104,69 @@ def _failed(fetch: dict[str, Any]) -> str:
     return "unknown"
 
 
+def _shows_channel(view: AuditView, site: SiteInfo, page: dict[str, Any], shown: int) -> str | None:
+    """What on a fetched channel page shows it is one (messages, a form, a 我要写信 link), or None:
+    a page that loads but shows none of them (暂无信息, a section of 信访/访谈 links) proves nothing."""
+    if shown:
+        return f"公开留言{shown}条"
+    html = (view.snapshot(page) or "")[:MAX_SNAPSHOT].lower()
+    if "<textarea" in html:
+        return "留言表单"
+    for lk in view.links(site.site):
+        text = (lk.get("text") or "").strip()
+        if lk["page_url"] == page["url"] and _write_link(text):
+            return f"写信入口“{text}”"
+    return None
+
+
+def _write_link(text: str) -> bool:
+    return 0 < len(text) <= MAX_CHANNEL_TEXT and any(w in text for w in _words("write_words")) \
+        and not any(w in text for w in _words("not_channel_words") + _words("not_consultation_words"))
+
+
+def _candidate(view: AuditView, site: SiteInfo, url: str, name: str | None, found_as: str,
+               shown: dict[str, int]) -> dict[str, Any]:
+    """A channel candidate with its state: a fetched page must load and show it is a channel; a link
+    not fetched (an off-site 12345 platform) counts when it answers."""
+    page = view.page(site.site, url)
+    if page is None:
+        state, reason = _link_outcome(view, site, url)
+    else:
+        state, reason = _page_state(view, site, url, shown.get(url, 0))
+        if state == "ok":
+            what = _shows_channel(view, site, page, shown.get(url, 0))
+            state, reason = ("ok", f"渠道可用（{what}）") if what else \
+                ("unknown", "渠道页面未见留言、留言表单或写信入口，无法确认可用")
+    return {"url": url, "name": name, "found_as": found_as, "state": state, "reason": reason}
+
+
+def _below(view: AuditView, site: SiteInfo, section: dict[str, Any], shown: dict[str, int],
+           seen: set[str]) -> list[dict[str, Any]]:
+    """Channels linked from a section page (互动交流, 公众参与, 问政: the channels are one level below)."""
+    out = []
+    for lk in view.links(site.site):
+        if lk["page_url"] == section["url"] and lk["target"] not in seen and channel_kind(lk.get("text")) == "channel":
+            seen.add(lk["target"])
+            out.append(_candidate(view, site, lk["target"], lk.get("text"), f"“{section['name']}”下链接", shown))
+    return out
+
+
 def _channels(view: AuditView, site: SiteInfo, home: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
-    """(channel candidates with their state, excluded 信访/举报 link texts) of a site."""
+    """(channel candidates with their state, excluded 信访/举报 link texts) of a site.
+
+    A messages column that does not show itself a channel is read as a section: the channels
+    linked from it are candidates too.
+    """
     shown = _shown_per_page(view, site)
     found: dict[str, dict[str, Any]] = {}
+    below: list[dict[str, Any]] = []
     for col in view.columns(site.site):
         if col["type"] == "messages":
-            state, reason = _page_state(view, site, col["url"], shown.get(col["url"], 0))
-            found[col["url"]] = {"url": col["url"], "name": col["name"], "found_as": "栏目", "state": state, "reason": reason}
+            found[col["url"]] = cand = _candidate(view, site, col["url"], col["name"], "栏目", shown)
+            if cand["state"] != "ok":
+                below.extend(_below(view, site, cand, shown, set(found)))
+    for cand in below:
+        found.setdefault(cand["url"], cand)
     excluded: list[str] = []
     for lk in _home_links(view, site, home):
         kind = channel_kind(lk.get("text"))
@@ -118,12 +174,7 @@ def _channels(view: AuditView, site: SiteInfo, home: dict[str, Any]) -> tuple[li
             excluded.append(f"{lk.get('text')}（{lk['target']}）")
         if kind != "channel" or lk["target"] in found:
             continue
-        if view.page(site.site, lk["target"]) is not None:
-            state, reason = _page_state(view, site, lk["target"], shown.get(lk["target"], 0))
-        else:
-            state, reason = _link_outcome(view, site, lk["target"])
-        found[lk["target"]] = {"url": lk["target"], "name": lk.get("text"), "found_as": "首页链接", "state": state,
-                               "reason": reason}
+        found[lk["target"]] = _candidate(view, site, lk["target"], lk.get("text"), "首页链接", shown)
     return list(found.values()), sorted(set(excluded))[:MAX_SAMPLES]
 
 

@@ -213,3 +213,30 @@ def test_a_list_layout_not_read_is_unknown(audit) -> None:
     assert late.status == "unknown" and "列表格式未识别" in late.reason
     [hidden] = audit.run("interaction.replies_hidden")
     assert hidden.status == "unknown" and "列表格式未识别" in hidden.reason
+
+
+def test_a_page_that_only_loads_is_no_working_channel(audit) -> None:
+    """Trap: a 领导信箱 column that says 暂无信息 (no message, no form, no 我要写信 link) is unknown."""
+    _channel_site(audit, links=[{"target": BOX, "text": "领导信箱"}], box_text="领导信箱 暂无信息")
+    [res] = audit.run("interaction.channel_missing")
+    assert res.status == "unknown" and "未见留言" in res.reason
+
+
+def test_a_section_is_judged_by_the_channels_below_it(make_audit) -> None:
+    """互动交流 is a section: only 信访/访谈 below it is no channel; a 市长信箱 with a form below it is."""
+    sec = H + "hdjl/"
+    bare = make_audit()
+    bare.page(H, "home", title="大连市人民政府", links=[{"target": sec, "text": "互动交流"}])
+    bare.column("messages", sec, "互动交流")
+    bare.page(sec, "list", title="互动交流", text="网上信访 在线访谈", column_type="messages", column_url=sec,
+              links=[{"target": H + "xf/", "text": "网上信访"}, {"target": H + "ft/", "text": "在线访谈"}])
+    assert bare.run("interaction.channel_missing")[0].status == "unknown"
+    full = make_audit()
+    full.page(H, "home", title="大连市人民政府", links=[{"target": sec, "text": "互动交流"}])
+    full.column("messages", sec, "互动交流")
+    full.page(sec, "list", title="互动交流", text="市长信箱 网上信访", column_type="messages", column_url=sec,
+              links=[{"target": H + "xf/", "text": "网上信访"}, {"target": BOX, "text": "市长信箱"}])
+    full.page(BOX, "list", title="市长信箱", snapshot="<html><body><form><textarea name='c'></textarea></form></body></html>")
+    [res] = full.run("interaction.channel_missing")
+    assert res.status == "pass" and res.reason.endswith("市长信箱")
+    assert any(c["found_as"] == "“互动交流”下链接" and c["state"] == "ok" for c in res.evidence["channels"])
