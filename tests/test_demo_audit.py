@@ -148,7 +148,8 @@ EXPECTED = [
     ("service.missing", "jiangchuan", "/", "pass"),                  # a link to its 政务服务网
     ("service.missing", "czj", "/", "fail"),
     ("service.guide_incomplete", "qingsong", "/bsfw/g1.shtml", "pass"),   # 设定依据 printed as 法律依据
-    ("service.guide_incomplete", "qingsong", "/bsfw/g2.shtml", "fail"),
+    ("service.guide_incomplete", "qingsong", "/bsfw/g2.shtml", "fail"),   # project elements only: no veto
+    ("service.guide_incomplete", "qingsong", "/bsfw/g4.shtml", "fail"),   # lacks 设定依据, 申请条件: veto
     ("service.guide_incomplete", "qingsong", "/bsfw/g3.shtml", None),     # a notice, not a guide
 ]
 

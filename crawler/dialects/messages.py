@@ -128,7 +128,8 @@ def _by_column(cells: list[etree._Element], header: dict[int, str], base: str) -
         return None
     return judge(Message(url=url, title=(title or values.get("title") or "")[:MAX_TITLE] or None, asked=asked,
                          replied=next(iter_dates(values.get("replied")), None),
-                         status=(values.get("status") or "")[:MAX_STATUS] or None))
+                         status=(values.get("status") or "")[:MAX_STATUS] or None),
+                 handled=next(iter_dates(values.get("handled")), None))
 
 
 def _plain_rows(tree: etree._Element, base: str) -> Iterator[Message]:

@@ -25,6 +25,15 @@ def test_table_with_header_columns_in_any_order() -> None:
     assert (two.asked, two.replied, two.state) == (date(2024, 5, 8), None, "pending")
 
 
+def test_a_processing_date_is_a_reply_date_only_when_answered() -> None:
+    html = """<table><tr><th>标题</th><th>留言时间</th><th>处理时间</th><th>状态</th></tr>
+    <tr><td><a href="1.html">路灯</a></td><td>2024-05-06</td><td>2024-05-07</td><td>办理中</td></tr>
+    <tr><td><a href="2.html">噪音</a></td><td>2024-05-06</td><td>2024-05-10</td><td>已办结</td></tr></table>"""
+    one, two = message_rows(html, U)
+    assert (one.state, one.replied) == ("pending", None)
+    assert (two.state, two.replied) == ("answered", date(2024, 5, 10))
+
+
 def test_rows_without_header() -> None:
     html = """<ul><li><a href="1.html">问一</a><span>2024-05-06</span><span>已回复</span></li>
     <li><a href="2.html">问二</a> 2024-05-07 <em>未回复</em></li></ul>"""
