@@ -20,6 +20,7 @@ from gongkai.checks.base import result, unless_unseen
 from gongkai.checks.params import ColumnType, KindParams
 from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
+from gongkai.checks.services import links_platform
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.text import date_from_url, simplify
@@ -164,8 +165,11 @@ def run_stale(view: AuditView, site: SiteInfo, rule: Rule, params: StaleParams) 
 
 
 class EmptyParams(KindParams):
-    """Column types judged by their own rules, never as 空白栏目 (a 办事服务 column that only links to
-    the province's 政务服务网 is an entry, not an empty column; see service.* and interaction.*)."""
+    """Column types judged by their own rules, never as 空白栏目 (see service.* and interaction.*).
+
+    A 办事服务 column is exempt only when it links to the province's 政务服务网 (an entry, not an
+    empty column); one that shows nothing and links nowhere is a 空白栏目 like any other.
+    """
 
     exempt_types: list[ColumnType] = []
 
@@ -176,7 +180,7 @@ def run_empty(view: AuditView, site: SiteInfo, rule: Rule, params: EmptyParams) 
     for column in view.columns(site.site):
         url = column["url"]
         ev = {"column": column.get("name"), "column_type": column["type"], "outcome": column.get("outcome")}
-        if column["type"] in params.exempt_types:
+        if column["type"] in params.exempt_types and (column["type"] != "services" or links_platform(view, site, url)):
             yield result(site, rule, url, "not_applicable", "该类栏目由专门规则判断（办事服务、互动交流）", **ev)
             continue
         if column.get("outcome") in UNREADABLE:

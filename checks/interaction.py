@@ -12,6 +12,7 @@ is what the veto in ``config/indicators.yaml`` counts.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -28,6 +29,7 @@ from gongkai.workdays import add_workdays, month_end
 
 FIELDS = ("title", "asked_date", "replied_date", "status", "state", "reply")
 MAX_CHANNEL_TEXT = 20     # a channel entry is a short link text
+MAX_SNAPSHOT = 500_000    # characters of a channel page's HTML searched for a form
 
 
 class ReplyParams(KindParams):
@@ -74,7 +76,7 @@ def _page_state(view: AuditView, site: SiteInfo, url: str, shown: int) -> tuple[
         return "unknown", "渠道页面未抓取"
     if page.get("outcome") not in (None, "ok"):
         return _failed(page), f"渠道页面无法打开（{page.get('reason') or page.get('outcome')}）"
-    if login_wall(page, shown):
+    if login_wall({**page, "text": view.page_text(page)}, shown):
         return "unknown", "渠道需登录后才能查看或留言（登录墙），无法判断是否可用"
     return "ok", "渠道可用"
 
@@ -102,14 +104,69 @@ def _failed(fetch: dict[str, Any]) -> str:
     return "unknown"
 
 
+def _shows_channel(view: AuditView, site: SiteInfo, page: dict[str, Any], shown: int) -> str | None:
+    """What on a fetched channel page shows it is one (messages, a form, a 我要写信 link), or None:
+    a page that loads but shows none of them (暂无信息, a section of 信访/访谈 links) proves nothing."""
+    if shown:
+        return f"公开留言{shown}条"
+    html = (view.snapshot(page) or "")[:MAX_SNAPSHOT].lower()
+    if "<textarea" in html:
+        return "留言表单"
+    for lk in view.links(site.site):
+        text = (lk.get("text") or "").strip()
+        if lk["page_url"] == page["url"] and _write_link(text):
+            return f"写信入口“{text}”"
+    return None
+
+
+def _write_link(text: str) -> bool:
+    return 0 < len(text) <= MAX_CHANNEL_TEXT and any(w in text for w in _words("write_words")) \
+        and not any(w in text for w in _words("not_channel_words") + _words("not_consultation_words"))
+
+
+def _candidate(view: AuditView, site: SiteInfo, url: str, name: str | None, found_as: str,
+               shown: dict[str, int]) -> dict[str, Any]:
+    """A channel candidate with its state: a fetched page must load and show it is a channel; a link
+    not fetched (an off-site 12345 platform) counts when it answers."""
+    page = view.page(site.site, url)
+    if page is None:
+        state, reason = _link_outcome(view, site, url)
+    else:
+        state, reason = _page_state(view, site, url, shown.get(url, 0))
+        if state == "ok":
+            what = _shows_channel(view, site, page, shown.get(url, 0))
+            state, reason = ("ok", f"渠道可用（{what}）") if what else \
+                ("unknown", "渠道页面未见留言、留言表单或写信入口，无法确认可用")
+    return {"url": url, "name": name, "found_as": found_as, "state": state, "reason": reason}
+
+
+def _below(view: AuditView, site: SiteInfo, section: dict[str, Any], shown: dict[str, int],
+           seen: set[str]) -> list[dict[str, Any]]:
+    """Channels linked from a section page (互动交流, 公众参与, 问政: the channels are one level below)."""
+    out = []
+    for lk in view.links(site.site):
+        if lk["page_url"] == section["url"] and lk["target"] not in seen and channel_kind(lk.get("text")) == "channel":
+            seen.add(lk["target"])
+            out.append(_candidate(view, site, lk["target"], lk.get("text"), f"“{section['name']}”下链接", shown))
+    return out
+
+
 def _channels(view: AuditView, site: SiteInfo, home: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
-    """(channel candidates with their state, excluded 信访/举报 link texts) of a site."""
+    """(channel candidates with their state, excluded 信访/举报 link texts) of a site.
+
+    A messages column that does not show itself a channel is read as a section: the channels
+    linked from it are candidates too.
+    """
     shown = _shown_per_page(view, site)
     found: dict[str, dict[str, Any]] = {}
+    below: list[dict[str, Any]] = []
     for col in view.columns(site.site):
         if col["type"] == "messages":
-            state, reason = _page_state(view, site, col["url"], shown.get(col["url"], 0))
-            found[col["url"]] = {"url": col["url"], "name": col["name"], "found_as": "栏目", "state": state, "reason": reason}
+            found[col["url"]] = cand = _candidate(view, site, col["url"], col["name"], "栏目", shown)
+            if cand["state"] != "ok":
+                below.extend(_below(view, site, cand, shown, set(found)))
+    for cand in below:
+        found.setdefault(cand["url"], cand)
     excluded: list[str] = []
     for lk in _home_links(view, site, home):
         kind = channel_kind(lk.get("text"))
@@ -117,12 +174,7 @@ def _channels(view: AuditView, site: SiteInfo, home: dict[str, Any]) -> tuple[li
             excluded.append(f"{lk.get('text')}（{lk['target']}）")
         if kind != "channel" or lk["target"] in found:
             continue
-        if view.page(site.site, lk["target"]) is not None:
-            state, reason = _page_state(view, site, lk["target"], shown.get(lk["target"], 0))
-        else:
-            state, reason = _link_outcome(view, site, lk["target"])
-        found[lk["target"]] = {"url": lk["target"], "name": lk.get("text"), "found_as": "首页链接", "state": state,
-                               "reason": reason}
+        found[lk["target"]] = _candidate(view, site, lk["target"], lk.get("text"), "首页链接", shown)
     return list(found.values()), sorted(set(excluded))[:MAX_SAMPLES]
 
 
@@ -176,13 +228,17 @@ def merged_messages(view: AuditView, site: SiteInfo) -> list[dict[str, Any]]:
 
 
 def _state(msg: dict[str, Any]) -> str | None:
-    """answered / pending / invalid; a message page that shows no reply at all is pending."""
+    """answered / pending / invalid, or None when nothing shown says.
+
+    Pending only when a page or row says so (a pending status word, an empty reply such as
+    暂无回复): a reply the parser does not recognise must not read as "never answered".
+    """
     state = msg.get("state") or status_state(msg.get("status"))
     if state:
         return state
     if msg.get("replied_date") or msg.get("reply"):
         return ANSWERED
-    return PENDING if "page" in msg["sources"] else None
+    return None
 
 
 def _judge_message(view: AuditView, site: SiteInfo, rule: Rule, params: ReplyParams,
@@ -204,8 +260,12 @@ def _judge_message(view: AuditView, site: SiteInfo, rule: Rule, params: ReplyPar
     if state == INVALID:
         return result(site, rule, subject, "not_applicable", f"无效留言（{msg.get('status')}）", period, **ev)
     if state is None:
-        return result(site, rule, subject, "unknown", "列表未显示是否答复，留言页面未抓取", period, **ev)
-    replied: date | None = msg.get("replied_date")
+        why = ("留言页面未显示答复状态或可识别的答复" if "page" in msg["sources"]
+               else "列表未显示是否答复，留言页面未抓取")
+        return result(site, rule, subject, "unknown", why, period, **ev)
+    # a message in progress may show a 处理时间: that is no reply date
+    replied: date | None = None if state == PENDING else msg.get("replied_date")
+    ev["replied"] = replied
     if state == ANSWERED and replied is None:
         return result(site, rule, subject, "unknown", f"显示“{msg.get('status') or '已答复'}”但未标注答复时间", period, **ev)
     until = replied or view.as_of
@@ -224,10 +284,12 @@ def _judge_deadline(site: SiteInfo, rule: Rule, params: ReplyParams, subject: st
         if replied:
             return result(site, rule, subject, "pass", f"{asked}留言，{replied}答复", period, **ev)
         return result(site, rule, subject, "pass", f"{asked}留言，尚未答复，未超过{params.overdue_months}个月", period, **ev)
+    n = params.reply_working_days
     if deadline is None:
+        if replied and (replied - asked).days <= n:   # n calendar days hold at most n working days
+            return result(site, rule, subject, "pass", f"{asked}留言，{replied}答复（{n}日内）", period, **ev)
         return result(site, rule, subject, "unknown", f"{asked.year}年或次年的官方工作日历尚未公布，无法计算答复期限",
                       period, **ev)
-    n = params.reply_working_days
     if replied and replied > deadline:
         return result(site, rule, subject, "fail", f"{asked}留言，{replied}才答复，超过{n}个工作日（截止{deadline}）",
                       period, **ev)
@@ -251,10 +313,28 @@ def run_replies(view: AuditView, site: SiteInfo, rule: Rule, params: ReplyParams
     yield from unseen
 
 
+def unread_layout(view: AuditView, site: SiteInfo, col: dict[str, Any]) -> dict[str, int] | None:
+    """Counts when the column's list shows items but the message reader read fewer than half of them
+    as messages: a list layout it does not know, whose unread rows may hide anything."""
+    items = {it["url"] for it in view.list_items(site.site, col["url"])}
+    read = {m.get("url") for m in view.messages(site.site) if m.get("column_url") == col["url"]}
+    if items and 2 * len(read & items or read) < len(items):
+        return {"list_items": len(items), "messages_read": len(read)}
+    return None
+
+
+UNREAD_LAYOUT = "列表格式未识别"
+
+
 def _unseen_channels(view: AuditView, site: SiteInfo, rule: Rule) -> Iterator[Result]:
     """A channel not read whole may hide an overdue message: said once per channel, as unknown."""
     for col in view.columns(site.site):
         if col["type"] != "messages":
+            continue
+        if counts := unread_layout(view, site, col):
+            yield result(site, rule, col["url"], "unknown",
+                         f"{UNREAD_LAYOUT}：列表有{counts['list_items']}条，读出留言{counts['messages_read']}条，"
+                         "其余留言是否超期无法判断", column=col["name"], **counts)
             continue
         coverage = view.coverage(site.site, "messages", url=col["url"])
         if not coverage.complete:
@@ -274,20 +354,33 @@ def run_published(view: AuditView, site: SiteInfo, rule: Rule, params: NoParams)
     if not columns:
         yield result(site, rule, site.home, "not_applicable", "本站无留言栏目")
         return
-    messages = merged_messages(view, site)
+    found = [_published(view, site, rule, col) for col in columns]
+    publishing = [r for r in found if r.status == "pass"]
+    for res in found:
+        # a column that shows no message (a write-a-letter form) while another channel publishes the
+        # replies: the site publishes them, once
+        if res.status == "fail" and publishing and not res.evidence.get("messages"):
+            where = publishing[0].evidence.get("column")
+            yield replace(res, status="not_applicable", reason=f"本栏目不公开留言，答复在本站“{where}”栏目公开")
+        else:
+            yield res
+
+
+def _published(view: AuditView, site: SiteInfo, rule: Rule, col: dict[str, Any]) -> Result:
+    """Whether one messages column publishes replies."""
     shown = _shown_per_page(view, site)
-    for col in columns:
-        state, reason = _page_state(view, site, col["url"], shown.get(col["url"], 0))
-        if state != "ok":
-            yield result(site, rule, col["url"], "unknown", reason, column=col["name"])
-            continue
-        mine = [m for m in messages if m.get("column_url") == col["url"]]
-        answered = [m for m in mine if _answered(m)]
-        ev = {"column": col["name"], "messages": len(mine), "answered": len(answered),
-              "samples": [m["url"] for m in mine[:MAX_SAMPLES]]}
-        if answered:
-            yield result(site, rule, col["url"], "pass", f"公开留言{len(mine)}条，其中已答复{len(answered)}条", **ev)
-            continue
-        why = f"公开留言{len(mine)}条，均未公开答复" if mine else "栏目未公开任何留言和答复"
-        res = result(site, rule, col["url"], "fail", why, **ev)
-        yield unless_unseen(res, view.coverage(site.site, "messages", url=col["url"]))
+    state, reason = _page_state(view, site, col["url"], shown.get(col["url"], 0))
+    if state != "ok":
+        return result(site, rule, col["url"], "unknown", reason, column=col["name"])
+    mine = [m for m in merged_messages(view, site) if m.get("column_url") == col["url"]]
+    answered = [m for m in mine if _answered(m)]
+    ev = {"column": col["name"], "messages": len(mine), "answered": len(answered),
+          "samples": [m["url"] for m in mine[:MAX_SAMPLES]]}
+    if answered:
+        return result(site, rule, col["url"], "pass", f"公开留言{len(mine)}条，其中已答复{len(answered)}条", **ev)
+    if counts := unread_layout(view, site, col):
+        return result(site, rule, col["url"], "unknown", f"{UNREAD_LAYOUT}：列表有{counts['list_items']}条，"
+                      f"读出留言{counts['messages_read']}条", **ev, **counts)
+    why = f"公开留言{len(mine)}条，均未公开答复" if mine else "栏目未公开任何留言和答复"
+    res = result(site, rule, col["url"], "fail", why, **ev)
+    return unless_unseen(res, view.coverage(site.site, "messages", url=col["url"]))

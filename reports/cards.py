@@ -21,7 +21,7 @@ from typing import Any
 
 from .dataset import AuditData, ResultRow
 from .indicators import IndicatorSystem
-from .scoring import SiteScore
+from .scoring import SiteScore, evidence_has
 
 VOLATILE = frozenset({"at", "seconds", "fetched_at", "elapsed"})   # timing: belongs to the snapshot record
 SEVERITY_TIERS = {"critical": 1, "high": 2, "medium": 3, "low": 4, "info": 5}
@@ -82,10 +82,16 @@ class Charge:
     threshold: int = 1            # findings that trip a veto
 
 
-def veto_of(system: IndicatorSystem, rule: str, column_type: str | None) -> Charge | None:
-    """The 单项否决 indicator a finding counts towards, if any (it may also cost points elsewhere)."""
+def veto_of(system: IndicatorSystem, rule: str, column_type: str | None,
+            evidence: dict[str, Any] | None = None) -> Charge | None:
+    """The 单项否决 indicator a finding counts towards, if any (it may also cost points elsewhere).
+
+    A veto that asks for evidence values (``evidence: {overdue: true}``) takes only the findings
+    whose evidence has them, exactly as scoring counts them.
+    """
     for v in system.veto:
-        if rule in v.rules and (v.column_types is None or column_type in v.column_types):
+        if rule in v.rules and (v.column_types is None or column_type in v.column_types) \
+                and evidence_has(evidence, v.evidence):
             return Charge("veto", v.id, v.name, threshold=v.min_count)
     return None
 
@@ -176,7 +182,7 @@ def site_cards(data: AuditData, system: IndicatorSystem, score: SiteScore, items
     for m in items:
         r = m.row
         meta = data.rule(r.rule)
-        charge, veto = charge_of(system, r.rule, r.column_type), veto_of(system, r.rule, r.column_type)
+        charge, veto = charge_of(system, r.rule, r.column_type), veto_of(system, r.rule, r.column_type, r.evidence)
         key = _group_key(m.finding, charge, veto)
         card = cards.get(key)
         if card is None:

@@ -34,7 +34,7 @@ def finding(data: AuditData, system: IndicatorSystem, f: Finding, snapshot: dict
     when the report compares with a previous one.
     """
     r, meta = f.row, data.rule(f.row.rule)
-    charge, veto = charge_of(system, r.rule, r.column_type), veto_of(system, r.rule, r.column_type)
+    charge, veto = charge_of(system, r.rule, r.column_type), veto_of(system, r.rule, r.column_type, r.evidence)
     out: dict[str, Any] = {
         "id": f.id, "site": r.site, "rule": r.rule, "subject": r.subject, "period": r.period,
         "severity": meta.severity, "title": meta.title, "message": r.message or meta.title,

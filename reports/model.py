@@ -60,7 +60,7 @@ class ReportModel:
 def priority(model_findings: list[Finding], system: IndicatorSystem, data: AuditData) -> list[Finding]:
     """Findings in the order snapshots are kept under a budget: vetoes first, then by severity."""
     def key(f: Finding) -> tuple[int, str]:
-        veto = cards.veto_of(system, f.row.rule, f.row.column_type)
+        veto = cards.veto_of(system, f.row.rule, f.row.column_type, f.row.evidence)
         tier = cards.VETO_TIER if veto is not None else \
             cards.SEVERITY_TIERS.get(data.rule(f.row.rule).severity, cards.UNRATED_TIER)
         return tier, f.id

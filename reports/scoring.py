@@ -114,12 +114,17 @@ def _matches(result: Outcome, rules: Iterable[str], column_types: list[str] | No
     return result.rule in rules and (column_types is None or result.column_type in column_types)
 
 
-def _evidence_matches(result: Outcome, wanted: dict[str, Any] | None) -> bool:
-    """Whether a result's evidence has the values a veto asks for (any result when it asks none)."""
+def evidence_has(evidence: dict[str, Any] | None, wanted: dict[str, Any] | None) -> bool:
+    """Whether evidence has the values a veto asks for (any evidence when it asks none); the one
+    test both scoring and the 整改清单 (reports/cards.py) apply."""
     if not wanted:
         return True
-    evidence = getattr(result, "evidence", None) or {}
+    evidence = evidence or {}
     return all(evidence.get(key) == value for key, value in wanted.items())
+
+
+def _evidence_matches(result: Outcome, wanted: dict[str, Any] | None) -> bool:
+    return evidence_has(getattr(result, "evidence", None), wanted)
 
 
 def _distinct_failures(results: Sequence[Outcome], rules: Iterable[str],

@@ -137,7 +137,7 @@ EXPECTED = [
     ("interaction.channel_missing", "jiangchuan", "/", "unknown"),   # 政民互动 answers 412 to crawlers
     ("interaction.reply_late", "qingsong", "/ldxx/m1.shtml", "pass"),
     ("interaction.reply_late", "qingsong", "/ldxx/m2.shtml", "pass"),   # answered on the 10th working day
-    ("interaction.reply_late", "qingsong", "/ldxx/m3.shtml", "fail"),   # due 06-18 (端午), answered 06-25
+    ("interaction.reply_late", "qingsong", "/ldxx/m3.shtml", "pass"),   # answered 06-25: no working-day deadline unless a region sets one
     ("interaction.reply_late", "qingsong", "/ldxx/m4.shtml", "fail"),   # unanswered > 3 months
     ("interaction.reply_late", "qingsong", "/ldxx/m5.shtml", "fail"),   # answered after 3 months
     ("interaction.reply_late", "qingsong", "/ldxx/m6.shtml", "pass"),   # not yet due
@@ -148,7 +148,8 @@ EXPECTED = [
     ("service.missing", "jiangchuan", "/", "pass"),                  # a link to its 政务服务网
     ("service.missing", "czj", "/", "fail"),
     ("service.guide_incomplete", "qingsong", "/bsfw/g1.shtml", "pass"),   # 设定依据 printed as 法律依据
-    ("service.guide_incomplete", "qingsong", "/bsfw/g2.shtml", "fail"),
+    ("service.guide_incomplete", "qingsong", "/bsfw/g2.shtml", "fail"),   # project elements only: no veto
+    ("service.guide_incomplete", "qingsong", "/bsfw/g4.shtml", "fail"),   # lacks 设定依据, 申请条件: veto
     ("service.guide_incomplete", "qingsong", "/bsfw/g3.shtml", None),     # a notice, not a guide
 ]
 

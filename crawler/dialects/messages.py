@@ -6,7 +6,8 @@ Two layouts cover the portals seen:
   wording of ``config/interaction.yaml``): each row below is read by column;
 - rows without a header (``<li>`` runs, Hanweb ``<record>`` fragments, TRS lists): a row with a
   link and a date is a message; its first date is the question's, a second date the reply's, and a
-  cell or span saying 已回复/未回复/办理中 its state.
+  cell or span saying 已回复/未回复/办理中 its state — all read outside the title link, text piece
+  by text piece.
 
 Only list pages of a ``messages`` column are read this way (the spider asks); the rows complement
 the message pages themselves, which carry the same facts when they are fetched.
@@ -19,7 +20,14 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 
 from gongkai.crawler.extract.dom import text_lines
-from gongkai.crawler.extract.message import MAX_STATUS, Message, field_of_label, judge, status_state
+from gongkai.crawler.extract.message import (
+    MAX_STATUS,
+    Message,
+    field_of_label,
+    judge,
+    status_state,
+    vocabulary,
+)
 from gongkai.crawler.markup import absolute_url, base_url, parse_document, parse_fragment
 from gongkai.text import iter_dates, squash
 
@@ -95,13 +103,18 @@ def _header_tables(tree: etree._Element, base: str) -> Iterator[Message]:
                 yield msg
 
 
-def _link(el: etree._Element, base: str) -> tuple[str | None, str]:
+def _title_link(el: etree._Element, base: str) -> tuple[etree._Element | None, str | None, str]:
+    """(the first link with a URL, its absolute URL, its title)."""
     for a in el.iter("a"):
         url = absolute_url(a.get("href"), base)
         if url:
-            return url, squash(a.get("title") or a.text_content())[:MAX_TITLE]
-    return None, ""
+            return a, url, squash(a.get("title") or a.text_content())[:MAX_TITLE]
+    return None, None, ""
 
+
+def _link(el: etree._Element, base: str) -> tuple[str | None, str]:
+    _, url, title = _title_link(el, base)
+    return url, title
 
 def _by_column(cells: list[etree._Element], header: dict[int, str], base: str) -> Message | None:
     values = {field: _cell_text(cells[i]) for i, field in header.items() if i < len(cells)}
@@ -115,29 +128,49 @@ def _by_column(cells: list[etree._Element], header: dict[int, str], base: str) -
         return None
     return judge(Message(url=url, title=(title or values.get("title") or "")[:MAX_TITLE] or None, asked=asked,
                          replied=next(iter_dates(values.get("replied")), None),
-                         status=(values.get("status") or "")[:MAX_STATUS] or None))
+                         status=(values.get("status") or "")[:MAX_STATUS] or None),
+                 handled=next(iter_dates(values.get("handled")), None))
 
 
 def _plain_rows(tree: etree._Element, base: str) -> Iterator[Message]:
-    """Header-less rows: a link, a question date, maybe a reply date and a state word."""
+    """Header-less rows: a link, a question date, maybe a reply date and a state word.
+
+    Dates and the state are read outside the title link (a title may hold a date, a digit, or a
+    word like 处理中 of 垃圾处理中转站), one text piece at a time (inline pieces are not glued:
+    ``2024-06-01</span><span>2024-06-05``).
+    """
     for row in tree.iter("li", "tr"):
         if row.find(".//li") is not None or row.find(".//tr") is not None:
             continue  # only innermost rows
-        url, title = _link(row, base)
-        if not url:
+        link, url, title = _title_link(row, base)
+        if link is None or not url:
             continue
-        text = _cell_text(row)
-        dates = list(iter_dates(text))
+        pieces = _pieces(row, link)
+        dates = list(iter_dates(" ".join(pieces)[:MAX_ROW_TEXT]))
         if not dates:
             continue
-        status = next((s for s in _segments(row) if status_state(s)), None)
         yield judge(Message(url=url, title=title, asked=dates[0], replied=dates[1] if len(dates) > 1 else None,
-                            status=status))
+                            status=_status(pieces)))
 
 
-def _segments(row: etree._Element) -> Iterator[str]:
-    """Short texts of a row's cells and spans (where a state word stands alone)."""
-    for el in row.iter("td", "span", "em", "i", "font", "div"):
-        text = _cell_text(el)
-        if text and len(text) <= 12:
-            yield text
+def _pieces(row: etree._Element, link: etree._Element) -> list[str]:
+    """The row's text nodes outside the title link, each on its own."""
+    out: list[str] = []
+    for node in row.xpath(".//text()"):
+        el = node.getparent()   # the element whose text (or tail) the node is
+        if el is None:
+            continue
+        inside = link in el.iterancestors() or (el is link and not node.is_tail)
+        if not inside and (text := squash(str(node))):
+            out.append(text)
+    return out
+
+
+def _status(pieces: list[str]) -> str | None:
+    """A state word: a piece that is exactly one (``已回复``, ``【办理中】``) first, else a short piece
+    containing one."""
+    words = {w for ws in vocabulary()["status"].values() for w in ws}
+    short = [p for p in pieces if len(p) <= 12 and status_state(p)]
+    exact = [p for p in short if p.strip("[]【】()（） ") in words]
+    found = exact or short
+    return found[0][:MAX_STATUS] if found else None

@@ -4,7 +4,12 @@ Portals print a message as a question block (来信时间/留言时间 …) and 
 办理状态 "已回复 / 未回复 / 办理中"), in ``label：value`` lines or in label/value table cells.  The
 labels and the status words are data (``config/interaction.yaml``).  What is read is only what the
 page shows: a missing reply date stays None, never guessed; the reply state comes from the status
-text first, else from a dated or written reply.
+text first, else from a dated or written reply.  A message is pending only when the page says so
+(a pending status word, or an empty reply label such as ``回复：暂无``); a page that shows neither
+a reply nor a status says nothing (state None: the check reports it as unknown, never as unanswered).
+Labels are found anywhere before a colon (``江川市人民政府回复：``), bracketed (``【回复】``) or
+letter-spaced (``回 复：``).  A 办理时间/处理时间 (``handled``) is a reply date only with an answered
+status: a message in progress shows one too.
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ from .page import page_title
 MAX_REPLY = 300          # characters of reply text kept (evidence only)
 MAX_STATUS = 40          # a status value is a few words; longer text is not a status
 MAX_TITLE = 500          # characters kept of a message title
-NO_REPLY = frozenset({"", "无", "暂无", "暂无回复", "暂无答复", "待回复", "待答复", "未回复", "未答复"})
-FIELDS = ("asked", "replied", "status", "reply", "title")
+NO_REPLY = frozenset({"", "无", "暂无", "暂无回复", "暂无答复", "待回复", "待答复", "未回复", "未答复", "尚未回复",
+                      "尚未答复"})
+FIELDS = ("asked", "replied", "handled", "status", "reply", "title")
+MAX_LABEL_PREFIX = 20    # characters allowed before a label on its line (``江川市人民政府回复：``)
 ANSWERED, PENDING, INVALID = "answered", "pending", "invalid"
 
 
@@ -61,21 +68,35 @@ def vocabulary() -> dict[str, Any]:
     return load_config("interaction.yaml")
 
 
+def _spaced(label: str) -> str:
+    """A label's pattern that also matches it letter-spaced (``回 复``)."""
+    return r"\s*".join(map(re.escape, label))
+
+
 @lru_cache(maxsize=1)
 def _label_rx() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
-    """(label followed by a colon anywhere, a line that is only a label, label → field)."""
+    """(label followed by a colon or in brackets anywhere, a line that is only a label, label → field).
+
+    A label may follow a short prefix on its line (``江川市人民政府回复：``, ``最新答复时间：``).
+    """
     field_of = {label: name for name in FIELDS for label in vocabulary()["labels"][name]}
-    alternation = "|".join(map(re.escape, sorted(field_of, key=len, reverse=True)))
-    with_colon = re.compile(rf"(?:^|(?<=[\s|｜]))({alternation})\s*[:：]")
-    alone = re.compile(rf"^({alternation})\s*[:：]?$")
+    alternation = "|".join(map(_spaced, sorted(field_of, key=len, reverse=True)))
+    prefix = rf"[^\s:：|｜【】\[\]]{{0,{MAX_LABEL_PREFIX}}}?"
+    with_colon = re.compile(rf"(?:^|(?<=[\s|｜])){prefix}(?:[【\[]\s*(?P<b>{alternation})\s*[】\]]\s*[:：]?"
+                            rf"|(?P<c>{alternation})\s*[:：])")
+    alone = re.compile(rf"^[【\[]?\s*({alternation})\s*[】\]]?\s*[:：]?$")
     return with_colon, alone, field_of
+
+
+def _field(field_of: dict[str, str], label: str) -> str:
+    return field_of[re.sub(r"\s+", "", label)]
 
 
 def field_of_label(text: str) -> str | None:
     """The message field a label text names (``留言时间`` → asked), colon optional, else None."""
     _, alone, field_of = _label_rx()
     m = alone.match(fold(squash(text)))
-    return field_of[m.group(1)] if m else None
+    return _field(field_of, m.group(1)) if m else None
 
 
 def status_state(text: str | None) -> str | None:
@@ -101,34 +122,59 @@ def read_labels(lines: list[str]) -> dict[str, str]:
         folded = fold(line)
         if m := alone.match(folded):
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
-            if nxt and not field_of_label(nxt) and not with_colon.match(fold(nxt)):
-                found.setdefault(field_of[m.group(1)], nxt)
+            if _is_value(nxt):
+                found.setdefault(_field(field_of, m.group(1)), nxt)
             continue
         hits = list(with_colon.finditer(folded))
         for n, hit in enumerate(hits):
             end = hits[n + 1].start() if n + 1 < len(hits) else len(line)
-            found.setdefault(field_of[hit.group(1)], line[hit.end():end].strip())
+            value = line[hit.end():end].strip()
+            if not value and n + 1 == len(hits) and i + 1 < len(lines) and _is_value(lines[i + 1]):
+                value = lines[i + 1]   # 江川市人民政府回复： then the reply on the next line
+            found.setdefault(_field(field_of, hit.group("b") or hit.group("c")), value)
     return found
 
 
-def judge(msg: Message) -> Message:
-    """The reply state: the status text, else a dated reply, else a written reply."""
+def _is_value(line: str) -> bool:
+    """Whether a line can be the value of the label above it (it is no label itself)."""
+    with_colon, _, _ = _label_rx()
+    return bool(line) and not field_of_label(line) and not with_colon.match(fold(line))
+
+
+def judge(msg: Message, *, handled: date | None = None, no_reply: bool = False) -> Message:
+    """The reply state: the status text, else a dated reply, else a written reply, else pending when
+    the page prints an empty reply (``no_reply``); else None (the page does not say).
+
+    A pending message has no reply date (a 处理时间 on a message in progress is not one); a
+    ``handled`` date (办理时间/处理时间) is the reply date only of an answered message.
+    """
     state = status_state(msg.status)
     if state is None and msg.replied:
         state = ANSWERED
     if state is None and msg.reply:
         state = ANSWERED
-    return replace(msg, state=state)
+    if state is None and no_reply:
+        state = PENDING
+    replied = msg.replied
+    if state == PENDING:
+        replied = None
+    elif state == ANSWERED and replied is None:
+        replied = handled
+    return replace(msg, state=state, replied=replied)
 
 
 def extract_message(root: etree._Element, url: str) -> Message | None:
     """The message a page shows, or None when no question date is printed (not a message page)."""
-    values = read_labels(text_lines(root))
+    lines = text_lines(root)
+    values = read_labels(lines)
     asked = parse_date(values.get("asked"))
     if asked is None:
         return None
     reply = squash(values.get("reply") or "")[:MAX_REPLY]
     status = squash(values.get("status") or "")[:MAX_STATUS] or None
     title = (squash(values.get("title") or "") or page_title(root))[:MAX_TITLE] or None
+    said = NO_REPLY - {""}
+    empty = (values.get("reply") is not None and fold(squash(values["reply"])) in said) or any(fold(line) in said for line in lines)
     return judge(Message(url=url, title=title, asked=asked, replied=parse_date(values.get("replied")),
-                         status=status, reply=None if reply in NO_REPLY else reply))
+                         status=status, reply=None if reply in NO_REPLY else reply),
+                 handled=parse_date(values.get("handled")), no_reply=empty)

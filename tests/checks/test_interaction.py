@@ -67,8 +67,14 @@ def test_channel_answering_an_error_is_unknown(audit) -> None:
     assert audit.run("interaction.channel_missing")[0].status == "unknown"
 
 
+def _deadline(audit, days: int = 10):
+    """The reply rule with a regional deadline of ``days`` working days (none is set by default)."""
+    rule = audit.rules["interaction.reply_late"]
+    return rule.model_copy(update={"params_by_region": {"辽宁": {"reply_working_days": days}}})
+
+
 def test_reply_late_veto_leg_and_deadline(audit) -> None:
-    """as_of 2024-07-15, 10 working days (project default), 3 months for the veto leg."""
+    """as_of 2024-07-15, a regional deadline of 10 working days, 3 months for the veto leg."""
     last_day = add_workdays(date(2024, 4, 30), 10)
     assert last_day == date(2024, 5, 16)   # 五一 off, Sat 05-11 worked (调休)
     _channel_site(audit, links=[{"target": BOX, "text": "领导信箱"}])
@@ -82,7 +88,10 @@ def test_reply_late_veto_leg_and_deadline(audit) -> None:
         _row(7, "2024-06-01", None, None),                       # the list does not say
         _row(8, "2024-06-02", None, "不予受理"),                 # not a valid message
     ])
-    res = {r.subject.rsplit("/", 1)[-1]: r for r in audit.run("interaction.reply_late")}
+    default = {r.subject.rsplit("/", 1)[-1]: r for r in audit.run("interaction.reply_late")}
+    assert default["2.html"].status == "pass"          # no deadline in working days unless a region sets one
+    assert default["3.html"].status == "fail" and default["3.html"].evidence["overdue"] is True
+    res = {r.subject.rsplit("/", 1)[-1]: r for r in audit.run("interaction.reply_late", _deadline(audit))}
     assert res["1.html"].status == "pass"
     assert res["2.html"].status == "fail" and res["2.html"].evidence["overdue"] is False
     assert res["2.html"].evidence["deadline"] == "2024-05-16" and res["2.html"].period == "2024-04"
@@ -95,20 +104,38 @@ def test_reply_late_veto_leg_and_deadline(audit) -> None:
 
 
 def test_message_page_completes_the_list_row(audit) -> None:
-    """The list says nothing; the message page shows no reply at all: unanswered."""
+    """The list says nothing; the message page says 暂无回复 (pending): unanswered."""
     _channel_site(audit, links=[{"target": BOX, "text": "领导信箱"}])
     _messages(audit, BOX, [_row(1, "2024-02-01")])
-    _messages(audit, f"{BOX}1.html", [_row(1, "2024-02-01")], source="page")
+    _messages(audit, f"{BOX}1.html", [_row(1, "2024-02-01", state="pending")], source="page")
     [res] = audit.run("interaction.reply_late")
     assert res.status == "fail" and res.evidence["sources"] == ["page", "list"]
+
+
+def test_a_page_that_does_not_say_is_no_unanswered_message(audit) -> None:
+    """Trap: a message page whose reply the parser did not recognise is unknown, never "仍未答复"."""
+    _channel_site(audit, links=[{"target": BOX, "text": "领导信箱"}])
+    _messages(audit, f"{BOX}1.html", [_row(1, "2024-02-01")], source="page")
+    [res] = audit.run("interaction.reply_late")
+    assert res.status == "unknown" and "未显示答复状态" in res.reason
+
+
+def test_a_message_in_progress_is_not_answered_by_its_processing_date(audit) -> None:
+    """State pending with a date (处理时间 read as a reply date): still unanswered after 3 months."""
+    _channel_site(audit, links=[{"target": BOX, "text": "领导信箱"}])
+    _messages(audit, BOX, [_row(1, "2024-02-01", "2024-02-05", "办理中", "pending")])
+    [res] = audit.run("interaction.reply_late")
+    assert res.status == "fail" and res.evidence["overdue"] is True and res.evidence["replied"] is None
 
 
 def test_reply_deadline_without_a_calendar_is_unknown(make_audit) -> None:
     audit = make_audit(period="2040Q1", as_of=date(2040, 3, 1))
     _channel_site(audit, links=[{"target": BOX, "text": "领导信箱"}])
-    _messages(audit, BOX, [_row(1, "2040-02-20", "2040-02-22", "已回复")])
-    [res] = audit.run("interaction.reply_late")
-    assert res.status == "unknown" and "工作日历" in res.reason
+    _messages(audit, BOX, [_row(1, "2040-02-01", "2040-02-20", "已回复"),
+                           _row(2, "2040-02-20", "2040-02-22", "已回复")])   # within 10 calendar days: on time
+    res = {r.subject.rsplit("/", 1)[-1]: r for r in audit.run("interaction.reply_late", _deadline(audit))}
+    assert res["1.html"].status == "unknown" and "工作日历" in res["1.html"].reason
+    assert res["2.html"].status == "pass"
 
 
 def test_replies_hidden(make_audit) -> None:
@@ -149,7 +176,7 @@ def test_regional_deadline_overrides_the_default(audit) -> None:
     rule = audit.rules["interaction.reply_late"].model_copy(update={"params_by_region": {"辽宁": {"reply_working_days": 5}}})
     _channel_site(audit, links=[{"target": BOX, "text": "领导信箱"}])
     _messages(audit, BOX, [_row(1, "2024-07-01", "2024-07-09", "已回复")])   # 6th working day
-    assert audit.run("interaction.reply_late")[0].status == "pass"           # default 10
+    assert audit.run("interaction.reply_late")[0].status == "pass"           # no deadline by default
     [res] = audit.run("interaction.reply_late", rule)
     assert res.status == "fail" and res.evidence["deadline"] == "2024-07-08" and res.evidence["working_days"] == 5
 
@@ -162,3 +189,54 @@ def test_a_channel_not_read_whole_leaves_the_veto_undecided(audit) -> None:
     res = audit.by_subject("interaction.reply_late")
     assert res[f"{BOX}1.html"].status == "pass"
     assert res[BOX].status == "unknown" and "翻页达到上限" in res[BOX].reason
+
+
+def test_replies_published_in_another_channel(audit) -> None:
+    """Trap: a write-a-letter column whose replies are published in 留言选登 is no finding."""
+    form = H + "xx/"
+    _channel_site(audit, links=[{"target": BOX, "text": "领导信箱"}, {"target": form, "text": "我要写信"}])
+    audit.column("messages", form, "我要写信")
+    audit.page(form, "list", title="我要写信", text="我要写信 姓名 电话 内容 提交", column_type="messages", column_url=form)
+    _messages(audit, BOX, [_row(1, "2024-07-01", "2024-07-03", "已回复", "answered")])
+    res = audit.by_subject("interaction.replies_hidden")
+    assert res[BOX].status == "pass"
+    assert res[form].status == "not_applicable" and "领导信箱" in res[form].reason
+
+
+def test_a_list_layout_not_read_is_unknown(audit) -> None:
+    """The list shows 6 items, the message reader read none: unknown, not N/A nor fail."""
+    audit.page(H, "home", title="大连市人民政府", links=[{"target": BOX, "text": "领导信箱"}])
+    audit.column("messages", BOX, "领导信箱")
+    audit.page(BOX, "list", title="领导信箱", text="领导信箱", column_type="messages", column_url=BOX,
+               list_items=[{"title": f"留言{n}", "url": f"{BOX}{n}.html", "date": "2024-07-01"} for n in range(6)])
+    [late] = audit.run("interaction.reply_late")
+    assert late.status == "unknown" and "列表格式未识别" in late.reason
+    [hidden] = audit.run("interaction.replies_hidden")
+    assert hidden.status == "unknown" and "列表格式未识别" in hidden.reason
+
+
+def test_a_page_that_only_loads_is_no_working_channel(audit) -> None:
+    """Trap: a 领导信箱 column that says 暂无信息 (no message, no form, no 我要写信 link) is unknown."""
+    _channel_site(audit, links=[{"target": BOX, "text": "领导信箱"}], box_text="领导信箱 暂无信息")
+    [res] = audit.run("interaction.channel_missing")
+    assert res.status == "unknown" and "未见留言" in res.reason
+
+
+def test_a_section_is_judged_by_the_channels_below_it(make_audit) -> None:
+    """互动交流 is a section: only 信访/访谈 below it is no channel; a 市长信箱 with a form below it is."""
+    sec = H + "hdjl/"
+    bare = make_audit()
+    bare.page(H, "home", title="大连市人民政府", links=[{"target": sec, "text": "互动交流"}])
+    bare.column("messages", sec, "互动交流")
+    bare.page(sec, "list", title="互动交流", text="网上信访 在线访谈", column_type="messages", column_url=sec,
+              links=[{"target": H + "xf/", "text": "网上信访"}, {"target": H + "ft/", "text": "在线访谈"}])
+    assert bare.run("interaction.channel_missing")[0].status == "unknown"
+    full = make_audit()
+    full.page(H, "home", title="大连市人民政府", links=[{"target": sec, "text": "互动交流"}])
+    full.column("messages", sec, "互动交流")
+    full.page(sec, "list", title="互动交流", text="市长信箱 网上信访", column_type="messages", column_url=sec,
+              links=[{"target": H + "xf/", "text": "网上信访"}, {"target": BOX, "text": "市长信箱"}])
+    full.page(BOX, "list", title="市长信箱", snapshot="<html><body><form><textarea name='c'></textarea></form></body></html>")
+    [res] = full.run("interaction.channel_missing")
+    assert res.status == "pass" and res.reason.endswith("市长信箱")
+    assert any(c["found_as"] == "“互动交流”下链接" and c["state"] == "ok" for c in res.evidence["channels"])

@@ -85,3 +85,80 @@ def test_service_column_linking_only_to_the_platform_is_no_blank_column(audit) -
     audit.column("notices", H + "tzgg/", "通知公告")
     res = audit.by_subject("column.empty")
     assert res[BS].status == "not_applicable" and res[H + "tzgg/"].status == "fail"
+
+
+@pytest.mark.parametrize("host", ["https://www.zjzwfw.gov.cn/", "http://www.gdzwfw.gov.cn/", "http://www.jszwfw.gov.cn/",
+                                  "https://gjzwfw.www.gov.cn/", "http://zwfw-new.hunan.gov.cn/", "https://zwdt.sh.gov.cn/",
+                                  "https://banshi.beijing.gov.cn/", "https://zwykb.cq.gov.cn/"])
+def test_province_platform_by_its_host_alone(audit, host: str) -> None:
+    """The link text names nothing (a logo); the host alone is the 政务服务网."""
+    audit.page(H, "home", title="大连市人民政府", links=[{"target": host, "text": "", "internal": False}])
+    assert audit.run("service.missing")[0].status == "pass"
+
+
+def test_platform_app_name_is_an_entry(audit) -> None:
+    audit.page(H, "home", title="大连市人民政府", links=[{"target": "http://app.example.cn/", "text": "浙里办", "internal": False}])
+    assert audit.run("service.missing")[0].status == "pass"
+
+
+def test_a_headline_naming_a_service_word_is_no_entry(audit) -> None:
+    """Trap: news items on the home page that mention 便民服务/政务服务 are not a service entry."""
+    audit.page(H, "home", title="大连市人民政府", links=[
+        {"target": H + "xw/202406/t20240601_1.html", "text": "我市便民服务再升级"},
+        {"target": H + "xw/2.html", "text": "市政务服务中心开展志愿服务活动"},
+        {"target": H + "xw/202406/t20240602_3.html", "text": "政务服务"}])
+    assert audit.run("service.missing")[0].status == "fail"
+
+
+def test_an_empty_service_column_is_no_entry(audit) -> None:
+    """A 办事服务 column that shows nothing and links nowhere: service.missing fails, column.empty judges it."""
+    audit.page(H, "home", title="大连市人民政府", links=[{"target": BS, "text": "办事服务"}])
+    audit.column("services", BS, "办事服务")
+    audit.page(BS, "list", title="办事服务", text="暂无信息", column_type="services", column_url=BS)
+    [res] = audit.run("service.missing")
+    assert res.status == "fail" and "无任何事项" in res.reason
+    assert audit.by_subject("column.empty")[BS].status == "fail"
+
+
+FORMATTED = "\n".join([
+    "■事 项 名 称：居住证签发", "1.1 设定依据", "《居住证暂行条例》", "设定依据及法律依据：同上",
+    "申请条件：居住半年以上", "申请材料目录：身份证", "办理地点", "一楼", "办理时间", "工作日", "联系电话",
+    "0411-83600000", "办理流程图"])
+
+
+def test_complete_guides_in_other_layouts(audit) -> None:
+    """Letter-spaced labels, markers, suffixes, and a table cell that also occurs in the footer."""
+    audit.page(H, "home", title="大连市人民政府", links=[{"target": BS, "text": "办事服务"}])
+    audit.column("services", BS, "办事服务")
+    _guide(audit, 1, "居住证签发", FORMATTED)
+    [res] = audit.run("service.guide_incomplete")
+    assert res.status == "pass", res.evidence
+
+
+def test_a_title_alone_is_no_guide_and_attachment_guides(audit) -> None:
+    audit.page(H, "home", title="大连市人民政府", links=[{"target": BS, "text": "办事服务"}])
+    audit.column("services", BS, "办事服务")
+    _guide(audit, 1, "关于印发《企业开办指南》的通知", "各区县：现将《企业开办指南》印发给你们。")
+    for n in (2, 3):
+        url = f"{BS}{n}.html"
+        audit.document(url, f"营业执照办事指南{n}", "2024-05-01", column_type="services", column_url=BS,
+                       body_text="详见附件", attachments=[{"url": f"{BS}{n}.docx", "text": "附件"}])
+    audit.store.save_attachment(audit.audit_id, {
+        "site": audit.site, "document_url": f"{BS}2.html", "url": f"{BS}2.docx", "link_text": "附件",
+        "final_url": f"{BS}2.docx", "status": 200, "content_type": "application/docx", "size": 10, "sha256": "x",
+        "file_type": "docx", "outcome": "ok", "reason": None, "text": COMPLETE, "truncated": False,
+        "fetched_at": "2024-07-15T02:00:00+00:00"})
+    res = audit.by_subject("service.guide_incomplete")
+    assert f"{BS}1.html" not in res
+    assert res[f"{BS}2.html"].status == "pass" and res[f"{BS}2.html"].evidence["attachment"] == f"{BS}2.docx"
+    assert res[f"{BS}3.html"].status == "unknown" and "附件" in res[f"{BS}3.html"].reason
+
+
+def test_only_official_elements_count_toward_the_veto(audit) -> None:
+    audit.page(H, "home", title="大连市人民政府", links=[{"target": BS, "text": "办事服务"}])
+    audit.column("services", BS, "办事服务")
+    _guide(audit, 1, "营业执照办事指南", PARTIAL)                              # lacks only project elements
+    _guide(audit, 2, "居住证办事指南", "事项名称：居住证\n办理地点：一楼\n办理时间：工作日\n联系电话：1\n办理流程：受理")
+    res = audit.by_subject("service.guide_incomplete")
+    assert res[f"{BS}1.html"].evidence["veto_leg"] is False
+    assert res[f"{BS}2.html"].status == "fail" and res[f"{BS}2.html"].evidence["veto_leg"] is True

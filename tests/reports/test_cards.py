@@ -95,3 +95,17 @@ def test_finding_id_depends_on_site_rule_subject_period_only() -> None:
     assert len({a, finding_id("s", "r", "http://a/", None), finding_id("t", "r", "http://a/", "2024"),
                 finding_id("s", "q", "http://a/", "2024"), finding_id("s", "r", "http://b/", "2024")}) == 5
     assert stable({"b": [3, 1], "at": "x", "tried": [{"at": 1, "n": 2}]}) == {"b": [1, 3], "tried": [{"n": 2}]}
+
+
+def test_a_finding_is_a_veto_card_only_when_its_evidence_is_the_veto_leg() -> None:
+    """The cards take the veto's evidence filter as scoring does: a reply past the regional deadline
+    (overdue false) and a guide lacking only project elements (veto_leg false) cost points only."""
+    from gongkai.reports.cards import veto_of
+    from gongkai.reports.indicators import load_indicators
+
+    system = load_indicators()
+    assert veto_of(system, "interaction.reply_late", "messages", {"overdue": False}) is None
+    assert veto_of(system, "interaction.reply_late", "messages", {"overdue": True}).indicator == "interaction_unanswered"
+    assert veto_of(system, "service.guide_incomplete", "services", {"veto_leg": False}) is None
+    assert veto_of(system, "service.guide_incomplete", "services", {"veto_leg": True}).indicator == "service_unusable"
+    assert veto_of(system, "service.missing", None, {"veto_leg": True}).indicator == "service_unusable"
