@@ -1,21 +1,16 @@
 """What a test needs from the machine, and what happens when it is missing.
 
-`.ci/run` installs or starts everything the suite needs (Debian's chromium, the distributed extra,
-Redis and PostgreSQL) and sets ``CI=true``: there a missing piece is a failure, so CI can never
-pass by skipping a test.  A local run without them skips, saying what to install.
+The test command (``scripts/test.sh``, which ``.ci/run`` calls) installs or starts everything the
+suite needs: Debian's chromium, the distributed extra, Redis and PostgreSQL.  A test that still
+finds one missing fails, saying what — never a skip, so no run can pass by not testing.
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
 
 def need(available: bool, why: str) -> None:
-    """Go on if ``available``; otherwise skip (locally) or fail (under CI) with ``why``."""
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{why} (.ci/run must provide it)")
-    pytest.skip(why)
+    """Go on if ``available``; otherwise fail with ``why`` and how to provide it."""
+    if not available:
+        pytest.fail(f"{why} (run the tests with scripts/test.sh, which provides it)")

@@ -1,8 +1,8 @@
 """The real Redis and PostgreSQL that `scripts/services.sh` starts, for the tests that need them.
 
-`.ci/run` starts them and exports GONGKAI_TEST_REDIS and GONGKAI_TEST_PG; a local run without
-those variables skips these tests with that reason, but under CI (CI=true) a missing server is a
-failure: CI must never pass by skipping them.
+The test command (`scripts/test.sh`, called by `.ci/run`) starts them and exports
+GONGKAI_TEST_REDIS and GONGKAI_TEST_PG; a run without those variables fails these tests, saying
+which server is missing: no run passes by skipping them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The scorecards in a real browser: headless Chromium at 1366 and 390 px, and printed to A4.
 
 Debian's ``chromium`` (``.ci/run`` installs it) is driven by Playwright from PyPI; Playwright's own
-browser download is never used.  Without /usr/bin/chromium the test is skipped and says why.
+browser download is never used.  Without /usr/bin/chromium the test fails and says why (scripts/test.sh installs it).
 """
 
 from __future__ import annotations
