@@ -112,16 +112,25 @@ def _conflicts(shown: date, url_date: date | None, listed: list[dict[str, Any]],
     return out, all_later
 
 
+def _shown_how(view: AuditView, site: SiteInfo, not_publish: list[str]) -> dict[str, str]:
+    """How each dated document's page displays its publish date (``shown_as``), in one pass over
+    the site's page texts (the view holds pages without their text)."""
+    dated = {d["url"]: d["publish_date"] for d in view.documents(site.site) if d.get("publish_date")}
+    return {p["url"]: shown_as(p.get("text") or "", dated[p["url"]], not_publish)
+            for p in view.iter_page_texts(site.site) if p["url"] in dated}
+
+
 @register("date_consistency", DateParams)
 def run(view: AuditView, site: SiteInfo, rule: Rule, params: DateParams) -> Iterator[Result]:
     pages = {p["url"]: p for p in view.pages(site.site)}
     lists = _list_index(view, site)
+    shown_how = _shown_how(view, site, params.not_publish_labels)
     for doc in view.documents(site.site):
         shown = doc.get("publish_date")
         if shown is None:
             continue
         page = pages.get(doc["url"])
-        how = shown_as(view.page_text(page), shown, params.not_publish_labels)
+        how = shown_how.get(doc["url"], "none")
         if how != "publish":
             why = ("页面显示的日期为发文日期或成文日期，不是上网发布日期，不作比对" if how == "other"
                    else "页面未显示发布日期（发布日期取自URL或页面元数据），无从比对")

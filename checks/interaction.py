@@ -63,9 +63,8 @@ def channel_kind(text: str | None) -> str | None:
     return "channel" if any(w in text for w in _words("channel_words")) else None
 
 
-def login_wall(page: dict[str, Any], shown: int) -> bool:
+def login_wall(text: str, shown: int) -> bool:
     """A channel page asking to log in and showing no message: what is behind it cannot be seen."""
-    text = page.get("text") or ""
     return not shown and any(w in text for w in _words("login_words"))
 
 
@@ -76,7 +75,7 @@ def _page_state(view: AuditView, site: SiteInfo, url: str, shown: int) -> tuple[
         return "unknown", "渠道页面未抓取"
     if page.get("outcome") not in (None, "ok"):
         return _failed(page), f"渠道页面无法打开（{page.get('reason') or page.get('outcome')}）"
-    if login_wall({**page, "text": view.page_text(page)}, shown):
+    if login_wall(view.page_text(page), shown):
         return "unknown", "渠道需登录后才能查看或留言（登录墙），无法判断是否可用"
     return "ok", "渠道可用"
 

@@ -25,7 +25,6 @@ import tempfile
 import zipfile
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,7 +39,7 @@ from twisted.python.threadpool import ThreadPool
 from gongkai.crawler import linkcheck
 from gongkai.crawler.items import AttachmentItem, ProbeItem
 from gongkai.crawler.stamp import asked_url
-from gongkai.store import MAX_ATTACHMENT_TEXT
+from gongkai.store import MAX_ATTACHMENT_TEXT, now_iso
 
 READABLE = (".pdf", ".doc", ".docx", ".xls", ".xlsx")
 MAX_PDF_PAGES = 300
@@ -235,9 +234,6 @@ def reader_pool() -> ThreadPool:
     return _POOL[0]
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
 
 class AttachmentFetcher:
     """Requests for a site's attachments within its budget, and their rows when they answer."""
@@ -271,7 +267,7 @@ class AttachmentFetcher:
             row = {"site": site, "document_url": document_url, "url": url, "link_text": (link.text or "")[:300]}
             skipped = self._skip_reason(site, url)
             if skipped:
-                yield AttachmentItem({**row, "outcome": "skipped", "reason": skipped, "fetched_at": _now()})
+                yield AttachmentItem({**row, "outcome": "skipped", "reason": skipped, "fetched_at": now_iso()})
                 continue
             self.fetched[site] = self.fetched.get(site, 0) + 1
             yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
@@ -292,7 +288,7 @@ class AttachmentFetcher:
         crawl of every other site)."""
         row = dict(response.meta["attachment"])
         body = response.body or b""
-        row.update(final_url=response.url, status=response.status, size=len(body), fetched_at=_now(),
+        row.update(final_url=response.url, status=response.status, size=len(body), fetched_at=now_iso(),
                    content_type=response.headers.get(b"Content-Type", b"").decode("latin-1")[:200],
                    sha256=hashlib.sha256(body).hexdigest())
         outcome = linkcheck.classify_status(response.status)
@@ -312,7 +308,7 @@ class AttachmentFetcher:
         if "响应过大" in (reason or ""):
             reason = f"附件超过大小上限（{self.maxsize}字节），未下载：{reason}"
         yield AttachmentItem({**request.meta["attachment"], "outcome": out.outcome, "reason": reason,
-                              "fetched_at": _now()})
+                              "fetched_at": now_iso()})
 
 
 def _link_probe(request: scrapy.Request, out: linkcheck.Outcome, **answer: Any) -> ProbeItem:

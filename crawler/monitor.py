@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
@@ -18,7 +17,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from gongkai.crawler import linkcheck
-from gongkai.store import Store
+from gongkai.store import Store, now_iso
 from gongkai.targets import Targets
 
 OFFICIAL_TIMEOUT_S = 15.0
@@ -53,7 +52,7 @@ class MonitorSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for site in self.targets.sites:
             yield scrapy.Request(site.home, callback=self.parse, errback=self.failed, dont_filter=True,
-                                 meta={"site": site.id, "sent": time.monotonic(), "at": _now()})
+                                 meta={"site": site.id, "sent": time.monotonic(), "at": now_iso()})
 
     def parse(self, response: Response) -> Iterator[MonitorProbe]:
         out = linkcheck.classify_status(response.status, getattr(response, "text", ""))
@@ -95,6 +94,3 @@ class MonitorPipeline:
         self.store.save_monitor_probe(asdict(item))
         return item
 
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

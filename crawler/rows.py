@@ -12,7 +12,6 @@ the tree it parsed for routing or extraction.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.http import Response
@@ -23,13 +22,10 @@ from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.items import FetchedPage, PageItem, Row
 from gongkai.crawler.markup import parse_document
 from gongkai.crawler.stamp import asked_url, identity
-from gongkai.store import to_json
+from gongkai.store import now_iso, to_json
 
 MAX_CONTENT_TYPE = 200  # characters of a Content-Type header kept
 
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class PageRowPipeline:
@@ -86,7 +82,7 @@ def page_row(fetched: FetchedPage) -> Row:
         "final_url": response.url, "status": response.status,
         "content_type": response.headers.get(b"Content-Type", b"").decode("latin-1")[:MAX_CONTENT_TYPE],
         "encoding": getattr(response, "encoding", None), "size": len(body),
-        "sha256": hashlib.sha256(body).hexdigest(), "fetched_at": now(), "kind": fetched.kind,
+        "sha256": hashlib.sha256(body).hexdigest(), "fetched_at": now_iso(), "kind": fetched.kind,
         "revalidated": "cached" in response.flags, "outcome": fetched.outcome, "reason": fetched.reason,
     }
 

@@ -57,10 +57,10 @@ from gongkai.crawler.items import (
 )
 from gongkai.crawler.markup import is_article_url, parse_document
 from gongkai.crawler.middlewares import text_of
-from gongkai.crawler.rows import link_probe, now
+from gongkai.crawler.rows import link_probe
 from gongkai.crawler.settings import BAIDUSPIDER_UA
 from gongkai.crawler.stamp import asked_url, identity, stamp
-from gongkai.store import to_json
+from gongkai.store import now_iso, to_json
 from gongkai.targets import SiteTarget, Targets, origin
 from gongkai.text import compact
 from gongkai.vocab import column_label
@@ -417,7 +417,7 @@ class PortalSpider(scrapy.Spider):
         role = req.meta.get("role")
         kind = {"home": "home", "list": "list", "article": "article"}.get(role, "other")
         page = {"site": state.target.id, "url": asked_url(req), **identity(req),
-                "final_url": req.url if req.meta.get("redirect_urls") else None, "status": None, "fetched_at": now(),
+                "final_url": req.url if req.meta.get("redirect_urls") else None, "status": None, "fetched_at": now_iso(),
                 "kind": kind, "outcome": out.outcome, "reason": out.reason,
                 "column_type": req.meta.get("column_type"), "column_url": req.meta.get("column_url")}
         probes = [link_probe(page)]
