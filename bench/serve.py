@@ -27,6 +27,7 @@ from gongkai.demo.server import DATAPROXY_PATHS, SiteServer
 
 LOG_FORMAT = "$msec $server_addr:$server_port $request_method $status \"$request_uri\" \"$http_user_agent\""
 PORT = 18080
+PORT_TRIES = 100   # further ports tried when benchmarks run side by side
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Portal:
             + "), so the server may be what is measured")
         self.homes: list[str] = []
         self._stack = ExitStack()
+        self._port: int | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="gongkai-serve-"))
         self.log = self._tmp / "access.log"
         self._servers: list[SiteServer] = []
@@ -69,13 +71,22 @@ class Portal:
     def _address(self, i: int) -> tuple[str, int]:
         if self.one_host:
             return "127.0.0.1", free_port("127.0.0.1")
-        host = f"127.0.0.{2 + i}"
-        with socket.socket() as sock:   # another benchmark still serving here would be measured instead
+        if self._port is None:
+            self._port = self._shared_port()
+        return f"127.0.0.{2 + i}", self._port
+
+    def _shared_port(self) -> int:
+        """The first port from PORT on that every site's address can bind: a benchmark running
+        alongside keeps its own (each is measured on its own server, never on the other's)."""
+        for port in range(PORT, PORT + PORT_TRIES):
             try:
-                sock.bind((host, PORT))
-            except OSError as exc:
-                raise RuntimeError(f"{host}:{PORT} is in use (another benchmark running?): {exc}") from None
-        return host, PORT
+                for i in range(self.sites):
+                    with socket.socket() as sock:
+                        sock.bind((f"127.0.0.{2 + i}", port))
+            except OSError:
+                continue
+            return port
+        raise RuntimeError(f"ports {PORT}–{PORT + PORT_TRIES - 1} are all in use on 127.0.0.2–{1 + self.sites}")
 
     def __enter__(self) -> Portal:
         try:

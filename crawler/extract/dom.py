@@ -93,8 +93,7 @@ def text_of(el: etree._Element | None) -> str:
 
 
 def iter_elements(root: etree._Element, tags: frozenset[str] | None = None) -> Iterator[etree._Element]:
-    """Elements (no comments) below ``root``, optionally only those with a tag in ``tags``."""
-    for el in root.iter():
-        tag = tag_of(el)
-        if tag and (tags is None or tag in tags):
-            yield el
+    """Elements (no comments) below ``root`` and ``root`` itself, optionally only those with a tag
+    in ``tags`` (lower case: libxml2's HTML parser lowers every tag name).  lxml filters in C, so
+    the elements a caller does not want never become Python objects — most of a page's are not."""
+    return root.iter(*tags) if tags is not None else root.iter(etree.Element)

@@ -8,12 +8,11 @@ the folded text is at offset i in the original.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from gongkai.text import simplify
 
+MAX_TABLE = 65_536   # characters whose fold is kept for the process (a hostile page may hold any)
 
-@lru_cache(maxsize=65_536)
+
 def _fold_char(ch: str) -> str:
     """One character → its simplified, NFKC-folded form when that is still one character."""
     if ch in "\u3000\xa0":
@@ -22,6 +21,20 @@ def _fold_char(ch: str) -> str:
     return s if len(s) == 1 else ch
 
 
+class _FoldTable(dict[int, str]):
+    """Code point → its fold, worked out the first time ``str.translate`` asks for it; kept up to
+    ``MAX_TABLE`` characters.  Known characters are looked up in C: no Python call per character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(self) < MAX_TABLE:
+            self[code] = folded
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Simplified, width-folded ``text`` of exactly the same length (so offsets carry over)."""
-    return "".join(_fold_char(ch) for ch in text) if text else ""
+    return text.translate(_TABLE) if text else ""

@@ -61,8 +61,9 @@ def _is_footer(el: etree._Element) -> bool:
 
 
 def footer_elements(root: etree._Element) -> list[etree._Element]:
-    """Outermost footer-marked elements, in document order."""
-    found = [el for el in iter_elements(root) if _is_footer(el)]
+    """Outermost footer-marked elements, in document order (only a ``<footer>`` or an element with an
+    id or class can be one: XPath picks those in C, the rest never reach Python)."""
+    found = [el for el in root.xpath("descendant-or-self::*[self::footer or @id or @class]") if _is_footer(el)]
     keep: list[etree._Element] = []
     for el in found:
         if not any(is_ancestor(outer, el) for outer in keep):
@@ -70,15 +71,17 @@ def footer_elements(root: etree._Element) -> list[etree._Element]:
     return keep
 
 
-def footer_lines(root: etree._Element) -> list[str]:
-    """Lines of the footer region: marked footers, else the page's last lines."""
-    lines = [line for el in footer_elements(root) for line in text_lines(el)]
-    return lines or text_lines(root)[-TAIL_LINES:]
+def footer_lines(root: etree._Element, footers: list[etree._Element] | None = None,
+                 lines: list[str] | None = None) -> list[str]:
+    """Lines of the footer region: marked footers, else the page's last lines (``lines``: the page's
+    :func:`text_lines`, when the caller has them)."""
+    marked = [line for el in (footer_elements(root) if footers is None else footers) for line in text_lines(el)]
+    return marked or (text_lines(root) if lines is None else lines)[-TAIL_LINES:]
 
 
-def _search(rx: re.Pattern[str], *texts: str) -> str | None:
-    for text in texts:
-        folded = fold(text)
+def _search(rx: re.Pattern[str], texts: list[tuple[str, str]]) -> str | None:
+    """The first match in (text, its :func:`fold`) pairs, read back from the text as written."""
+    for text, folded in texts:
         m = rx.search(folded)
         if m:
             return re.sub(r"\s+", " ", text[m.start(1):m.end(1)]).strip()
@@ -143,9 +146,9 @@ def _phone(footer: str) -> str | None:
     return None
 
 
-def _contact_page(root: etree._Element) -> str | None:
+def _contact_page(root: etree._Element, footers: list[etree._Element]) -> str | None:
     """The footer's 联系我们 / 咨询 link (anywhere in the page when no footer is marked)."""
-    scopes = footer_elements(root) or [root]
+    scopes = footers or [root]
     for scope in scopes:
         for a in scope.iter("a"):
             text = squash(a.text_content())
@@ -154,11 +157,11 @@ def _contact_page(root: etree._Element) -> str | None:
     return None
 
 
-def _contact(root: etree._Element, footer: str) -> dict[str, str | None]:
+def _contact(root: etree._Element, footer: str, footers: list[etree._Element]) -> dict[str, str | None]:
     email = _EMAIL.search(footer)
     address = _ADDRESS.search(footer)
     return {"phone": _phone(footer), "email": email.group(0)[:MAX_FIELD] if email else None,
-            "address": address.group(1)[:MAX_FIELD] if address else None, "page": _contact_page(root)}
+            "address": address.group(1)[:MAX_FIELD] if address else None, "page": _contact_page(root, footers)}
 
 
 def footer_loader(root: etree._Element) -> dict[str, str] | None:
@@ -173,26 +176,31 @@ def footer_loader(root: etree._Element) -> dict[str, str] | None:
     return None
 
 
-def footer_identity(html: str | etree._Element) -> dict[str, Any]:
+def footer_identity(html: str | etree._Element, lines: list[str] | None = None) -> dict[str, Any]:
     """site_code, icp, psb (strings or None), conac (bool), the links that certify them
     (icp_link, psb_link, conac_link), sponsor (+ sponsor_label), contact (phone, email, address,
-    page), footer_text (≤ 2000 chars) and footer_loaded_by (:func:`footer_loader`, or None)."""
+    page), footer_text (≤ 2000 chars) and footer_loaded_by (:func:`footer_loader`, or None).
+
+    ``lines``: the page's :func:`text_lines`, when the caller already has them (the page row does)."""
     root = html if isinstance(html, etree._Element) else parse(html)
-    footer = "\n".join(footer_lines(root))
-    everything = "\n".join(text_lines(root))
-    site_code = _search(_SITE_CODE, footer, everything)
+    lines = text_lines(root) if lines is None else lines
+    footers = footer_elements(root)
+    footer = "\n".join(footer_lines(root, footers, lines))
+    everything = "\n".join(lines)
+    texts = [(footer, fold(footer)), (everything, fold(everything))]
+    site_code = _search(_SITE_CODE, texts)
     sponsor, sponsor_label = _sponsor(footer)
     return {
         "site_code": site_code.lower() if site_code and site_code.lower().startswith("bm") else site_code,
-        "icp": _search(_ICP, footer, everything),
-        "psb": _search(_PSB, footer, everything),
+        "icp": _search(_ICP, texts),
+        "psb": _search(_PSB, texts),
         "conac": _has_conac(root),
         "icp_link": _link_to(root, ICP_HOSTS),
         "psb_link": _link_to(root, PSB_HOSTS),
         "conac_link": _conac_link(root),
         "sponsor": sponsor,
         "sponsor_label": sponsor_label,
-        "contact": _contact(root, footer),
+        "contact": _contact(root, footer, footers),
         "footer_text": footer[-MAX_FOOTER_TEXT:],
         "footer_loaded_by": footer_loader(root),
     }
