@@ -243,6 +243,12 @@ class AttachmentFetcher:
         self.seen: dict[str, set[str]] = {}
         self.fetched: dict[str, int] = {}
 
+    def resume(self, site: str, stored: dict[str, str]) -> None:
+        """What an interrupted crawl of the audit already stored (URL → outcome): each file once, and
+        the downloaded ones count against the site's budget."""
+        self.seen.setdefault(site, set()).update(stored)
+        self.fetched[site] = self.fetched.get(site, 0) + sum(1 for outcome in stored.values() if outcome != "skipped")
+
     @classmethod
     def from_settings(cls, settings: Any) -> AttachmentFetcher:
         maxsize = settings.getint("GONGKAI_ATTACHMENT_MAXSIZE")

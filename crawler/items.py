@@ -20,7 +20,8 @@ class FetchedPage:
 
     The spider decides what the page is (``kind``), how it answered (``outcome``: a routing fact it
     needed anyway) and what it listed or contained; the row pipeline measures and parses the rest.
-    ``root`` is the page's parsed tree when the spider parsed it already (parsed once).
+    ``root`` is the page's parsed tree when the spider parsed it already, ``facts`` what the row
+    needs of it when the spider had it read in an extraction worker (parsed once either way).
     """
 
     site: str
@@ -30,6 +31,7 @@ class FetchedPage:
     outcome: str
     reason: str
     root: Any = None
+    facts: Any = None                                # its PageFacts, when read already (crawler/extraction.py)
     fields: Row = field(default_factory=dict)       # column_type, column_url, dialect, variant, reason …
     list_items: list[Row] = field(default_factory=list)
     document: Row | None = None

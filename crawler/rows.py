@@ -16,9 +16,7 @@ from typing import Any
 
 from scrapy.http import Response
 
-from gongkai.crawler.extract import identity as identity_extract
-from gongkai.crawler.extract import links as links_extract
-from gongkai.crawler.extract import page as page_extract
+from gongkai.crawler.extraction import page_facts
 from gongkai.crawler.items import FetchedPage, PageItem, Row
 from gongkai.crawler.markup import parse_document
 from gongkai.crawler.stamp import asked_url, identity
@@ -56,14 +54,14 @@ def page_item(fetched: FetchedPage, owns: Any) -> PageItem:
     links: list[Row] = []
     refs: list[Row] = []
     if fetched.html:
-        root = parse_document(fetched.html) if fetched.root is None else fetched.root
-        page.update(title=page_extract.page_title(root), text=page_extract.visible_text(root),
-                    snapshot=fetched.html, meta_json=to_json(page_extract.meta_tags(root)),
-                    identity_json=to_json(identity_extract.footer_identity(root)))
+        facts = fetched.facts or page_facts(parse_document(fetched.html) if fetched.root is None else fetched.root,
+                                            response.url, fetched.kind, fetched.keep_links)
+        page.update(title=facts.title, text=facts.text, snapshot=fetched.html, meta_json=to_json(facts.meta),
+                    identity_json=to_json(facts.identity))
         if fetched.keep_links:
             links = [{"target": ref.url, "text": ref.text, "hidden": ref.hidden, "hidden_how": ref.hidden_how,
-                      "internal": owns(ref.url)} for ref in page_extract.page_links(root, response.url)]
-            refs = links_extract.page_refs(root, response.url, fetched.kind)  # body citations, insecure loads
+                      "internal": owns(ref.url)} for ref in facts.links]
+            refs = facts.refs
     page.update(fetched.fields)
     answer = {"final_url": response.url, "status": response.status}
     probes = [link_probe(page, **answer)] if fetched.as_link_probe else []

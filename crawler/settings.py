@@ -102,6 +102,10 @@ GONGKAI_LINK_SKIP_HOSTS: list[str] = []
 GONGKAI_TLS_CHECK = True
 GONGKAI_TLS_CAFILE = ""
 GONGKAI_TLS_PORT = 443
+# worker processes that read articles (crawler/extraction.py: fields, text, links — about half of a
+# crawl's CPU) beside the crawl's own process; 0 reads them in the crawl's process.  One is enough to
+# keep a second core busy; more help only where the crawl process itself has cores to spare.
+GONGKAI_EXTRACT_PROCESSES = 1
 
 FRIENDLY_NAMES = {
     "download_delay": "DOWNLOAD_DELAY",
@@ -127,6 +131,7 @@ FRIENDLY_NAMES = {
     "link_skip_hosts": "GONGKAI_LINK_SKIP_HOSTS",
     "tls_check": "GONGKAI_TLS_CHECK",
     "tls_cafile": "GONGKAI_TLS_CAFILE",
+    "extract_processes": "GONGKAI_EXTRACT_PROCESSES",
 }
 
 

@@ -151,19 +151,33 @@ def reconcile(store: Store, audit_id: int, targets: Targets) -> None:
     store.mark_audit(audit_id, targets_json=to_json(targets.model_dump(mode="json")))
 
 
+def _ledger_entry() -> dict[str, Any]:
+    return {"done": set(), "links": {}, "checked": set(), "attachments_stored": {}, "attachments_pending": []}
+
+
 def resume_ledger(store: Store, audit_id: int) -> dict[str, dict[str, Any]]:
-    """Per site, what an interrupted crawl already has: stored articles (fingerprints), their links, probed links."""
+    """Per site, what an interrupted crawl already has: stored articles (fingerprints), their links,
+    probed links, stored attachments (URL → outcome) and the stored articles' attachments it had not
+    fetched yet (article URL, [{url, text}]) — an article is not fetched again, so its files must be."""
     from gongkai import store as st
 
     ledger: dict[str, dict[str, Any]] = {}
     for page in store.rows(st.pages, audit_id, kind="article", outcome="ok"):
-        ledger.setdefault(page["site"], {"done": set(), "links": {}, "checked": set()})["done"].add(page["fingerprint"])
+        ledger.setdefault(page["site"], _ledger_entry())["done"].add(page["fingerprint"])
     for link in store.rows(st.links, audit_id):
         entry = ledger.get(link["site"])
         if entry and link["page_fp"] in entry["done"]:
             entry["links"].setdefault(link["target"], link["page_url"])
     for probe in store.rows(st.probes, audit_id, kind="link"):
-        ledger.setdefault(probe["site"], {"done": set(), "links": {}, "checked": set()})["checked"].add(probe["url"])
+        ledger.setdefault(probe["site"], _ledger_entry())["checked"].add(probe["url"])
+    for row in store.rows(st.attachments, audit_id):
+        ledger.setdefault(row["site"], _ledger_entry())["attachments_stored"][row["url"]] = row["outcome"]
+    for doc in store.rows(st.documents, audit_id):
+        entry = ledger.get(doc["site"])
+        files = st.from_json(doc["attachments_json"], []) if entry else []
+        missing = [f for f in files if f["url"] not in entry["attachments_stored"]] if entry else []
+        if missing:
+            entry["attachments_pending"].append((doc["url"], missing))
     return ledger
 
 

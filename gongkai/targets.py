@@ -106,6 +106,7 @@ class CrawlOptions(BaseModel):
         None, max_length=1000)
     tls_check: bool | None = None
     tls_cafile: str | None = Field(None, min_length=1, max_length=1000)
+    extract_processes: int | None = Field(None, ge=0, le=64, strict=True)
 
 
 class SiteTarget(BaseModel):

@@ -56,9 +56,10 @@ def meta_value(meta: dict[str, str], *names: str) -> str:
     return ""
 
 
-def visible_text(html: str | etree._Element) -> str:
-    """The page text a reader sees (no script/style/comments), one line per block, bounded."""
-    return "\n".join(text_lines(_root(html)))[:MAX_VISIBLE]
+def visible_text(html: str | etree._Element, lines: list[str] | None = None) -> str:
+    """The page text a reader sees (no script/style/comments), one line per block, bounded
+    (``lines``: the page's :func:`text_lines`, when the caller has them already)."""
+    return "\n".join(text_lines(_root(html)) if lines is None else lines)[:MAX_VISIBLE]
 
 
 def anchor_text(a: etree._Element) -> str:

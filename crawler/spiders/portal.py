@@ -38,11 +38,10 @@ from gongkai.crawler import budget, dialects, linkcheck, tls
 from gongkai.crawler.attachments import AttachmentFetcher
 from gongkai.crawler.coverage import ColumnCoverage
 from gongkai.crawler.dialects.messages import message_rows
-from gongkai.crawler.extract import article as article_extract
 from gongkai.crawler.extract import home as home_extract
-from gongkai.crawler.extract import message as message_extract
 from gongkai.crawler.extract import navigation, redirect
 from gongkai.crawler.extract import page as page_extract
+from gongkai.crawler.extraction import ExtractionPool, article_facts
 from gongkai.crawler.items import (
     ColumnItem,
     ColumnOutcomeItem,
@@ -60,6 +59,7 @@ from gongkai.crawler.middlewares import text_of
 from gongkai.crawler.rows import link_probe
 from gongkai.crawler.settings import BAIDUSPIDER_UA
 from gongkai.crawler.stamp import asked_url, identity, stamp
+from gongkai.models import LinkRef
 from gongkai.store import now_iso, to_json
 from gongkai.targets import SiteTarget, Targets, origin
 from gongkai.text import compact
@@ -121,6 +121,8 @@ class PortalSpider(scrapy.Spider):
         spider.download_timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         spider.priority = s.getdict("GONGKAI_PRIORITIES")
         spider.attachments = AttachmentFetcher.from_settings(s)
+        spider.extraction = ExtractionPool.from_settings(s)
+        crawler.signals.connect(spider.extraction.close, signal=signals.spider_closed)
         spider.tls = {"check": s.getbool("GONGKAI_TLS_CHECK"), "cafile": s.get("GONGKAI_TLS_CAFILE") or None,
                       "port": s.getint("GONGKAI_TLS_PORT"), "timeout": min(s.getfloat("DOWNLOAD_TIMEOUT"), 15.0)}
         start = spider.targets.audit.parsed_period.start
@@ -129,6 +131,7 @@ class PortalSpider(scrapy.Spider):
         for site_id, entry in spider.ledger.items():  # resuming: what the interrupted run already has
             if site_id in spider.sites:
                 spider.sites[site_id].done = set(entry["done"])
+                spider.attachments.resume(site_id, entry.get("attachments_stored", {}))
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.on_over_budget, signal=budget.page_budget_exceeded)
         return spider
@@ -179,6 +182,11 @@ class PortalSpider(scrapy.Spider):
                                           headers={"User-Agent": BAIDUSPIDER_UA, "Referer": "https://www.baidu.com/"},
                                           meta={"site": site.id, "role": "cloak", "dont_retry": True,
                                                 "dont_cache": True})
+        for site_id, entry in self.ledger.items():  # resuming: files of stored articles not fetched yet
+            for document_url, files in entry.get("attachments_pending", []) if site_id in self.sites else []:
+                for request in self.attachments.requests(site_id, document_url, [LinkRef(f["url"], f.get("text") or "")
+                                                                                   for f in files]):
+                    yield request
         if self.tls["check"]:  # after every site's first requests: the handshakes run beside the crawl
             for row in await tls.probe_homes(((s.target.id, s.target.home) for s in self.sites.values()),
                                              cafile=self.tls["cafile"], timeout=self.tls["timeout"],
@@ -214,9 +222,10 @@ class PortalSpider(scrapy.Spider):
         yield from self._columns(state, html, response.url)
         yield from self._home_articles(state, items, root, response.url)
 
-    def _fetched(self, response: Response, state: SiteState, kind: str, html: str, **kw: Any) -> FetchedPage:
+    def _fetched(self, response: Response, state: SiteState, kind: str, html: str,
+                 answered: linkcheck.Outcome | None = None, **kw: Any) -> FetchedPage:
         """The routed response, for the row pipeline; its outcome is judged here (routing needs it)."""
-        out = linkcheck.classify_status(response.status, html)
+        out = answered or linkcheck.classify_status(response.status, html)
         return FetchedPage(state.target.id, kind, response, html, out.outcome, out.reason, **kw)
 
     def _follow_stub(self, response: Response, state: SiteState, html: str, landing: str,
@@ -322,29 +331,29 @@ class PortalSpider(scrapy.Spider):
         yield self._request(state, url, self.parse_list, role="list", priority=self.priority["next_list"],
                             meta=meta, **kw)
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        """An article, read once in an extraction worker (crawler/extraction.py) while the crawl goes on."""
         state = self.sites[response.meta["site"]]
         html = text_of(response)
         ctype, curl = response.meta.get("column_type"), response.meta.get("column_url")
-        root = parse_document(html) if html else None
-        page = self._fetched(response, state, "article", html, root=root,
-                             fields={"column_type": ctype, "column_url": curl,
-                                     "dialect": dialects.detect(html, response.url) if html else None})
         url = asked_url(response.request)
-        if html and page.outcome == "ok":
-            try:
-                fields = article_extract.extract_article(html, response.url, root=root)
-            except Exception as exc:  # noqa: BLE001 - a crash in one page's extraction is recorded, not fatal
-                yield CrawlErrorItem(state.target.id, "extract", url, f"{type(exc).__name__}: {exc}")
-            else:
-                page.document = _document_row(state.target.id, url, ctype, curl, fields)
-            if ctype == "messages" and (msg := message_extract.extract_message(root, url)):
-                yield _messages_item(state, curl, response, "page", [msg])
+        answered = linkcheck.classify_status(response.status, html)
+        facts = await self.extraction.run(article_facts, html, response.url, url, extract=answered.outcome == "ok",
+                                          messages=ctype == "messages") if html else None
+        page = self._fetched(response, state, "article", html, answered=answered, facts=facts and facts.page,
+                             fields={"column_type": ctype, "column_url": curl, "dialect": facts and facts.dialect})
+        if facts and facts.error:
+            yield CrawlErrorItem(state.target.id, "extract", url, facts.error)
+        elif facts and facts.fields:
+            page.document = _document_row(state.target.id, url, ctype, curl, facts.fields)
+        if facts and facts.message:
+            yield _messages_item(state, curl, response, "page", [facts.message])
         fp = identity(response.request)["fingerprint"]
         (state.ok if page.outcome == "ok" else state.failed).add(fp)
         yield page
         if page.document:  # its files, read for the content and privacy rules (crawler/attachments.py)
-            yield from self.attachments.requests(state.target.id, url, fields.attachments)
+            for request in self.attachments.requests(state.target.id, url, facts.fields.attachments):
+                yield request
 
     def parse_not_found(self, response: Response) -> Iterator[Any]:
         state = self.sites[response.meta["site"]]

@@ -174,3 +174,25 @@ def test_budget_and_formats_decide_what_is_requested():
     assert request.headers[b"Referer"] == b"http://x/doc.html" and request.meta["download_maxsize"] == 1000
     assert isinstance(ofd, AttachmentItem) and "(.ofd)" in ofd.row["reason"].replace("（", "(").replace("）", ")")
     assert over.row["url"] == "http://x/c.xlsx" and "max_attachments_per_site=1" in over.row["reason"]
+
+
+def test_a_resumed_crawl_fetches_the_files_of_articles_stored_before_the_stop(tmp_path):
+    """The interrupted run stored the article but not yet its files; the resumed run does not fetch
+    the article again, so it must fetch those files (and only those: the others stay as stored)."""
+    with SiteServer(attachment_site(tmp_path / "site")) as server:
+        store, audit = run_crawl(tmp_path, [{"id": "rsj", "name": "江川市人力资源和社会保障局", "home": server.base_url}],
+                                 max_attachments_per_site=7, max_attachment_bytes=50_000)
+        before = {r["url"]: r["outcome"] for r in store.rows(st.attachments, audit)}
+        lost = [server.base_url + "files/gongshi.docx", server.base_url + "files/mingdan.xlsx"]
+        with store.engine.begin() as conn:   # as if the stop came between the article and these two files
+            conn.execute(st.attachments.delete().where(st.attachments.c.url.in_(lost)))
+        hits = dict(server.hits)
+        proc = subprocess.run([sys.executable, "-m", "gongkai.cli", "crawl", str(tmp_path / "targets.yaml"), "--out",
+                               str(tmp_path / "out"), "--resume"], capture_output=True, text=True, timeout=240)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        after = {r["url"]: r["outcome"] for r in store.rows(st.attachments, audit)}
+        assert after == before and len(after) == len(LINKS) + 1   # + the article template's missing-attachment.pdf
+        assert server.hits["/files/gongshi.docx"] == hits["/files/gongshi.docx"] + 1
+        assert server.hits["/files/mingdan.xlsx"] == hits["/files/mingdan.xlsx"] + 1
+        assert server.hits["/files/rules.pdf"] == hits["/files/rules.pdf"]    # stored: not fetched again
+        assert server.hits["/zwgk/zcwj/202406/t20240610_1.html"] == hits["/zwgk/zcwj/202406/t20240610_1.html"]

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
 from scrapy.http import HtmlResponse, Request
 
+from gongkai.crawler import extraction
 from gongkai.crawler.items import CrawlErrorItem, FetchedPage
 from gongkai.crawler.rows import page_item
 from gongkai.crawler.spiders import portal
 from gongkai.targets import Targets
+
+
+async def _collect(outputs: AsyncIterator[object]) -> list[object]:
+    return [item async for item in outputs]
 
 
 def make_spider() -> portal.PortalSpider:
@@ -25,12 +32,14 @@ def test_extraction_crash_is_an_error_item_and_the_page_survives(monkeypatch: py
     def explode(html: str, url: str, root: object = None) -> None:
         raise ValueError("unreadable metadata table")
 
-    monkeypatch.setattr(portal.article_extract, "extract_article", explode)
+    monkeypatch.setattr(extraction.article_extract, "extract_article", explode)
     request = Request("http://127.0.0.1:8001/a/t20240510_1.html",
                       meta={"site": "a", "role": "article", "column_type": "notices", "column_url": "http://127.0.0.1:8001/a/"})
     response = HtmlResponse(request.url, body="<html><title>通知</title><body>正文</body></html>".encode(),
                             encoding="utf-8", request=request, status=200)
-    items = list(make_spider().parse_article(response))
+    spider = make_spider()
+    spider.extraction = extraction.ExtractionPool(0)   # in this process, where the patch is
+    items = asyncio.run(_collect(spider.parse_article(response)))
     errors = [i for i in items if isinstance(i, CrawlErrorItem)]
     pages = [page_item(i, lambda url: True) for i in items if isinstance(i, FetchedPage)]
     assert errors and errors[0].stage == "extract" and "unreadable metadata table" in errors[0].message
