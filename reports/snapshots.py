@@ -80,28 +80,37 @@ def candidate_urls(f: Finding) -> list[str]:
 PAGE_FIELDS = ("site", "url", "final_url", "status", "fetched_at", "sha256", "variant")   # no text
 
 
-def lookup(store: st.Store, audit_id: int, site: str, url: str) -> PageRecord | None:
-    """The stored page at ``url`` (or redirected to it), the normal variant first."""
-    rows = list(store.stream(st.pages, audit_id, PAGE_FIELDS, site=site, url=url)) or \
-        list(store.stream(st.pages, audit_id, PAGE_FIELDS, site=site, final_url=url))
+def _pick(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Of the rows at one URL, the normal variant first, then the earliest fetched (rows without a body skipped)."""
     rows = [r for r in rows if r.get("sha256")]
     rows.sort(key=lambda r: (r.get("variant") != "normal", r.get("fetched_at") or ""))
-    return PageRecord.from_row({**rows[0], "snapshot": store.snapshot(rows[0]["sha256"])}) if rows else None
+    return rows[0] if rows else None
 
 
 class PageIndex:
-    """Pages looked up once each and kept without their HTML: a big audit must not hold every page."""
+    """The pages behind findings, found in one pass over the audit's pages (without their HTML)
+    instead of two queries per URL, and kept only for the URLs findings name: a big audit must
+    not hold every page.  A URL's page is a page fetched at it, else one redirected to it."""
 
-    def __init__(self, store: st.Store, audit_id: int) -> None:
-        self.store, self.audit_id = store, audit_id
+    def __init__(self, store: st.Store, audit_id: int, items: Iterable[Finding]) -> None:
+        self.store = store
+        wanted = {(f.row.site, url) for f in items for url in candidate_urls(f)}
+        at_url: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        redirected: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for row in store.stream(st.pages, audit_id, PAGE_FIELDS):
+            key = (row["site"], row["url"])
+            if key in wanted:
+                at_url.setdefault(key, []).append(row)
+            final = (row["site"], row["final_url"])
+            if row["final_url"] is not None and final in wanted:
+                redirected.setdefault(final, []).append(row)
         self.cache: dict[tuple[str, str], PageRecord | None] = {}
+        for key in wanted:
+            row = _pick(at_url.get(key) or redirected.get(key) or [])
+            self.cache[key] = PageRecord.from_row(row) if row else None
 
     def get(self, site: str, url: str) -> PageRecord | None:
-        key = (site, url)
-        if key not in self.cache:
-            page = lookup(self.store, self.audit_id, site, url)
-            self.cache[key] = replace(page, html="x" if page.html else "") if page else None
-        return self.cache[key]
+        return self.cache.get((site, url))
 
     def for_finding(self, f: Finding) -> PageRecord | None:
         for url in candidate_urls(f):
@@ -111,8 +120,8 @@ class PageIndex:
         return None
 
     def html(self, page: PageRecord) -> str:
-        full = lookup(self.store, self.audit_id, page.site, page.url)
-        return full.html if full else ""
+        """The stored HTML of the page's body: the one whose sha256 names the snapshot file."""
+        return self.store.snapshot(page.sha256) or ""
 
 
 def _text(value: Any) -> str:
@@ -209,7 +218,8 @@ def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterab
     and ``omitted`` set when the copy was not written.
     """
     directory = Path(out_dir) / DIRECTORY
-    pages = PageIndex(store, audit_id)
+    items = list(items)
+    pages = PageIndex(store, audit_id, items)
     by_finding, by_sha = _collect(pages, items)
     written, omitted, used = [], [], 0
     with atomic.batch() as files:   # one flush to disk for all of them, not one per file
@@ -218,7 +228,7 @@ def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterab
             page = records[0]
             entry = {"sha256": sha, "url": page.url, "also": [p.url for p in records[1:]], "status": page.status,
                      "fetched_at": page.fetched_at}
-            html = pages.html(page) if page.html else ""
+            html = pages.html(page)
             if not html:
                 omitted.append({**entry, "reason": NOT_STORED})
                 continue
