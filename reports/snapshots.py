@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup, Comment, NavigableString
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markupsafe import escape
 
 from gongkai import store as st
@@ -150,23 +150,40 @@ def inert(html: str) -> BeautifulSoup:
     return soup
 
 
-def banner(page: PageRecord, state: AuditState, also: list[str]) -> str:
-    """The evidence header: URL, fetch time, status, sha256 — and what the file is and is not."""
+BANNER_STYLE = ("all:initial;display:block;font:14px/1.5 sans-serif;background:#fff8e1;color:#222;"
+                "border:3px solid #b00;padding:8px 12px;margin:0 0 12px")
+BANNER_TEXT = ("：以下为抓取时收到的字节经解码后的 HTML（存储有长度上限，可能被截断），已移除脚本、框架与事件属性并禁止加载任何外部资源，"
+               "正文中的身份证号、手机号码已遮盖，显示效果可能与原网页不同。原始字节未保存；下表的 SHA-256 是抓取所得原始字节的摘要。")
+HEAD_META = ('<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="' + CSP + '">'
+             '<meta name="referrer" content="no-referrer">')
+
+
+def _tag(soup: BeautifulSoup, name: str, attrs: dict[str, str] | None, *children: Tag | str) -> Tag:
+    tag = soup.new_tag(name, attrs=attrs or {})
+    for child in children:
+        tag.append(child if isinstance(child, Tag) else NavigableString(child))
+    return tag
+
+
+def banner(soup: BeautifulSoup, page: PageRecord, state: AuditState, also: list[str]) -> Tag:
+    """The evidence header: URL, fetch time, status, sha256 — and what the file is and is not.
+
+    Built as tags, never parsed from markup: every crawled value is a text node (shown with
+    its invisible characters escaped), so no URL can open an element or an attribute."""
     fetched = timestamp(page.fetched_at or "") or _text(page.fetched_at or "未记录")
     rows = [("地址", page.url), ("最终地址", page.final_url if page.final_url != page.url else None),
             ("抓取时间", f"{fetched}（{page.fetched_at or '—'}）"), ("HTTP 状态", page.status),
             ("SHA-256（抓取所得原始字节）", page.sha256)]
     if also:
         rows.append(("内容相同的其他地址", "；".join(also[:20])))
-    cells = "".join(f"<tr><th>{_text(k)}</th><td>{_text(v)}</td></tr>" for k, v in rows if v is not None)
-    warn = f"<p><b>未完成</b> {_text(state.banner)}</p>" if not state.complete else ""
-    return (
-        '<div id="gongkai-snapshot" style="all:initial;display:block;font:14px/1.5 sans-serif;background:#fff8e1;'
-        'color:#222;border:3px solid #b00;padding:8px 12px;margin:0 0 12px">'
-        f"{warn}<p><b>gongkai 存档快照</b>：以下为抓取时收到的字节经解码后的 HTML（存储有长度上限，可能被截断），"
-        "已移除脚本、框架与事件属性并禁止加载任何外部资源，正文中的身份证号、手机号码已遮盖，显示效果可能与原网页不同。原始字节未保存；"
-        "下表的 SHA-256 是抓取所得原始字节的摘要。</p>"
-        f'<table style="border-collapse:collapse">{cells}</table></div>')
+    shown = [_tag(soup, "tr", None, _tag(soup, "th", None, visible_controls(k)), _tag(soup, "td", None, visible_controls(str(v))))
+             for k, v in rows if v is not None]
+    parts: list[Tag] = []
+    if not state.complete:
+        parts.append(_tag(soup, "p", None, _tag(soup, "b", None, "未完成"), " " + visible_controls(state.banner or "")))
+    parts.append(_tag(soup, "p", None, _tag(soup, "b", None, "gongkai 存档快照"), BANNER_TEXT))
+    parts.append(_tag(soup, "table", {"style": "border-collapse:collapse"}, *shown))
+    return _tag(soup, "div", {"id": "gongkai-snapshot", "style": BANNER_STYLE}, *parts)
 
 
 def render(page: PageRecord, state: AuditState, also: list[str]) -> str:
@@ -179,11 +196,8 @@ def render(page: PageRecord, state: AuditState, also: list[str]) -> str:
     if soup.body is None:
         soup.html.append(soup.new_tag("body"))
     head, body = soup.head, soup.body
-    for tag in reversed([BeautifulSoup(s, "html.parser") for s in (
-            '<meta charset="utf-8">', f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-            '<meta name="referrer" content="no-referrer">')]):
-        head.insert(0, tag)
-    body.insert(0, BeautifulSoup(banner(page, state, also), "html.parser"))
+    head.insert(0, BeautifulSoup(HEAD_META, "html.parser"))
+    body.insert(0, banner(soup, page, state, also))
     return "<!DOCTYPE html>\n" + str(soup.html)
 
 
