@@ -68,6 +68,8 @@ def cell_value(value: Any) -> Any:
         return value
     if isinstance(value, bool):
         return "是" if value else "否"
+    if type(value) is str and value.isprintable() and len(value) <= MAX_CELL:
+        return value     # nothing to show or cut: most cells
     return present.truncate(visible_controls(str(value)), MAX_CELL)
 
 
@@ -216,8 +218,11 @@ class _SheetParts:
         self.links += links
 
     def _close(self) -> None:
-        if self.ws is not None and self.rows is not None and self.rows.rows > HEADER_ROW:
+        if self.ws is None or self.rows is None:
+            return
+        if self.rows.rows > HEADER_ROW:
             self.ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(self.cols))}{self.rows.rows}"
+        self.rows.close()
 
     def finish(self) -> list[str]:
         self._close()

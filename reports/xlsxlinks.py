@@ -20,7 +20,7 @@ from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
-from openpyxl.packaging.relationship import Relationship, RelationshipList, get_rels_path
+from openpyxl.packaging.relationship import RelationshipList, get_rels_path
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.constants import PKG_REL_NS, REL_NS
@@ -64,10 +64,6 @@ class _Rels(RelationshipList):
 
     def __len__(self) -> int:
         return len(self.pairs)
-
-    def relationships(self) -> Iterator[Relationship]:
-        for rel_id, target in self.pairs:
-            yield Relationship(Id=rel_id, type=HYPERLINK, TargetMode="External", Target=target)
 
     def elements(self) -> Iterator[Any]:
         """``Relationship.to_tree()`` of each, built directly (a Serialisable per link was most of the save)."""
