@@ -4,7 +4,8 @@ deductions, 抓取覆盖 and errors.
 Every sheet opens with a title row naming the audit — and, when the crawl did not finish, the
 未完成 sentence, so a sheet printed or mailed alone still says it is no conclusion — a row with the
 period, as_of and the time generated (北京时间), then the header row; it prints A4 landscape, fitted
-to the width, those rows repeated on every page.  URLs and snapshots are hyperlinks, text wraps,
+to the width, those rows repeated on every page.  URLs and snapshots are hyperlinks (in 检查结果 only
+on 不合格 and 无法判断 rows; a sheet past Excel's row or link limit continues on "name (2)": :class:`Limits`), text wraps,
 rates are percentages and codes are Chinese words.  Every text cell is stored as a string, never as a formula: a crawled title such as
 ``=HYPERLINK(...)`` stays inert text.  Invisible and control characters (which XML partly forbids)
 are shown as ``⟨U+202E⟩`` (gongkai.text.visible_controls) and cells are bounded to Excel's
