@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -49,7 +50,7 @@ class AuditData:
     results: list[ResultRow]
     columns: list[dict[str, Any]]
     errors: list[dict[str, Any]]
-    rules: dict[str, RuleMeta] = field(default_factory=dict)
+    rules: Mapping[str, RuleMeta] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> RuleMeta:
         return self.rules.get(rule_id) or unknown_rule(rule_id)
@@ -111,7 +112,7 @@ def _result(row: dict[str, Any], column_types: dict[tuple[str, str], str]) -> Re
         column_type=_column_type(evidence, row["site"], row["subject"], column_types))
 
 
-def load_audit(store: st.Store, audit_id: int, rules: dict[str, RuleMeta]) -> AuditData:
+def load_audit(store: st.Store, audit_id: int, rules: Mapping[str, RuleMeta]) -> AuditData:
     audit = store.audit(audit_id)
     if audit is None:
         raise ReportError(f"{store.url}: no audit {audit_id}")

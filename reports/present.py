@@ -7,11 +7,13 @@ http(s) URL (a ``javascript:`` subject stays inert text).  Evidence has its own 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from gongkai.text import visible_controls
 
+SPACE = re.compile(r"\s")   # what str.isspace() calls a space (both use Py_UNICODE_ISSPACE)
 MAX_TEXT = 300           # characters of one evidence value shown
 
 SEVERITY_LABELS = {"critical": "严重", "high": "高", "medium": "中", "low": "低", "info": "提示", "unrated": "未定级"}
@@ -42,7 +44,7 @@ def safe_href(url: Any) -> str | None:
     """
     if not isinstance(url, str) or len(url) > 4000:
         return None
-    if any(ch.isspace() for ch in url) or visible_controls(url) != url:
+    if SPACE.search(url) or visible_controls(url) != url:
         return None
     try:
         parts = urlsplit(url)

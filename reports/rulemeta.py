@@ -9,6 +9,7 @@ rules an older store lacks; a ``--rules`` file given to ``report`` overrides the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,12 +83,39 @@ def stored_rule_meta(store: Store, audit_id: int) -> dict[str, RuleMeta]:
     return {rule_id: to_meta({"id": rule_id, **row}) for rule_id, row in store.rule_metadata(audit_id).items()}
 
 
-def audit_rule_meta(store: Store, audit_id: int, path: Path | None = None) -> dict[str, RuleMeta]:
+class RuleBook(Mapping[str, RuleMeta]):
+    """Rule metadata whose bundled part is read only when asked for a rule the rest lacks.
+
+    Reading the bundled rulebook goes through the checks engine's validating loader, which imports
+    every check kind: a report over a store that kept its rules' metadata never needs it.
+    """
+
+    def __init__(self, known: dict[str, RuleMeta], fallback: Callable[[], dict[str, RuleMeta]] | None) -> None:
+        self.known, self.fallback = known, fallback
+
+    def _all(self) -> dict[str, RuleMeta]:
+        if self.fallback is not None:
+            self.known = {**self.fallback(), **self.known}
+            self.fallback = None
+        return self.known
+
+    def __getitem__(self, rule_id: str) -> RuleMeta:
+        if rule_id in self.known:
+            return self.known[rule_id]
+        return self._all()[rule_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def audit_rule_meta(store: Store, audit_id: int, path: Path | None = None) -> RuleBook:
     """The metadata a report shows: the store's over the bundled rulebook (which fills in what a
     store checked before metadata was stored lacks); a ``path`` given replaces the bundled one
     and overrides the store, as ``report --rules`` always did."""
-    found = load_rule_meta() if path is None else {}
-    found.update(stored_rule_meta(store, audit_id))
+    found = stored_rule_meta(store, audit_id)
     if path is not None:
-        found.update(load_rule_meta(path))
-    return found
+        return RuleBook({**found, **load_rule_meta(path)}, None)
+    return RuleBook(found, load_rule_meta)

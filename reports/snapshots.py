@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup, Comment, NavigableString
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markupsafe import escape
 
 from gongkai import store as st
@@ -80,28 +80,37 @@ def candidate_urls(f: Finding) -> list[str]:
 PAGE_FIELDS = ("site", "url", "final_url", "status", "fetched_at", "sha256", "variant")   # no text
 
 
-def lookup(store: st.Store, audit_id: int, site: str, url: str) -> PageRecord | None:
-    """The stored page at ``url`` (or redirected to it), the normal variant first."""
-    rows = list(store.stream(st.pages, audit_id, PAGE_FIELDS, site=site, url=url)) or \
-        list(store.stream(st.pages, audit_id, PAGE_FIELDS, site=site, final_url=url))
+def _pick(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Of the rows at one URL, the normal variant first, then the earliest fetched (rows without a body skipped)."""
     rows = [r for r in rows if r.get("sha256")]
     rows.sort(key=lambda r: (r.get("variant") != "normal", r.get("fetched_at") or ""))
-    return PageRecord.from_row({**rows[0], "snapshot": store.snapshot(rows[0]["sha256"])}) if rows else None
+    return rows[0] if rows else None
 
 
 class PageIndex:
-    """Pages looked up once each and kept without their HTML: a big audit must not hold every page."""
+    """The pages behind findings, found in one pass over the audit's pages (without their HTML)
+    instead of two queries per URL, and kept only for the URLs findings name: a big audit must
+    not hold every page.  A URL's page is a page fetched at it, else one redirected to it."""
 
-    def __init__(self, store: st.Store, audit_id: int) -> None:
-        self.store, self.audit_id = store, audit_id
+    def __init__(self, store: st.Store, audit_id: int, items: Iterable[Finding]) -> None:
+        self.store = store
+        wanted = {(f.row.site, url) for f in items for url in candidate_urls(f)}
+        at_url: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        redirected: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for row in store.stream(st.pages, audit_id, PAGE_FIELDS):
+            key = (row["site"], row["url"])
+            if key in wanted:
+                at_url.setdefault(key, []).append(row)
+            final = (row["site"], row["final_url"])
+            if row["final_url"] is not None and final in wanted:
+                redirected.setdefault(final, []).append(row)
         self.cache: dict[tuple[str, str], PageRecord | None] = {}
+        for key in wanted:
+            row = _pick(at_url.get(key) or redirected.get(key) or [])
+            self.cache[key] = PageRecord.from_row(row) if row else None
 
     def get(self, site: str, url: str) -> PageRecord | None:
-        key = (site, url)
-        if key not in self.cache:
-            page = lookup(self.store, self.audit_id, site, url)
-            self.cache[key] = replace(page, html="x" if page.html else "") if page else None
-        return self.cache[key]
+        return self.cache.get((site, url))
 
     def for_finding(self, f: Finding) -> PageRecord | None:
         for url in candidate_urls(f):
@@ -111,8 +120,8 @@ class PageIndex:
         return None
 
     def html(self, page: PageRecord) -> str:
-        full = lookup(self.store, self.audit_id, page.site, page.url)
-        return full.html if full else ""
+        """The stored HTML of the page's body: the one whose sha256 names the snapshot file."""
+        return self.store.snapshot(page.sha256) or ""
 
 
 def _text(value: Any) -> str:
@@ -141,23 +150,40 @@ def inert(html: str) -> BeautifulSoup:
     return soup
 
 
-def banner(page: PageRecord, state: AuditState, also: list[str]) -> str:
-    """The evidence header: URL, fetch time, status, sha256 — and what the file is and is not."""
+BANNER_STYLE = ("all:initial;display:block;font:14px/1.5 sans-serif;background:#fff8e1;color:#222;"
+                "border:3px solid #b00;padding:8px 12px;margin:0 0 12px")
+BANNER_TEXT = ("：以下为抓取时收到的字节经解码后的 HTML（存储有长度上限，可能被截断），已移除脚本、框架与事件属性并禁止加载任何外部资源，"
+               "正文中的身份证号、手机号码已遮盖，显示效果可能与原网页不同。原始字节未保存；下表的 SHA-256 是抓取所得原始字节的摘要。")
+HEAD_META = ('<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="' + CSP + '">'
+             '<meta name="referrer" content="no-referrer">')
+
+
+def _tag(soup: BeautifulSoup, name: str, attrs: dict[str, str] | None, *children: Tag | str) -> Tag:
+    tag = soup.new_tag(name, attrs=attrs or {})
+    for child in children:
+        tag.append(child if isinstance(child, Tag) else NavigableString(child))
+    return tag
+
+
+def banner(soup: BeautifulSoup, page: PageRecord, state: AuditState, also: list[str]) -> Tag:
+    """The evidence header: URL, fetch time, status, sha256 — and what the file is and is not.
+
+    Built as tags, never parsed from markup: every crawled value is a text node (shown with
+    its invisible characters escaped), so no URL can open an element or an attribute."""
     fetched = timestamp(page.fetched_at or "") or _text(page.fetched_at or "未记录")
     rows = [("地址", page.url), ("最终地址", page.final_url if page.final_url != page.url else None),
             ("抓取时间", f"{fetched}（{page.fetched_at or '—'}）"), ("HTTP 状态", page.status),
             ("SHA-256（抓取所得原始字节）", page.sha256)]
     if also:
         rows.append(("内容相同的其他地址", "；".join(also[:20])))
-    cells = "".join(f"<tr><th>{_text(k)}</th><td>{_text(v)}</td></tr>" for k, v in rows if v is not None)
-    warn = f"<p><b>未完成</b> {_text(state.banner)}</p>" if not state.complete else ""
-    return (
-        '<div id="gongkai-snapshot" style="all:initial;display:block;font:14px/1.5 sans-serif;background:#fff8e1;'
-        'color:#222;border:3px solid #b00;padding:8px 12px;margin:0 0 12px">'
-        f"{warn}<p><b>gongkai 存档快照</b>：以下为抓取时收到的字节经解码后的 HTML（存储有长度上限，可能被截断），"
-        "已移除脚本、框架与事件属性并禁止加载任何外部资源，正文中的身份证号、手机号码已遮盖，显示效果可能与原网页不同。原始字节未保存；"
-        "下表的 SHA-256 是抓取所得原始字节的摘要。</p>"
-        f'<table style="border-collapse:collapse">{cells}</table></div>')
+    shown = [_tag(soup, "tr", None, _tag(soup, "th", None, visible_controls(k)), _tag(soup, "td", None, visible_controls(str(v))))
+             for k, v in rows if v is not None]
+    parts: list[Tag] = []
+    if not state.complete:
+        parts.append(_tag(soup, "p", None, _tag(soup, "b", None, "未完成"), " " + visible_controls(state.banner or "")))
+    parts.append(_tag(soup, "p", None, _tag(soup, "b", None, "gongkai 存档快照"), BANNER_TEXT))
+    parts.append(_tag(soup, "table", {"style": "border-collapse:collapse"}, *shown))
+    return _tag(soup, "div", {"id": "gongkai-snapshot", "style": BANNER_STYLE}, *parts)
 
 
 def render(page: PageRecord, state: AuditState, also: list[str]) -> str:
@@ -170,11 +196,8 @@ def render(page: PageRecord, state: AuditState, also: list[str]) -> str:
     if soup.body is None:
         soup.html.append(soup.new_tag("body"))
     head, body = soup.head, soup.body
-    for tag in reversed([BeautifulSoup(s, "html.parser") for s in (
-            '<meta charset="utf-8">', f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-            '<meta name="referrer" content="no-referrer">')]):
-        head.insert(0, tag)
-    body.insert(0, BeautifulSoup(banner(page, state, also), "html.parser"))
+    head.insert(0, BeautifulSoup(HEAD_META, "html.parser"))
+    body.insert(0, banner(soup, page, state, also))
     return "<!DOCTYPE html>\n" + str(soup.html)
 
 
@@ -209,7 +232,8 @@ def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterab
     and ``omitted`` set when the copy was not written.
     """
     directory = Path(out_dir) / DIRECTORY
-    pages = PageIndex(store, audit_id)
+    items = list(items)
+    pages = PageIndex(store, audit_id, items)
     by_finding, by_sha = _collect(pages, items)
     written, omitted, used = [], [], 0
     with atomic.batch() as files:   # one flush to disk for all of them, not one per file
@@ -218,7 +242,7 @@ def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterab
             page = records[0]
             entry = {"sha256": sha, "url": page.url, "also": [p.url for p in records[1:]], "status": page.status,
                      "fetched_at": page.fetched_at}
-            html = pages.html(page) if page.html else ""
+            html = pages.html(page)
             if not html:
                 omitted.append({**entry, "reason": NOT_STORED})
                 continue

@@ -4,7 +4,8 @@ deductions, 抓取覆盖 and errors.
 Every sheet opens with a title row naming the audit — and, when the crawl did not finish, the
 未完成 sentence, so a sheet printed or mailed alone still says it is no conclusion — a row with the
 period, as_of and the time generated (北京时间), then the header row; it prints A4 landscape, fitted
-to the width, those rows repeated on every page.  URLs and snapshots are hyperlinks, text wraps,
+to the width, those rows repeated on every page.  URLs and snapshots are hyperlinks (in 检查结果 only
+on 不合格 and 无法判断 rows; a sheet past Excel's row or link limit continues on "name (2)": :class:`Limits`), text wraps,
 rates are percentages and codes are Chinese words.  Every text cell is stored as a string, never as a formula: a crawled title such as
 ``=HYPERLINK(...)`` stays inert text.  Invisible and control characters (which XML partly forbids)
 are shown as ``⟨U+202E⟩`` (gongkai.text.visible_controls) and cells are bounded to Excel's
@@ -16,8 +17,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Iterable, Sequence
-from copy import copy
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -25,7 +25,6 @@ from typing import Any
 
 from lxml.etree import SerialisationError
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Worksheet
@@ -33,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet as OpenpyxlSheet
 
 from gongkai.text import visible_controls
 
-from . import atomic, evidence, present, snapshots, xlsxlinks
+from . import atomic, evidence, present, snapshots, xlsxlinks, xlsxrows
 from .cards import Card
 from .compare import CHANGE_LABELS
 from .coverage import COUNTS
@@ -70,6 +69,8 @@ def cell_value(value: Any) -> Any:
         return value
     if isinstance(value, bool):
         return "是" if value else "否"
+    if type(value) is str and value.isprintable() and len(value) <= MAX_CELL:
+        return value     # nothing to show or cut: most cells
     return present.truncate(visible_controls(str(value)), MAX_CELL)
 
 
@@ -91,12 +92,6 @@ def sheet_subtitle(model: ReportModel) -> str:
     return f"检查期间：{audit['period']}　检查基准日：{audit['as_of']}　生成时间：{made}"
 
 
-def _text_cell(ws: Worksheet, text: str, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=cell_value(text))
-    cell.data_type, cell.font = "s", font
-    return cell
-
-
 def _print_setup(ws: Worksheet) -> None:
     """A4 landscape, every column on the page width, titles repeated on every printed page."""
     ws.page_setup.paperSize = OpenpyxlSheet.PAPERSIZE_A4
@@ -108,94 +103,159 @@ def _print_setup(ws: Worksheet) -> None:
     ws.oddHeader.left.text = "&A"
 
 
-class _Styles:
-    """Each style a data cell can take, made once per sheet and copied to each cell.
+@dataclass(frozen=True)
+class Limits:
+    """Excel's documented limits per worksheet: 1,048,576 rows and 65,530 hyperlinks.
 
-    Assigning a Font or Alignment to a cell hashes it to find it in the workbook's style tables;
-    over a sheet of every result that was most of the workbook's time.  Copying a cell's style
-    array is openpyxl's own way to give one cell another's style.
+    A sheet over the link limit is "repaired" by Excel (links dropped, the user asked to trust a
+    damaged file); over the row limit it does not open at all.  A sheet whose rows would cross
+    either limit continues on a sheet of the same name with " (2)", " (3)" … after it, each with
+    the title, subtitle and header rows: no row and no link is lost.
     """
 
-    def __init__(self, ws: Worksheet) -> None:
-        self.ws, self.made = ws, {}
+    rows: int = 1_048_576
+    links: int = 65_530
 
-    def apply(self, cell: WriteOnlyCell, kind: str) -> None:
+
+EXCEL = Limits()
+
+
+class PlainUrl(str):
+    """A URL shown as text, never a hyperlink: 检查结果 links only the rows someone will click
+    (不合格, 无法判断); a passed page needs no click and would spend Excel's link limit."""
+
+    __slots__ = ()
+
+
+def part_name(name: str, part: int) -> str:
+    """The sheet a sheet's rows continue on past a limit: 检查结果, 检查结果 (2), 检查结果 (3) …"""
+    return name if part == 1 else f"{name} ({part})"
+
+
+class _Styles:
+    """The style id of each kind of cell in one workbook, registered once (a style per cell was
+    most of the workbook's time when openpyxl hashed each cell's Font and Alignment)."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, str] = {}
+
+    def get(self, ws: Worksheet, kind: str) -> str:
         style = self.made.get(kind)
         if style is None:
-            probe = WriteOnlyCell(self.ws)
+            extra: dict[str, Any] = {}
             if kind == "link":
-                probe.font = LINK_FONT
+                extra["font"] = LINK_FONT
             elif kind in ("percent", "score"):
-                probe.number_format = PERCENT if kind == "percent" else SCORE
-            probe.alignment = WRAP
-            style = self.made[kind] = probe._style
-        cell._style = copy(style)
+                extra["number_format"] = PERCENT if kind == "percent" else SCORE
+            style = self.made[kind] = xlsxrows.style_id(ws, alignment=WRAP, **extra)
+        return style
 
 
-def _style(cell: WriteOnlyCell, col: Col, raw: Any, styles: _Styles) -> None:
-    kind = "plain"
-    if col.kind in ("url", "snapshot") and isinstance(raw, str):
-        href = raw if col.kind == "snapshot" else present.safe_href(raw)
-        if href:
-            cell.hyperlink, kind = href, "link"
-    elif col.kind == "percent" and isinstance(raw, int | float):
-        kind = "percent"
-    elif col.kind == "score" and isinstance(raw, int | float):
-        kind = "score"
-    styles.apply(cell, kind)
-
-
-def _data_cells(ws: Worksheet, cols: Sequence[Col], row: Sequence[Any], styles: _Styles) -> list[WriteOnlyCell]:
+def _data_cells(ws: Worksheet, cols: Sequence[Col], row: Sequence[Any], styles: _Styles
+                ) -> list[tuple[Any, str, str | None]]:
+    """(value, style id, link) per cell: URLs and snapshots linked unless shown as :class:`PlainUrl`."""
     out = []
-    for i, raw in enumerate(row):
-        cell = WriteOnlyCell(ws, value=cell_value(raw))
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-        _style(cell, cols[i], cell.value, styles)
-        out.append(cell)
+    for col, raw in zip(cols, row, strict=True):
+        value = cell_value(raw)
+        kind, href = "plain", None
+        if col.kind in ("url", "snapshot") and isinstance(value, str):
+            if not isinstance(raw, PlainUrl):
+                href = value if col.kind == "snapshot" else present.safe_href(value)
+            if href:
+                kind = "link"
+        elif col.kind == "percent" and isinstance(value, int | float):
+            kind = "percent"
+        elif col.kind == "score" and isinstance(value, int | float):
+            kind = "score"
+        out.append((value, styles.get(ws, kind), href))
     return out
 
 
-def write_sheet(ws: Worksheet, header: Sequence[Col | str], rows: Iterable[Sequence[Any]], title: str = "",
-                incomplete: bool = False, subtitle: str = "") -> None:
-    """Write the title rows, the header row and data rows; text cells are forced to string type.
+def _links(cells: Sequence[tuple[Any, str, str | None]]) -> int:
+    return sum(1 for _, _, href in cells if href)
 
-    ``ws`` is write-only: rows go to the file as they come, so a sheet of every result of a large
+
+class _SheetParts:
+    """Writes one logical sheet's rows, opening its next part when a row would cross a limit."""
+
+    def __init__(self, wb: Workbook, name: str, cols: Sequence[Col], widths: Sequence[int],
+                 title: Callable[[str], str], incomplete: bool, subtitle: str, limits: Limits) -> None:
+        self.wb, self.name, self.cols, self.widths = wb, name, cols, widths
+        self.title, self.incomplete, self.subtitle, self.limits = title, incomplete, subtitle, limits
+        self.part, self.links = 0, 0
+        self.rows: xlsxrows.RowWriter | None = None
+        self.ws: Worksheet | None = None
+        self.names: list[str] = []
+
+    def _open(self, ws: Worksheet | None = None) -> None:
+        """Start the next part: ``ws`` when the first was made already, else a new sheet."""
+        self._close()
+        self.part += 1
+        ws = self.ws = ws or self.wb.create_sheet(part_name(self.name, self.part))
+        self.names.append(ws.title)
+        for i, width in enumerate(self.widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+        ws.freeze_panes = f"A{HEADER_ROW + 1}"
+        ws.print_title_rows = f"1:{HEADER_ROW}"
+        _print_setup(ws)
+        title = self.title(ws.title)
+        if self.part > 1:
+            title += f"（续表，接「{part_name(self.name, self.part - 1)}」）"
+        rows = self.rows = xlsxrows.RowWriter(ws)
+        rows.append([(cell_value(title), xlsxrows.style_id(ws, font=INCOMPLETE_FONT if self.incomplete
+                                                            else TITLE_FONT), None)])
+        rows.append([(cell_value(self.subtitle), xlsxrows.style_id(ws, font=SUBTITLE_FONT), None)])
+        header = xlsxrows.style_id(ws, font=HEADER_FONT, fill=HEADER_FILL,
+                                   alignment=Alignment(vertical="center", wrap_text=True))
+        rows.append([(col.name, header, None) for col in self.cols])
+        self.links = 0
+
+    def append(self, cells: Sequence[tuple[Any, str, str | None]]) -> None:
+        links = _links(cells)
+        assert self.rows is not None, "the first part is opened before any row"
+        if self.rows.rows >= self.limits.rows or self.links + links > self.limits.links:
+            self._open()
+        self.rows.append(cells)
+        self.links += links
+
+    def _close(self) -> None:
+        if self.ws is None or self.rows is None:
+            return
+        if self.rows.rows > HEADER_ROW:
+            self.ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(self.cols))}{self.rows.rows}"
+        self.rows.close()
+
+    def finish(self) -> list[str]:
+        self._close()
+        return self.names
+
+
+def write_sheet(wb: Workbook, name: str, header: Sequence[Col | str], rows: Iterable[Sequence[Any]],
+                title: Callable[[str], str] | None = None, incomplete: bool = False, subtitle: str = "",
+                limits: Limits = EXCEL) -> list[str]:
+    """Write the title rows, the header row and data rows of sheet ``name`` (and of its
+    continuation sheets past a limit, see :class:`Limits`); returns the names of the sheets written.
+
+    Sheets are write-only: rows go to the file as they come, so a sheet of every result of a large
     audit is never held as cells.  What the file writes before its rows (column widths, panes,
     print set-up) is set first, widths from the first WIDTH_SAMPLE rows, held back until then.
     """
     cols = [c if isinstance(c, Col) else Col(c) for c in header]
     rows = iter(rows)
-    styles = _Styles(ws)
-    sample = [_data_cells(ws, cols, row, styles) for row in islice(rows, WIDTH_SAMPLE - HEADER_ROW)]
+    styles = _Styles()
+    first = wb.create_sheet(name)
+    sample = [_data_cells(first, cols, row, styles) for row in islice(rows, WIDTH_SAMPLE - HEADER_ROW)]
     widths = [_display_width(c.name) for c in cols]
     for cells in sample:
-        for i, cell in enumerate(cells):
-            widths[i] = max(widths[i], _display_width(cell.value))
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"1:{HEADER_ROW}"
-    _print_setup(ws)
-    ws.append([_text_cell(ws, title or ws.title, INCOMPLETE_FONT if incomplete else TITLE_FONT)])
-    xlsxlinks.stream_links(ws)   # a link per result must not cost kilobytes each
-    ws.append([_text_cell(ws, subtitle, SUBTITLE_FONT)])
-    head = []
-    for col in cols:
-        cell = WriteOnlyCell(ws, value=col.name)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        head.append(cell)
-    ws.append(head)
-    last = HEADER_ROW
+        for i, (value, _, _) in enumerate(cells):
+            widths[i] = max(widths[i], _display_width(value))
+    parts = _SheetParts(wb, name, cols, widths, title or (lambda sheet: sheet), incomplete, subtitle, limits)
+    parts._open(first)
     for cells in sample:
-        ws.append(cells)
-        last += 1
+        parts.append(cells)
     for row in rows:
-        ws.append(_data_cells(ws, cols, row, styles))
-        last += 1
-    if last > HEADER_ROW:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(cols))}{last}"
+        parts.append(_data_cells(first, cols, row, styles))
+    return parts.finish()
 
 
 def _names(model: ReportModel) -> dict[str, str]:
@@ -263,12 +323,19 @@ FINDINGS_HEADER = [Col("编号"), Col("网站"), Col("问题"), Col("严重程�
                    Col("证据"), Col("存档快照", "snapshot"), Col("较上期"), Col("依据"), Col("整改建议"), Col("规则")]
 
 
+LINKED_STATUSES = ("fail", "unknown")
+RESULTS_NOTE = ("对象网址仅在“不合格”“无法判断”的行上为超链接，“通过”“不适用”的行为纯文本；"
+                f"每个工作表至多 {EXCEL.links:,} 个超链接、{EXCEL.rows:,} 行，超出的行续写在"
+                "「检查结果 (2)」「检查结果 (3)」……工作表")
+
+
 def _results(model: ReportModel) -> Iterable[list[Any]]:
     names, data = _names(model), model.data
     for r in sorted(data.results, key=lambda r: (r.site, r.rule, r.subject, r.period or "")):
         note = r.reason if not r.message or r.message == r.reason else (
             r.message if not r.reason or r.reason in r.message else f"{r.reason}；{r.message}")
-        yield [names.get(r.site, r.site), data.rule(r.rule).title, r.subject, r.period,
+        subject = r.subject if r.status in LINKED_STATUSES else PlainUrl(r.subject)
+        yield [names.get(r.site, r.site), data.rule(r.rule).title, subject, r.period,
                present.STATUS_LABELS.get(r.status, r.status), note, r.rule]
 
 
@@ -332,34 +399,35 @@ def _errors(model: ReportModel) -> Iterable[list[Any]]:
                e["subject"], e["message"], timestamp(e["at"] or "") or e["at"]]
 
 
-def _sheets(model: ReportModel) -> list[tuple[str, Sequence[Col], Iterable[Sequence[Any]]]]:
-    """(name, header, rows) of every sheet, in workbook order."""
+def _sheets(model: ReportModel) -> list[tuple[str, Sequence[Col], Iterable[Sequence[Any]], str]]:
+    """(name, header, rows, note for the subtitle row) of every sheet, in workbook order."""
     matrix_header, matrix_rows = _matrix(model)
     sheets = [
-        ("排名", RANKING_HEADER, _ranking(model)),
-        ("整改清单", TODO_HEADER, _todo(model)),
-        ("问题清单", FINDINGS_HEADER, _findings(model)),
-        ("网站×指标", matrix_header, matrix_rows),
+        ("排名", RANKING_HEADER, _ranking(model), ""),
+        ("整改清单", TODO_HEADER, _todo(model), ""),
+        ("问题清单", FINDINGS_HEADER, _findings(model), ""),
+        ("网站×指标", matrix_header, matrix_rows, ""),
         ("检查结果", [Col("网站"), Col("问题"), Col("对象", "url"), Col("期间"), Col("结果"), Col("原因"), Col("规则")],
-         _results(model)),
+         _results(model), RESULTS_NOTE),
         ("扣分明细", [Col("网站"), Col("分组"), Col("指标"), Col("分值", "score"), Col("扣分", "score"), Col("问题数"),
-                  Col("已检查"), Col("分值来源")], _deductions(model)),
-        ("抓取覆盖", COVERAGE_HEADER, _coverage(model)),
-        ("错误", [Col("网站"), Col("阶段"), Col("对象", "url"), Col("信息"), Col("时间")], _errors(model)),
+                  Col("已检查"), Col("分值来源")], _deductions(model), ""),
+        ("抓取覆盖", COVERAGE_HEADER, _coverage(model), ""),
+        ("错误", [Col("网站"), Col("阶段"), Col("对象", "url"), Col("信息"), Col("时间")], _errors(model), ""),
     ]
     if model.comparison is not None:
-        sheets.insert(3, ("较上期", CHANGES_HEADER, _changes(model)))
+        sheets.insert(3, ("较上期", CHANGES_HEADER, _changes(model), ""))
     return sheets
 
 
-def write_workbook(path: Path, model: ReportModel) -> Path:
+def write_workbook(path: Path, model: ReportModel, limits: Limits = EXCEL) -> Path:
     """Build every sheet, then replace ``path`` atomically (openpyxl saves to the temporary name)."""
     wb = Workbook(write_only=True)
     try:
         incomplete = not model.data.state.complete
         subtitle = sheet_subtitle(model)
-        for name, header, rows in _sheets(model):
-            write_sheet(wb.create_sheet(name), header, rows, sheet_title(model.data, name), incomplete, subtitle)
+        for name, header, rows, note in _sheets(model):
+            write_sheet(wb, name, header, rows, lambda sheet: sheet_title(model.data, sheet), incomplete,
+                        f"{subtitle}　{note}" if note else subtitle, limits)
         return atomic.replace(Path(path), lambda tmp: xlsxlinks.save(wb, tmp))
     except SerialisationError as exc:
         raise _os_error(exc) from exc

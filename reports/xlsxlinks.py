@@ -20,13 +20,15 @@ from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
-from openpyxl.packaging.relationship import Relationship, RelationshipList, get_rels_path
+from openpyxl.packaging.relationship import RelationshipList, get_rels_path
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.writer.excel import ExcelWriter
-from openpyxl.xml.constants import PKG_REL_NS
-from openpyxl.xml.functions import xmlfile
+from openpyxl.xml.constants import PKG_REL_NS, REL_NS
+from openpyxl.xml.functions import Element, xmlfile
 
 HYPERLINK = "hyperlink"
+HYPERLINK_TYPE = f"{REL_NS}/{HYPERLINK}"
+REL_ID = f"{{{REL_NS}}}id"
 
 
 class _Links:
@@ -37,6 +39,9 @@ class _Links:
 
     def append(self, link: Hyperlink) -> None:
         self.pairs.append((link.ref, link.target))
+
+    def add(self, ref: str, target: str) -> None:
+        self.pairs.append((ref, target))
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -60,19 +65,29 @@ class _Rels(RelationshipList):
     def __len__(self) -> int:
         return len(self.pairs)
 
-    def relationships(self) -> Iterator[Relationship]:
+    def elements(self) -> Iterator[Any]:
+        """``Relationship.to_tree()`` of each, built directly (a Serialisable per link was most of the save)."""
         for rel_id, target in self.pairs:
-            yield Relationship(Id=rel_id, type=HYPERLINK, TargetMode="External", Target=target)
+            yield Element("Relationship", {"Type": HYPERLINK_TYPE, "Target": target, "TargetMode": "External", "Id": rel_id})
+
+
+def add(links: Any, ref: str, target: str) -> None:
+    """Record a link of cell ``ref``: as a pair when the sheet streams its links, else openpyxl's way."""
+    if isinstance(links, _Links):
+        links.add(ref, target)
+    else:
+        links.append(Hyperlink(ref=ref, target=target))
 
 
 def _write_hyperlinks(writer: Any, links: _Links, rels: _Rels) -> None:
-    """openpyxl's ``write_hyperlinks``, one link at a time."""
+    """openpyxl's ``write_hyperlinks``, one link at a time (each element as ``Hyperlink.to_tree`` makes it)."""
     if not links:
         return
     xf = writer.xf.send(True)
     with xf.element("hyperlinks"):
         for ref, target in links.pairs:
-            xf.write(Hyperlink(ref=ref, id=rels.add(target) if target else None).to_tree())
+            xf.write(Element("hyperlink", {"ref": ref, REL_ID: rels.add(target)}) if target
+                     else Element("hyperlink", ref=ref))
     writer.xf.send(None)
 
 
@@ -100,8 +115,8 @@ class _Writer(ExcelWriter):
             if rels:
                 with self._archive.open(get_rels_path(ws.path)[1:], "w") as fh, xmlfile(fh) as xf, \
                         xf.element("Relationships", xmlns=PKG_REL_NS):
-                    for rel in rels.relationships():
-                        xf.write(rel.to_tree())
+                    for rel in rels.elements():
+                        xf.write(rel)
 
 
 def save(wb: Workbook, path: Path) -> None:
