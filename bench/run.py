@@ -273,6 +273,8 @@ def main() -> None:
             print(f"server: {served.server}; crawl concurrency {CONCURRENCY}, {PER_HOST} per host, no delay")
             bare = bare_crawl(served)
             results.append(bare)
+            results.append(gongkai_crawl(served, manifest, work, "gongkai crawl in one process (diagnostic)",
+                                         {**throughput_options(), "extract_processes": 0}))
         bench_rate = scrapy_bench()
     big = sized_run(root, manifest, sites, work, "gongkai crawl", nginx)
     results.append(big.crawl)
