@@ -17,6 +17,7 @@ from typing import Any
 
 from scrapy import signals
 
+from gongkai.crawler.pipelines import STORE_FAILURE
 from gongkai.store import Store, machine_failure
 
 FINISHED = "finished"
@@ -25,13 +26,13 @@ FINISHED = "finished"
 class CrawlCloser:
     """Marks the audit running when the spider opens; writes coverage and the close reason at close."""
 
-    def __init__(self, store_url: str, audit_id: int, site_job: bool = False) -> None:
-        self.store_url, self.audit_id, self.site_job = store_url, audit_id, site_job
+    def __init__(self, store_url: str, audit_id: int, site_job: bool = False, stats: Any = None) -> None:
+        self.store_url, self.audit_id, self.site_job, self.stats = store_url, audit_id, site_job, stats
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlCloser:
         ext = cls(crawler.settings.get("GONGKAI_STORE"), crawler.settings.getint("GONGKAI_AUDIT_ID"),
-                  crawler.settings.getbool("GONGKAI_SITE_JOB"))
+                  crawler.settings.getbool("GONGKAI_SITE_JOB"), crawler.stats)
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.closed, signal=signals.spider_closed)
         return ext
@@ -44,7 +45,8 @@ class CrawlCloser:
             store.close()
 
     def closed(self, spider: Any, reason: str) -> None:
-        finished = reason == FINISHED
+        # the store pipeline's last batch, written at close, may have failed (a full disk): not whole
+        finished = reason == FINISHED and not (self.stats and self.stats.get_value(STORE_FAILURE))
         try:
             self._write(spider, reason, finished)
         except Exception as exc:  # noqa: BLE001 - a store that cannot be written leaves the audit "running"

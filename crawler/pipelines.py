@@ -1,8 +1,11 @@
 """Item pipeline: every item the spider yields goes to the store as it arrives.
 
-One crawled page (with its links, list items and document) is one transaction, so a crash loses
-at most the page in flight.  At the end, each site's soft 404s are reclassified against the
-not-found page learnt during the crawl.
+Pages (with their links, list items, document and snapshot) and probes are written in short
+batches (``gongkai.store.PageBatch``): one transaction and one statement per table for up to
+``GONGKAI_STORE_BATCH_SIZE`` items, written at the latest ``GONGKAI_STORE_BATCH_SECONDS`` after the
+first, and whenever the crawl is idle or closes — before anything reads the store.  A crash loses
+at most the batch; a resumed crawl fetches those pages again.  At the end, each site's soft 404s
+are reclassified against the not-found page learnt during the crawl.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy import signals
+from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
 from gongkai.crawler import items as it
 from gongkai.crawler import offline, soft404, tls
-from gongkai.store import Store, machine_failure, now_iso
+from gongkai.crawler import settings as defaults
+from gongkai.store import PageBatch, Store, machine_failure, now_iso
 
 STORE_FAILURE = "store_unwritable"  # close reason and stats key when the store cannot be written
 
@@ -22,16 +27,25 @@ STORE_FAILURE = "store_unwritable"  # close reason and stats key when the store 
 class StorePipeline:
     """Write spider items into the audit named by the GONGKAI_STORE / GONGKAI_AUDIT_ID settings."""
 
-    def __init__(self, store_url: str, audit_id: int, crawler: Any = None) -> None:
+    def __init__(self, store_url: str, audit_id: int, crawler: Any = None, *,
+                 batch_size: int = defaults.GONGKAI_STORE_BATCH_SIZE,
+                 batch_seconds: float = defaults.GONGKAI_STORE_BATCH_SECONDS) -> None:
         self.store_url, self.audit_id, self.crawler = store_url, audit_id, crawler
+        self.batch_size, self.batch_seconds = max(1, batch_size), batch_seconds
         self.store: Store | None = None
-        self.stored: set[tuple[str, str, str]] = set()  # (site, fingerprint, variant) of pages in the store
+        self.stored: set[tuple[str, str, str]] = set()  # (site, fingerprint, variant) of pages stored or batched
+        self.batch = PageBatch(audit_id)
+        self._timer: Any = None   # writes the batch when its first item is batch_seconds old
         self.failed = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
-        pipeline = cls(crawler.settings.get("GONGKAI_STORE"), crawler.settings.getint("GONGKAI_AUDIT_ID"), crawler)
+        settings = crawler.settings
+        pipeline = cls(settings.get("GONGKAI_STORE"), settings.getint("GONGKAI_AUDIT_ID"), crawler,
+                       batch_size=settings.getint("GONGKAI_STORE_BATCH_SIZE"),
+                       batch_seconds=settings.getfloat("GONGKAI_STORE_BATCH_SECONDS"))
         crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(pipeline.flush, signal=signals.spider_idle)
         return pipeline
 
     def spider_error(self, failure: Any, response: Any, spider: Any = None) -> None:
@@ -40,7 +54,7 @@ class StorePipeline:
             return
         site = (getattr(response, "meta", None) or {}).get("site")
         message = f"{type(failure.value).__name__}: {failure.value}"
-        self.store.record_error(self.audit_id, site, "crawl", getattr(response, "url", ""), message)
+        self._record(site, getattr(response, "url", ""), message)
 
     def open_spider(self, spider: Any = None) -> None:
         self.store = Store(self.store_url)
@@ -48,6 +62,7 @@ class StorePipeline:
 
     def close_spider(self, spider: Any = None) -> None:
         assert self.store is not None
+        self._write(closing=True)   # what follows reads the store
         if self.failed:
             self.store.close()
             return
@@ -83,19 +98,65 @@ class StorePipeline:
             if machine_failure(exc):
                 self._stop(machine_failure(exc))
                 return item
-            site, subject = _whose(item)
-            self.store.record_error(self.audit_id, site, "crawl", subject, f"{type(exc).__name__}: {exc}")
+            self._record(*_whose(item), f"{type(exc).__name__}: {exc}")
         return item
 
-    def _stop(self, cause: str) -> None:
+    def flush(self, spider: Any = None) -> None:
+        """Write the batch now (the crawl is idle, or a reader is about to read the store)."""
+        self._write()
+
+    def _batched(self) -> None:
+        """An item joined the batch: write it when full; otherwise make sure it is written in time."""
+        if len(self.batch) >= self.batch_size:
+            self._write()
+        elif self._timer is None and self.crawler is not None:
+            self._timer = call_later(self.batch_seconds, self._on_age)
+
+    def _on_age(self) -> None:
+        self._timer = None
+        self._write()
+
+    def _write(self, closing: bool = False) -> None:
+        """Write the batch in one transaction.  A full disk stops the crawl (the batch is lost and
+        fetched again on resume); a bad row makes the batch be written again item by item, so only
+        that item's row is lost and recorded as its site's error."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self.batch = self.batch, PageBatch(self.audit_id)
+        if self.failed or not batch or self.store is None:
+            return
+        try:
+            self.store.write_batch(batch)
+            return
+        except Exception as exc:  # noqa: BLE001 - see below: the machine, or one bad row
+            if machine_failure(exc):
+                self._stop(machine_failure(exc), closing)
+                return
+        for one in batch.split():
+            try:
+                self.store.write_batch(one)
+            except Exception as exc:  # noqa: BLE001 - a bad row is recorded as that site's error
+                if machine_failure(exc):
+                    self._stop(machine_failure(exc), closing)
+                    return
+                entry = one.entries[0]
+                self._record(entry.site, entry.subject, f"{type(exc).__name__}: {exc}")
+
+    def _record(self, site: str | None, subject: str, message: str) -> None:
+        assert self.store is not None
+        self.store.record_error(self.audit_id, site, "crawl", subject, message)
+
+    def _stop(self, cause: str, closing: bool = False) -> None:
         """The store cannot be written (disk full, read-only): stop the crawl and say why.
 
-        What is stored stays consistent (one transaction per page) and resumable; the command
+        What is stored stays consistent (one transaction per batch) and resumable; the command
         reads the cause from the crawl's stats and exits 1 with one line naming the store.
         """
         self.failed = True
         self.crawler.stats.set_value(STORE_FAILURE, cause)
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_FAILURE))
+        if not closing:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_FAILURE))
 
     @property
     def _handlers(self) -> dict[type, Any]:
@@ -108,13 +169,17 @@ class StorePipeline:
     def _on_page(self, item: it.PageItem) -> None:
         page = item.page
         key = (page["site"], page.get("fingerprint"), page.get("variant") or "normal")
-        self.store.save_page(self.audit_id, {"page": page, "links": item.links, "list_items": item.list_items,
-                                             "document": item.document, "probes": item.probes, "refs": item.refs},
-                             fresh=key not in self.stored and key[1] is not None)
+        if self.batch.holds(key):   # the same page again (a home retried): the batch holds it once
+            self._write()
+        self.batch.add_page({"page": page, "links": item.links, "list_items": item.list_items,
+                             "document": item.document, "probes": item.probes, "refs": item.refs},
+                            fresh=key not in self.stored and key[1] is not None)
         self.stored.add(key)
+        self._batched()
 
     def _on_probe(self, item: it.ProbeItem) -> None:
-        self.store.save_probe(self.audit_id, item.row)
+        self.batch.add_probe(item.row)   # batched too: its order among the pages' probes is kept
+        self._batched()
 
     def _on_column(self, item: it.ColumnItem) -> None:
         self.store.save_column(self.audit_id, item.row)

@@ -72,6 +72,13 @@ ITEM_PIPELINES = {"gongkai.crawler.rows.PageRowPipeline": 200,             # Fet
 EXTENSIONS = {"gongkai.crawler.progress.CrawlProgress": 500, "gongkai.crawler.closing.CrawlCloser": 100,
               "gongkai.crawler.linkchecker.LinkChecker": 200}
 GONGKAI_PROGRESS = True  # shown only when stderr is a terminal
+# The store pipeline writes pages (with their links, list items, document, snapshot) and probes in
+# short batches, one transaction and one statement per table each: a batch is written when it holds
+# this many items, when its first item is this many seconds old, when the crawl is idle and when
+# it closes.  A crash loses at most the batch, which a resumed crawl fetches again (it asks for what
+# the store lacks); 1 item writes every page on its own.
+GONGKAI_STORE_BATCH_SIZE = 100
+GONGKAI_STORE_BATCH_SECONDS = 3.0
 
 # gongkai's own settings (read by the spider and the pipeline through from_crawler)
 GONGKAI_MAX_PAGES_PER_SITE = 3000

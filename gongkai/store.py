@@ -1,7 +1,8 @@
 """The one place that speaks SQL.
 
-SQLAlchemy Core over SQLite by default (WAL, one writer, a transaction per crawled page so a crash
-loses at most the page in flight); any SQLAlchemy URL (PostgreSQL) works the same way.  One run of
+SQLAlchemy Core over SQLite by default (WAL, one writer, a transaction per short batch of crawled
+pages — ``PageBatch``, bounded by the crawl's settings — so a crash loses at most that batch, which
+a resumed crawl fetches again); any SQLAlchemy URL (PostgreSQL) works the same way.  One run of
 ``gongkai crawl`` is one audit id; ``check`` and ``report`` read an audit back without crawling.
 """
 
@@ -12,6 +13,7 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -375,7 +377,7 @@ class Store:
             conn.execute(sites.update().where(sites.c.audit_id == audit_id, sites.c.site == site)
                          .values(origins_json=to_json(origins)))
 
-    # -- crawl writes (one transaction per page) ---------------------------------------------
+    # -- crawl writes (a batch of pages per transaction) ---------------------------------------
     def page_keys(self, audit_id: int) -> set[tuple[str, str, str]]:
         """(site, fingerprint, variant) of every page the audit holds (what a re-save must replace)."""
         query = sa.select(pages.c.site, pages.c.fingerprint, pages.c.variant).where(pages.c.audit_id == audit_id)
@@ -383,68 +385,61 @@ class Store:
             return {tuple(row) for row in conn.execute(query)}
 
     def save_page(self, audit_id: int, bundle: dict[str, Any], *, fresh: bool = False) -> None:
-        """Write a crawled page with its links, list items, document and probes in one transaction.
+        """Write one crawled page with its links, list items, document and probes in one transaction
+        (a batch of one: :class:`PageBatch` says how a page becomes rows)."""
+        batch = PageBatch(audit_id)
+        batch.add_page(bundle, fresh=fresh)
+        self.write_batch(batch)
 
-        A page is its request fingerprint (method + canonical URL + body), never its URL alone:
-        two Hanweb dataproxy POSTs share a URL.  Re-saving a fingerprint (a resumed or repeated
-        crawl) replaces what the earlier attempt wrote; ``fresh`` says the caller knows the audit
-        holds no row of this page (``page_keys``), so there is nothing to replace (four statements
-        fewer per page: a third of the store's time in a crawl).
+    def write_batch(self, batch: PageBatch) -> None:
+        """Write a batch of pages and probes in one transaction, one statement per table.
+
+        All of it is stored or none: a crash or a full disk loses the batch, which a resumed crawl
+        fetches again (it asks for what the store lacks).  Statements are built once
+        (module level); each table gets one ``executemany`` however many pages the batch holds.
         """
-        page = dict(bundle["page"])
-        html = (page.pop("snapshot", None) or "")[:MAX_SNAPSHOT]
-        page["text"] = (page.get("text") or "")[:MAX_PAGE_TEXT]
-        variant = page.setdefault("variant", "normal")
-        page.setdefault("method", "GET")
-        if not page.get("fingerprint"):
-            page["fingerprint"] = request_fingerprint(page["url"], page["method"])
-        site, fp = page["site"], page["fingerprint"]
+        if not batch:
+            return
+        entries = batch.entries
         with self.engine.begin() as conn:
-            if not fresh:
-                conn.execute(pages.delete().where(pages.c.audit_id == audit_id, pages.c.site == site,
-                                                  pages.c.fingerprint == fp, pages.c.variant == variant))
-            if html:
-                page["sha256"] = page.get("sha256") or hashlib.sha256(html.encode("utf-8", "replace")).hexdigest()
-                _insert_ignore(conn, snapshots, {"sha256": page["sha256"], "html_z": _compress(html)})
-            conn.execute(pages.insert().values(audit_id=audit_id, **page))
-            if bundle.get("probes"):
-                at = now_iso()
-                conn.execute(probes.insert(), [_probe_row(audit_id, at, row) for row in bundle["probes"]])
-            if variant != "normal":
-                return
-            url = page["url"]
-            for table in () if fresh else (links, list_items, page_refs):
-                conn.execute(table.delete().where(table.c.audit_id == audit_id, table.c.site == site,
-                                                  table.c.page_fp == fp))
-            if bundle.get("links"):
-                conn.execute(links.insert(), [dict(audit_id=audit_id, site=site, page_url=url, page_fp=fp, **lk)
-                                              for lk in bundle["links"]])
-            if bundle.get("refs"):
-                conn.execute(page_refs.insert(), [dict(audit_id=audit_id, site=site, page_url=url, page_fp=fp, **ref)
-                                                  for ref in bundle["refs"]])
-            if bundle.get("list_items"):
-                conn.execute(list_items.insert(), [dict(audit_id=audit_id, site=site, page_url=url, page_fp=fp, **it)
-                                                   for it in bundle["list_items"]])
-            if bundle.get("document"):
-                self._save_document(conn, audit_id, bundle["document"])
+            for statement, name in ((_PAGE_DELETE, "page_deletes"), *((s, "child_deletes") for s in _CHILD_DELETES)):
+                params = [row for entry in entries for row in getattr(entry, name)]
+                if params:
+                    conn.execute(statement, params)
+            if batch.bodies:   # in sha256 order: two PostgreSQL writers storing the same bodies cannot deadlock
+                _insert_ignore(conn, snapshots, [{"sha256": sha, "html_z": batch.bodies[sha]}
+                                                 for sha in sorted(batch.bodies)])
+            for table in (pages, probes, links, page_refs, list_items):
+                rows = [row for entry in entries for row in getattr(entry, table.name)]
+                if rows:
+                    conn.execute(_INSERTS[table.name], rows)
+            docs = [doc for entry in entries for doc in entry.documents]
+            if docs:
+                self._write_documents(conn, batch.audit_id, docs)
 
-    def _save_document(self, conn: sa.Connection, audit_id: int, doc: dict[str, Any]) -> None:
-        """Store a document once: a repost (same dedup key) is recorded on the first copy."""
-        key = doc.get("dedup_key")
-        if key:
-            first = conn.execute(sa.select(documents.c.id, documents.c.url, documents.c.also_in_json).where(
-                documents.c.audit_id == audit_id, documents.c.site == doc["site"],
-                documents.c.dedup_key == key, documents.c.url != doc["url"])).first()
-            if first:
-                also = from_json(first.also_in_json, [])
-                entry = {"url": doc["url"], "column_type": doc.get("column_type"), "column_url": doc.get("column_url")}
-                if entry not in also:
-                    also.append(entry)
-                conn.execute(documents.update().where(documents.c.id == first.id).values(also_in_json=to_json(also)))
-                return
-        conn.execute(documents.delete().where(documents.c.audit_id == audit_id, documents.c.site == doc["site"],
-                                              documents.c.url == doc["url"]))
-        conn.execute(documents.insert().values(audit_id=audit_id, **doc))
+    def _write_documents(self, conn: sa.Connection, audit_id: int, docs: list[dict[str, Any]]) -> None:
+        """Store each document once: a repost (same dedup key, another URL) is recorded on the first
+        copy's ``also_in_json``, whether that copy is stored already or earlier in this batch.
+
+        One query finds the stored copies of the batch's keys; the batch is then resolved in its
+        order as if each document were written alone (:func:`_resolve_documents`).
+        """
+        keyed = [doc for doc in docs if doc.get("dedup_key")]
+        stored: list[dict[str, Any]] = []
+        if keyed:
+            query = (sa.select(documents.c.id, documents.c.site, documents.c.url, documents.c.dedup_key,
+                               documents.c.also_in_json)
+                     .where(documents.c.audit_id == audit_id, documents.c.site.in_({d["site"] for d in keyed}),
+                            documents.c.dedup_key.in_({d["dedup_key"] for d in keyed}))
+                     .order_by(documents.c.id))
+            stored = [dict(row) for row in conn.execute(query).mappings()]
+        deletes, updates, inserts = _resolve_documents(audit_id, docs, stored)
+        if deletes:
+            conn.execute(_DOCUMENT_DELETE, deletes)
+        if updates:
+            conn.execute(_ALSO_UPDATE, updates)
+        if inserts:
+            conn.execute(_INSERTS["documents"], inserts)
 
     def save_attachment(self, audit_id: int, row: dict[str, Any]) -> None:
         """Write (or replace) one downloaded attachment's row; its text is bounded here."""
@@ -633,15 +628,16 @@ def _compress(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8", "replace"), 6)
 
 
-def _insert_ignore(conn: sa.Connection, table: sa.Table, values: dict[str, Any]) -> None:
-    """Insert unless the primary key is there (several crawl processes may store one body)."""
+def _insert_ignore(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert the rows whose primary key is not there yet (several crawl processes may store one body)."""
     if conn.dialect.name in ("sqlite", "postgresql"):
         dialect = sqlite_dialect if conn.dialect.name == "sqlite" else postgresql_dialect
-        conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+        conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
         return
     key = table.primary_key.columns[0]
-    if conn.execute(sa.select(key).where(key == values[key.name])).first() is None:
-        conn.execute(table.insert().values(**values))
+    for values in rows:
+        if conn.execute(sa.select(key).where(key == values[key.name])).first() is None:
+            conn.execute(table.insert().values(**values))
 
 
 NUL_SHOWN = "⟨U+0000⟩"  # how every output already shows a NUL of crawled text
@@ -676,10 +672,164 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _probe_row(audit_id: int, at: str, row: dict[str, Any]) -> dict[str, Any]:
-    """A probes row with every column named (one executemany takes rows of one shape)."""
-    names = [column.name for column in probes.columns if column.name != "id"]
-    unknown = set(row) - set(names)
+def _defaults(table: sa.Table) -> dict[str, Any]:
+    """Every column of ``table`` but its id, with its scalar default (``variant`` normal …) or None."""
+    return {column.name: column.default.arg if column.default is not None and column.default.is_scalar else None
+            for column in table.columns if column.name != "id"}
+
+
+_ROW_DEFAULTS = {table.name: _defaults(table) for table in (pages, probes, links, page_refs, list_items, documents)}
+
+
+def _full_row(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    """A row with every column named, defaults filled as a one-row insert would: one ``executemany``
+    takes rows of one shape.  A field the table lacks raises here, for the row that has it."""
+    defaults = _ROW_DEFAULTS[table.name]
+    unknown = row.keys() - defaults.keys()
     if unknown:
-        raise ValueError(f"unknown probe fields: {sorted(unknown)}")
-    return {**dict.fromkeys(names), "at": at, **row, "audit_id": audit_id}
+        raise ValueError(f"unknown {table.name} fields: {sorted(unknown)}")
+    return {**defaults, **row}
+
+
+def _delete_where(table: sa.Table, *names: str) -> sa.Delete:
+    """DELETE of one audit's rows matching ``names``, bound per row (``b_audit_id``, ``b_<name>``)."""
+    return table.delete().where(*(table.c[name] == sa.bindparam(f"b_{name}") for name in ("audit_id", *names)))
+
+
+# the crawl's statements, built once (a statement built per page was a fifth of the crawl's time)
+_INSERTS = {table.name: table.insert() for table in (pages, probes, links, page_refs, list_items, documents)}
+_PAGE_DELETE = _delete_where(pages, "site", "fingerprint", "variant")
+_CHILD_DELETES = tuple(_delete_where(table, "site", "page_fp") for table in (links, list_items, page_refs))
+_DOCUMENT_DELETE = _delete_where(documents, "site", "url")
+_ALSO_UPDATE = (documents.update().where(documents.c.id == sa.bindparam("b_id"))
+                .values(also_in_json=sa.bindparam("b_also")))
+
+
+@dataclass
+class _Entry:
+    """The rows of one item of a batch (a page with what it holds, or one probe), kept apart so a
+    batch that fails on a bad row can be written again item by item."""
+
+    site: str | None
+    subject: str
+    page_deletes: list[dict[str, Any]] = field(default_factory=list)
+    child_deletes: list[dict[str, Any]] = field(default_factory=list)
+    shas: list[str] = field(default_factory=list)
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    probes: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    page_refs: list[dict[str, Any]] = field(default_factory=list)
+    list_items: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+
+class PageBatch:
+    """Crawled pages (with their links, list items, references, document and snapshot) and probes
+    waiting to be written together by :meth:`Store.write_batch`: the one home of how a page
+    becomes rows.
+
+    Rows are built as each item arrives, so a bad row raises for that item alone; documents are
+    resolved against the store (reposts) when the batch is written.  A page is its request
+    fingerprint (method + canonical URL + body), never its URL alone: two Hanweb dataproxy POSTs
+    share a URL.  Re-saving a fingerprint (a resumed or repeated crawl) replaces what the earlier
+    attempt wrote; ``fresh`` says the caller knows the audit holds no row of this page
+    (``Store.page_keys``), so there is nothing to delete.  A batch holds a page once: the caller
+    writes the batch before adding a page it already holds (:meth:`holds`).
+    """
+
+    def __init__(self, audit_id: int) -> None:
+        self.audit_id = audit_id
+        self.entries: list[_Entry] = []
+        self.keys: set[tuple[str, str, str]] = set()
+        self.bodies: dict[str, bytes] = {}     # sha256 → compressed HTML, each body compressed once
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def holds(self, key: tuple[str, str, str]) -> bool:
+        """Whether the page (site, fingerprint, variant) is in the batch already."""
+        return key in self.keys
+
+    def add_page(self, bundle: dict[str, Any], *, fresh: bool = False) -> tuple[str, str, str]:
+        """Add a page with its links, list items, references, document and probes; its key."""
+        page = dict(bundle["page"])
+        html = (page.pop("snapshot", None) or "")[:MAX_SNAPSHOT]
+        page["text"] = (page.get("text") or "")[:MAX_PAGE_TEXT]
+        variant = page.setdefault("variant", "normal")
+        page.setdefault("method", "GET")
+        if not page.get("fingerprint"):
+            page["fingerprint"] = request_fingerprint(page["url"], page["method"])
+        site, fp, url, audit_id = page["site"], page["fingerprint"], page["url"], self.audit_id
+        key = (site, fp, variant)
+        if key in self.keys:
+            raise ValueError(f"page {key} is in the batch already: write the batch first")
+        entry = _Entry(site, url)
+        if html:
+            page["sha256"] = page.get("sha256") or hashlib.sha256(html.encode("utf-8", "replace")).hexdigest()
+            entry.shas.append(page["sha256"])
+        entry.pages.append(_full_row(pages, {**page, "audit_id": audit_id}))
+        at = now_iso()
+        entry.probes = [_full_row(probes, {"at": at, **row, "audit_id": audit_id}) for row in bundle.get("probes") or ()]
+        if not fresh:
+            entry.page_deletes.append({"b_audit_id": audit_id, "b_site": site, "b_fingerprint": fp, "b_variant": variant})
+        if variant == "normal":
+            if not fresh:
+                entry.child_deletes.append({"b_audit_id": audit_id, "b_site": site, "b_page_fp": fp})
+            for table, name in ((links, "links"), (page_refs, "refs"), (list_items, "list_items")):
+                getattr(entry, table.name).extend(
+                    _full_row(table, dict(audit_id=audit_id, site=site, page_url=url, page_fp=fp, **row))
+                    for row in bundle.get(name) or ())
+            if bundle.get("document"):
+                entry.documents.append(_full_row(documents, {**bundle["document"], "audit_id": audit_id}))
+        for sha in entry.shas:   # last: a row that raised above leaves the batch as it was
+            if sha not in self.bodies:
+                self.bodies[sha] = _compress(html)
+        self.entries.append(entry)
+        self.keys.add(key)
+        return key
+
+    def add_probe(self, row: dict[str, Any]) -> None:
+        """Add a probe (a link check, a 404 probe …), written in its order among the pages' probes."""
+        entry = _Entry(row.get("site"), str(row.get("url") or ""))
+        entry.probes.append(_full_row(probes, {"at": now_iso(), **row, "audit_id": self.audit_id}))
+        self.entries.append(entry)
+
+    def split(self) -> Iterator[PageBatch]:
+        """The batch as batches of one item each, in order (to write again what a bad row failed)."""
+        for entry in self.entries:
+            one = PageBatch(self.audit_id)
+            one.entries.append(entry)
+            one.bodies = {sha: self.bodies[sha] for sha in entry.shas}
+            yield one
+
+
+def _resolve_documents(audit_id: int, docs: list[dict[str, Any]], stored: list[dict[str, Any]]
+                       ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """(deletes, also_in_json updates, inserts) that store ``docs`` in order as one at a time would.
+
+    ``stored`` are the store's documents sharing a dedup key with the batch, oldest first.  Each
+    document in turn: a repost of an earlier copy — stored or earlier in the batch, the oldest one
+    with its key at another URL — is recorded on that copy and not stored; any other replaces the
+    document at its URL (a re-crawled page) and is stored.
+    """
+    copies = [{**row, "also": from_json(row["also_in_json"], []), "changed": False} for row in stored]
+    pending: list[dict[str, Any]] = []   # the batch's documents to insert, each with its also list
+    deletes: list[dict[str, Any]] = []
+    for doc in docs:
+        site, url, key = doc["site"], doc["url"], doc.get("dedup_key")
+        first = next((c for c in (*copies, *pending) if key and c["site"] == site and c["dedup_key"] == key
+                      and c["url"] != url), None) if key else None
+        if first is not None:
+            entry = {"url": url, "column_type": doc.get("column_type"), "column_url": doc.get("column_url")}
+            if entry not in first["also"]:
+                first["also"].append(entry)
+                first["changed"] = True
+            continue
+        deletes.append({"b_audit_id": audit_id, "b_site": site, "b_url": url})
+        copies = [c for c in copies if (c["site"], c["url"]) != (site, url)]
+        pending = [p for p in pending if (p["site"], p["url"]) != (site, url)]
+        pending.append({**doc, "also": from_json(doc.get("also_in_json"), []), "changed": False})
+    updates = [{"b_id": c["id"], "b_also": to_json(c["also"])} for c in copies if c["changed"]]
+    inserts = [{**{k: v for k, v in p.items() if k not in ("also", "changed")},
+                **({"also_in_json": to_json(p["also"])} if p["changed"] else {})} for p in pending]
+    return deletes, updates, inserts

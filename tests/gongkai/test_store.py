@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from gongkai import store as st
 from tests.gongkai.services import fresh_database
@@ -134,3 +135,71 @@ def test_a_store_from_before_the_site_crawl_columns_gets_them(tmp_path):
     row = store.rows(st.sites, 1)[0]
     assert row["name"] == "old" and row["crawl_state"] is None and row["worker"] is None
     store.close()
+
+
+def _bundle(n: int, url: str, key: str | None, column: str, doc_url: str | None = None) -> dict:
+    html = f"<html><body>{'模板' if n % 2 else url}</body></html>"   # odd pages share one template body
+    return {"page": {"site": "s", "url": url, "fingerprint": f"fp{n}", "status": 200, "kind": "article",
+                     "snapshot": html, "title": f"t{n}"},
+            "links": [{"target": url + "#top", "text": str(n), "hidden": False, "internal": True}],
+            "probes": [{"site": "s", "kind": "link", "url": url, "status": 200, "outcome": "ok"}],
+            "document": {"site": "s", "url": doc_url or url, "title": f"d{n}", "column_type": column,
+                         "dedup_key": key}}
+
+
+# a copy stored before; reposts of it and of each other inside the batch; a page re-crawled under
+# another fingerprint that replaces a document at its URL; a document without a dedup key
+_EARLIER = [_bundle(0, "http://h/zcwj/0.html", "k0", "policy_docs")]
+_BATCH = [_bundle(1, "http://h/tzgg/0.html", "k0", "notices"),
+          _bundle(2, "http://h/zcwj/1.html", "k1", "policy_docs"),
+          _bundle(3, "http://h/tzgg/1.html", "k1", "notices"),
+          _bundle(4, "http://h/xxgk/1.html", "k1", "xxgk"),
+          _bundle(5, "http://h/tzgg/1.html?x", "k1", "notices", doc_url="http://h/tzgg/1.html"),
+          _bundle(6, "http://h/zcwj/2.html", "k2", "policy_docs", doc_url="http://h/zcwj/1.html"),
+          _bundle(7, "http://h/xxgk/2.html", "k1", "xxgk"),
+          _bundle(8, "http://h/other.html", None, "other")]
+
+
+def _contents(store: st.Store, audit: int) -> dict:
+    """Every row the crawl writes, without ids and times."""
+    def rows(table, *skip):
+        return sorted(sorted((k, str(v)) for k, v in r.items() if k not in ("id", "at", "audit_id", *skip))
+                      for r in store.rows(table, audit))
+    with store.engine.connect() as conn:
+        bodies = sorted(tuple(r) for r in conn.execute(sa.select(st.snapshots.c.sha256, st.snapshots.c.html_z)))
+    return {"pages": rows(st.pages), "links": rows(st.links), "probes": rows(st.probes),
+            "documents": rows(st.documents), "snapshots": bodies}
+
+
+def test_a_batch_stores_what_its_pages_stored_one_at_a_time_would(target):
+    one_by_one = st.Store(target)
+    audit = one_by_one.create_audit("a", "2024Q2", date(2024, 8, 5), {})
+    for bundle in _EARLIER + _BATCH:
+        one_by_one.save_page(audit, bundle)
+    expected = _contents(one_by_one, audit)
+    docs = {d["url"]: d for d in one_by_one.rows(st.documents, audit)}
+    assert [e["column_type"] for e in st.from_json(docs["http://h/zcwj/0.html"]["also_in_json"])] == ["notices"]
+    # k1's first copy was replaced at its URL by a k2 document: its reposts went with it, and the
+    # next k1 document is a first copy again
+    assert sorted(docs) == ["http://h/other.html", "http://h/xxgk/2.html", "http://h/zcwj/0.html",
+                            "http://h/zcwj/1.html"]
+    assert (docs["http://h/zcwj/1.html"]["dedup_key"], docs["http://h/zcwj/1.html"]["also_in_json"]) == ("k2", None)
+    audit_b = one_by_one.create_audit("b", "2024Q2", date(2024, 8, 5), {})
+    one_by_one.save_page(audit_b, _EARLIER[0])
+    batch = st.PageBatch(audit_b)
+    for bundle in _BATCH:
+        batch.add_page(bundle, fresh=True)
+    one_by_one.write_batch(batch)
+    assert _contents(one_by_one, audit_b) == expected
+    assert len(expected["snapshots"]) == 1 + 1 + 4   # page 0's, the template, and pages 2, 4, 6, 8
+    one_by_one.close()
+
+
+def test_a_batch_holds_a_page_once(tmp_path):
+    batch = st.PageBatch(1)
+    batch.add_page(_BATCH[0])
+    with pytest.raises(ValueError, match="in the batch already"):
+        batch.add_page(_BATCH[0])
+    with pytest.raises(ValueError, match="unknown pages fields"):
+        batch.add_page({"page": {"site": "s", "url": "http://h/x", "no_such_column": 1}})
+    assert len(batch) == 1 and batch.holds(("s", "fp1", "normal"))
