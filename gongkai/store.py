@@ -478,9 +478,10 @@ class Store:
                                                 columns.c.url == url).values(**values))
 
     def save_probe(self, audit_id: int, row: dict[str, Any]) -> None:
-        row = {"at": now_iso(), **row}
-        with self.engine.begin() as conn:
-            conn.execute(probes.insert().values(audit_id=audit_id, **row))
+        """Write one probe in its own transaction (a batch of one: :meth:`PageBatch.add_probe`)."""
+        batch = PageBatch(audit_id)
+        batch.add_probe(row)
+        self.write_batch(batch)
 
     def save_tls_probe(self, audit_id: int, row: dict[str, Any]) -> None:
         with self.engine.begin() as conn:
