@@ -27,6 +27,29 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+# Full-width ASCII forms and the ideographic space: in nearly every Chinese text (，：（）), and each
+# one alone makes a text fail NFKC's quick check, so Python normalises it character by character.
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, several times faster on Chinese text.
+
+    Each full-width form present is first replaced by its own NFKC form (one ``str.replace`` per
+    distinct character): a character's NFKC form has the same compatibility decomposition as the
+    character, so the whole text's NFKC is unchanged, and what is left usually passes the quick
+    check, which returns the text without normalising it.
+    """
+    for ch in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(ch, _nfkc_char(ch))
+    return unicodedata.normalize("NFKC", text)
+
+
+@lru_cache(maxsize=256)
+def _nfkc_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
 def simplify(text: str | None) -> str:
     """Traditional → simplified (OpenCC) and NFKC width folding, so 發布時間 reads as 发布时间.
 
@@ -35,7 +58,7 @@ def simplify(text: str | None) -> str:
     if not text:
         return ""
     text = text[:MAX_TEXT]
-    return _converter().convert(unicodedata.normalize("NFKC", text).replace("\u3000", " "))
+    return _converter().convert(nfkc(text).replace("\u3000", " "))
 
 
 def squash(text: str | None) -> str:
@@ -95,7 +118,7 @@ def iter_dates(text: str | None, *, year_hint: int | None = None) -> Iterator[da
     """
     if not text:
         return
-    s = unicodedata.normalize("NFKC", text[:MAX_TEXT])
+    s = nfkc(text[:MAX_TEXT])
     found: list[tuple[int, date]] = []
     spans: list[tuple[int, int]] = []
     for rx in (_FULL, _CN_FULL):
