@@ -6,8 +6,9 @@ documents and probes through this view (JSON columns decoded, ISO dates parsed) 
 The engine checks one site at a time and calls :meth:`AuditView.release` after each, so the view
 holds one site's rows, never the whole audit's.  Rows are read and decoded once per site: a list
 the view returns is shared by every rule that asks, and must not be changed by its reader.
-Pages are held without their visible text and documents without their body text; the one rule
-that reads text streams it (:meth:`AuditView.iter_pages`).
+Pages are held without their visible text and documents without their body text; rules that read
+every text stream it (:meth:`AuditView.iter_pages`, :meth:`AuditView.iter_page_texts`), the latter
+kept for the site's later passes when the texts are few enough.
 """
 
 from __future__ import annotations
@@ -44,6 +45,16 @@ def _date(value: str | None) -> date | None:
 
 def _decoded_page(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "meta": st.from_json(row["meta_json"], {}), "identity": st.from_json(row["identity_json"], {})}
+
+
+def _memo_key(site: str, name: str) -> tuple[Any, ...]:
+    """The cache key of a per-site memo: apart from the table names of ``_rows``, released with the site."""
+    return (f"memo:{name}", (("site", site),))
+
+
+# characters of one site's page texts kept between the rules that read them all (about 32 MB)
+TEXT_BUDGET = 16_000_000
+_TOO_MANY = "too many"   # a site whose page texts exceed TEXT_BUDGET: streamed on every pass
 
 
 # no kind reads a document's body text (the page's ``text`` is what spam reads): not held per site
@@ -91,7 +102,7 @@ class AuditView:
 
     def memo(self, site: str, name: str, make: Callable[[], T]) -> T:
         """``make()`` once per site, kept until the site is released (a check's per-site index)."""
-        key = (f"memo:{name}", (("site", site),))   # apart from the table names of _rows
+        key = _memo_key(site, name)
         if key not in self._cache:
             self._cache[key] = make()
         return self._cache[key]
@@ -125,10 +136,33 @@ class AuditView:
             yield _decoded_page(r)
 
     def iter_page_texts(self, site: str, variant: str = "normal") -> Iterator[dict[str, Any]]:
-        """Pages of a site with their visible text (``text``) but not their HTML, read in batches
-        and not kept (rules reading every page's words: content, privacy, dates)."""
+        """Pages of a site with their visible text (``text``) but not their HTML (rules reading
+        every page's words: content, privacy, dates), in the order of :meth:`pages`.
+
+        Five rules read every text of a site.  The first pass reads them from the store in batches
+        and keeps them when the site's texts come to at most ``TEXT_BUDGET`` characters; later
+        passes add them to the pages held without text instead of reading and decoding every page
+        again.  A larger site is read from the store on every pass, so memory stays bounded.
+        """
+        texts = self._cache.get(_memo_key(site, f"texts/{variant}"))
+        held = self.pages(site, variant=variant)
+        if isinstance(texts, dict) and len(texts) == len(held) and all(p["id"] in texts for p in held):
+            for page in held:
+                yield {**page, "text": texts[page["id"]]}
+            return
+        kept: dict[int, str | None] | None = {} if texts is None else None
+        size = 0
         for r in self._store.stream(st.pages, self.audit_id, (*PAGE_COLUMNS, "text"), site=site, variant=variant):
-            yield _decoded_page(r)
+            page = _decoded_page(r)
+            if kept is not None:
+                size += len(page["text"] or "")
+                if size <= TEXT_BUDGET:
+                    kept[page["id"]] = page["text"]
+                else:
+                    kept = None
+            yield page
+        # a pass read to the end: its texts (or that they are too many to keep) serve the later passes
+        self._cache[_memo_key(site, f"texts/{variant}")] = kept if kept is not None else _TOO_MANY
 
     def page_text(self, page: dict[str, Any] | None) -> str:
         """One page's visible text, read when a rule needs it (the view holds pages without it)."""

@@ -13,6 +13,7 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ SCHEMA_VERSION = 2
 MAX_SNAPSHOT = 2_000_000   # characters of HTML kept per page
 MAX_PAGE_TEXT = 200_000    # characters of visible text kept per page
 MAX_ATTACHMENT_TEXT = 200_000  # characters of an attachment's extracted text kept
+RESULT_BATCH = 2_000         # result rows per insert: a site's results are written in batches
 
 meta = sa.MetaData()
 
@@ -528,12 +530,16 @@ class Store:
 
     # -- check writes -------------------------------------------------------------------------
     def replace_results(self, audit_id: int, site: str, rows: Iterable[dict[str, Any]]) -> None:
-        """Replace one site's results atomically: re-running checks never mixes two runs."""
-        rows = [dict(audit_id=audit_id, site=site, **r) for r in rows]
+        """Replace one site's results atomically: re-running checks never mixes two runs.
+
+        ``rows`` may be a generator: they are inserted ``RESULT_BATCH`` at a time inside the one
+        transaction, so a site's results (hundreds of thousands at scale) are never all in memory.
+        """
+        it = iter(rows)
         with self.engine.begin() as conn:
             conn.execute(results.delete().where(results.c.audit_id == audit_id, results.c.site == site))
-            if rows:
-                conn.execute(results.insert(), rows)
+            while batch := [dict(audit_id=audit_id, site=site, **r) for r in islice(it, RESULT_BATCH)]:
+                conn.execute(results.insert(), batch)
 
     def save_rule_meta(self, audit_id: int, rows: Iterable[dict[str, Any]]) -> None:
         """Replace the audit's rule metadata (``rule``, ``meta_json``) in one transaction."""

@@ -17,6 +17,7 @@ from functools import lru_cache
 import opencc
 
 MAX_TEXT = 200_000  # bound on any text we normalise: crawled content is hostile
+SHORT_TEXT = 256    # titles, names, labels: simplified again and again by several checks, so remembered
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -57,7 +58,17 @@ def simplify(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = text[:MAX_TEXT]
+    if len(text) <= SHORT_TEXT:
+        return _simplify_short(text)
+    return _simplify(text[:MAX_TEXT])
+
+
+@lru_cache(maxsize=4096)
+def _simplify_short(text: str) -> str:
+    return _simplify(text)
+
+
+def _simplify(text: str) -> str:
     return _converter().convert(nfkc(text).replace("\u3000", " "))
 
 

@@ -4,6 +4,7 @@ page text and HTML streamed, never held."""
 from __future__ import annotations
 
 from gongkai import store as st
+from gongkai.checks import view as view_module
 from gongkai.checks.engine import run_checks
 
 H = "http://www.dl.gov.cn/"
@@ -45,3 +46,43 @@ def test_checks_write_each_site_s_results_and_the_store_ends_with_them(audit) ->
     summary = run_checks(audit.store, audit.audit_id)
     rows = audit.store.rows(st.results, audit.audit_id)
     assert summary.sites == [audit.site] and rows and {r["site"] for r in rows} == {audit.site}
+
+
+def _texts(view, site: str) -> list[tuple[str, str]]:
+    return [(p["url"], p["text"]) for p in view.iter_page_texts(site)]
+
+
+def test_page_texts_are_kept_for_the_site_s_later_passes(audit) -> None:
+    audit.page(H, "home", title="首页", text="首页正文", meta={"keywords": "政务"})
+    audit.page(H + "a.html", "article", title="甲", text="甲的正文")
+    audit.page(H, "home", title="首页", text="爬虫看到的首页", variant="baiduspider")
+    view = audit.view()
+    first = list(view.iter_page_texts(audit.site))
+    assert [(p["url"], p["text"]) for p in first] == [(H, "首页正文"), (H + "a.html", "甲的正文")]
+    audit.store.update_rows(st.pages, audit.audit_id, {"text": "改过的正文"}, site=audit.site)
+    again = list(view.iter_page_texts(audit.site))          # from memory: the store is not read again
+    assert again == first and again[0]["meta"] == {"keywords": "政务"} and "snapshot" not in again[0]
+    assert _texts(view, audit.site) == [(H, "首页正文"), (H + "a.html", "甲的正文")]
+    assert [p["text"] for p in view.iter_page_texts(audit.site, variant="baiduspider")] == ["改过的正文"]
+    view.release(audit.site)
+    assert _texts(view, audit.site) == [(H, "改过的正文"), (H + "a.html", "改过的正文")]
+
+
+def test_a_pass_left_early_or_over_the_budget_keeps_nothing(audit, monkeypatch) -> None:
+    audit.page(H, "home", title="首页", text="首页正文")
+    audit.page(H + "a.html", "article", title="甲", text="甲的正文")
+    view = audit.view()
+    next(view.iter_page_texts(audit.site))                  # a rule that stopped at the first page
+    audit.store.update_rows(st.pages, audit.audit_id, {"text": "新"}, url=H)
+    assert _texts(view, audit.site) == [(H, "新"), (H + "a.html", "甲的正文")]
+
+    monkeypatch.setattr(view_module, "TEXT_BUDGET", 5)      # the site's texts (5 characters) fit …
+    view.release(audit.site)
+    assert _texts(view, audit.site) == [(H, "新"), (H + "a.html", "甲的正文")]
+    audit.store.update_rows(st.pages, audit.audit_id, {"text": "再改"}, url=H)
+    assert _texts(view, audit.site)[0] == (H, "新")
+    monkeypatch.setattr(view_module, "TEXT_BUDGET", 4)      # … and now they do not: read every time
+    view.release(audit.site)
+    assert _texts(view, audit.site) == [(H, "再改"), (H + "a.html", "甲的正文")]
+    audit.store.update_rows(st.pages, audit.audit_id, {"text": "三改"}, url=H)
+    assert _texts(view, audit.site) == [(H, "三改"), (H + "a.html", "甲的正文")]
