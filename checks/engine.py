@@ -233,7 +233,8 @@ def _run_site(store: st.Store, view: AuditView, site: SiteInfo, rules: list[Rule
             else:
                 try:
                     params = kind.params_for(rule, site)
-                    produced = [_row(r, rule, site, params.model_dump()) for r in kind.run(view, site, rule, params)]
+                    values = params.model_dump()
+                    produced = [_row(r, rule, site, values) for r in kind.run(view, site, rule, params)]
                 except Exception as exc:  # noqa: BLE001 - one kind crashing on one site must not stop the run
                     message = f"{type(exc).__name__}: {exc}"
                     store.record_error(view.audit_id, site.site, "check", rule.id, message)

@@ -24,7 +24,7 @@ from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
-from gongkai.text import simplify
+from gongkai.text import SHORT_TEXT, simplify
 from gongkai.vocab import load_config
 
 MAX_SCRIPT_STRINGS = 50
@@ -121,6 +121,17 @@ def judge_text(text: str | None) -> tuple[str, str] | None:
     """(why, snippet) when a text carries spam, None when it does not."""
     if not text:
         return None
+    if len(text) <= SHORT_TEXT:   # a site's footer and meta repeat on every page: judged once
+        return _judge_short(text)
+    return _judge(text)
+
+
+@lru_cache(maxsize=1024)
+def _judge_short(text: str) -> tuple[str, str] | None:
+    return _judge(text)
+
+
+def _judge(text: str) -> tuple[str, str] | None:
     voc = vocabulary()
     s = simplify(text).lower()
     hits = _term_hits(s, voc)

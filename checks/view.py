@@ -130,10 +130,14 @@ class AuditView:
 
     def iter_pages(self, site: str, variant: str = "normal") -> Iterator[dict[str, Any]]:
         """Pages of a site *with* their visible text (``text``) and HTML (``snapshot``, None when
-        not kept), read in batches and not kept."""
-        for r in self._store.stream_with_html(st.pages, self.audit_id, (*PAGE_COLUMNS, "text"), site=site,
-                                              variant=variant):
-            yield _decoded_page(r)
+        not kept): :meth:`iter_page_texts`, each page with its HTML read beside it in batches
+        (the HTML is never kept)."""
+        html = self._store.stream_with_html(st.pages, self.audit_id, ("id",), site=site, variant=variant)
+        for page, row in zip(self.iter_page_texts(site, variant), html, strict=True):
+            if page["id"] != row["id"]:
+                raise RuntimeError(f"pages of {site} changed while read (page {page['id']}, HTML of {row['id']})")
+            page["snapshot"] = row["snapshot"]   # a dict of its own: iter_page_texts makes one per page
+            yield page
 
     def iter_page_texts(self, site: str, variant: str = "normal") -> Iterator[dict[str, Any]]:
         """Pages of a site with their visible text (``text``) but not their HTML (rules reading

@@ -268,16 +268,23 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, date | datetime):
+        return obj.isoformat()
+    if hasattr(obj, "__dataclass_fields__"):
+        from dataclasses import asdict
+        return asdict(obj)
+    raise TypeError(type(obj).__name__)
+
+
+# one encoder for every call: json.dumps with options builds a new one each time (a check writes
+# one JSON per result, hundreds of thousands at scale)
+_JSON = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+
+
 def to_json(value: Any) -> str:
     """JSON for the store: dates become ISO strings, non-ASCII stays readable."""
-    def default(obj: Any) -> Any:
-        if isinstance(obj, date | datetime):
-            return obj.isoformat()
-        if hasattr(obj, "__dataclass_fields__"):
-            from dataclasses import asdict
-            return asdict(obj)
-        raise TypeError(type(obj).__name__)
-    return json.dumps(value, ensure_ascii=False, default=default)
+    return _JSON.encode(value)
 
 
 def from_json(text: str | None, fallback: Any = None) -> Any:

@@ -86,3 +86,16 @@ def test_a_pass_left_early_or_over_the_budget_keeps_nothing(audit, monkeypatch) 
     assert _texts(view, audit.site) == [(H, "再改"), (H + "a.html", "甲的正文")]
     audit.store.update_rows(st.pages, audit.audit_id, {"text": "三改"}, url=H)
     assert _texts(view, audit.site) == [(H, "三改"), (H + "a.html", "甲的正文")]
+
+
+def test_pages_with_html_pair_each_page_with_its_own_snapshot(audit) -> None:
+    audit.page(H, "home", title="首页", text="首页正文", snapshot="<p>首页</p>")
+    audit.page(H + "a.html", "article", title="甲", text="甲的正文")          # the helper's own HTML
+    audit.page(H + "b.html", "article", title="乙", text="乙的正文", snapshot="<p>乙</p>")
+    view = audit.view()
+    expected = [(H, "首页正文", "<p>首页</p>"), (H + "a.html", "甲的正文",
+                "<html><head><title>甲</title></head><body>甲的正文</body></html>"), (H + "b.html", "乙的正文", "<p>乙</p>")]
+    assert [(p["url"], p["text"], p["snapshot"]) for p in view.iter_pages(audit.site)] == expected
+    # a second pass takes the texts kept by the first and reads only the HTML again
+    assert [(p["url"], p["text"], p["snapshot"]) for p in view.iter_pages(audit.site)] == expected
+    assert all("snapshot" not in p for p in view.iter_page_texts(audit.site))
