@@ -43,8 +43,22 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _decoded_page(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "meta": st.from_json(row["meta_json"], {}), "identity": st.from_json(row["identity_json"], {})}
+def _decoded_page(row: dict[str, Any], identities: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A page row with ``meta`` and ``identity`` decoded, and without their JSON text (no rule reads it).
+
+    ``identities`` (raw JSON → decoded) lets the pages of a site held together share one decoding
+    of a footer identity: nearly every page of a site has the same one.
+    """
+    page = {k: v for k, v in row.items() if k not in ("meta_json", "identity_json")}
+    page["meta"] = st.from_json(row["meta_json"], {})
+    raw = row["identity_json"]
+    if identities is None:
+        page["identity"] = st.from_json(raw, {})
+    else:
+        if raw not in identities:
+            identities[raw] = st.from_json(raw, {})
+        page["identity"] = identities[raw]
+    return page
 
 
 def _memo_key(site: str, name: str) -> tuple[Any, ...]:
@@ -120,7 +134,9 @@ class AuditView:
     # -- crawl data ------------------------------------------------------------------------------
     def _all_pages(self, site: str) -> list[dict[str, Any]]:
         def read() -> list[dict[str, Any]]:
-            return [_decoded_page(r) for r in self._store.stream(st.pages, self.audit_id, PAGE_COLUMNS, site=site)]
+            identities: dict[str, Any] = {}
+            return [_decoded_page(r, identities)
+                    for r in self._store.stream(st.pages, self.audit_id, PAGE_COLUMNS, site=site)]
         return self.memo(site, "pages", read)
 
     def pages(self, site: str, kind: str | None = None, variant: str = "normal") -> list[dict[str, Any]]:

@@ -99,3 +99,13 @@ def test_pages_with_html_pair_each_page_with_its_own_snapshot(audit) -> None:
     # a second pass takes the texts kept by the first and reads only the HTML again
     assert [(p["url"], p["text"], p["snapshot"]) for p in view.iter_pages(audit.site)] == expected
     assert all("snapshot" not in p for p in view.iter_page_texts(audit.site))
+
+
+def test_held_pages_share_one_decoding_of_a_repeated_identity(audit) -> None:
+    footer = {"footer_text": "主办：大连市人民政府办公室", "site_code": "2102000001"}
+    audit.page(H, "home", title="首页", identity=footer, meta={"keywords": "政务"})
+    audit.page(H + "a.html", "article", title="甲", identity=footer)
+    audit.page(H + "b.html", "article", title="乙", identity={"footer_text": "别的页脚"})
+    home, a, b = audit.view().pages(audit.site)
+    assert home["identity"] == footer and home["identity"] is a["identity"] and b["identity"]["footer_text"] == "别的页脚"
+    assert home["meta"] == {"keywords": "政务"} and "identity_json" not in home and "meta_json" not in home
