@@ -19,10 +19,13 @@ from gongkai.redact import redact, redact_data
 
 MAX_SNIPPET = 200   # characters of crawled text quoted in evidence
 MAX_SAMPLES = 10    # URLs listed per evidence item
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def plain(value: Any) -> Any:
     """Evidence as JSON-able data: dates become ISO strings, tuples and sets become lists."""
+    if type(value) in _SCALARS:   # most values: returned at once (this runs for every result)
+        return value
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, dict):

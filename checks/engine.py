@@ -10,12 +10,15 @@ inside one kind for one site is recorded in ``errors`` and the rest goes on.
 
 from __future__ import annotations
 
+import pickle
 import string
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 from pydantic import ValidationError
@@ -179,31 +182,67 @@ def _row(result: Result, rule: Rule, site: SiteInfo, params: Mapping[str, Any]) 
             "evidence_json": st.to_json(result.evidence)}
 
 
+SPOOL_MEMORY = 16 * 1024 * 1024   # bytes of a site's pickled result rows kept in memory before disk
+
+
+class _Spool:
+    """A site's result rows, out of the way until the site's one write transaction.
+
+    At scale one site has hundreds of thousands of results; held as dicts until written they were
+    most of the check's peak memory.  Each rule's rows are pickled into a temporary file that stays
+    in memory while small and moves to disk beyond ``SPOOL_MEMORY``; the store reads them back in
+    batches.  Writing them as they come instead would hold the store's write lock (SQLite) for the
+    whole site's checking, blocking a crawl or probe that writes to the same store meanwhile.
+    """
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+
+    @classmethod
+    @contextmanager
+    def open(cls) -> Iterator[_Spool]:
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY) as file:
+            yield cls(file)
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            pickle.dump(rows, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Every row added, in order."""
+        self._file.seek(0)
+        while True:
+            try:
+                chunk = pickle.load(self._file)
+            except EOFError:
+                return
+            yield from chunk
+
+
 def _run_site(store: st.Store, view: AuditView, site: SiteInfo, rules: list[Rule],
               summary: CheckSummary) -> None:
     kinds = load_kinds()
-    rows: list[dict[str, Any]] = []
     answered = any(p["outcome"] == "ok" for p in view.pages(site.site))
-    for rule in rules:
-        kind = kinds[rule.kind]
-        if rule.needs_crawl and not answered:
-            # Nothing was read from the site: every content rule is undecided, never passed or failed.
-            produced = [_row(Result(site=site.site, rule=rule.id, subject=site.home, status="unknown",
-                                    reason="站点未能抓取到任何页面，无法检查"), rule, site, {})]
-            rows.extend(produced)
+    with _Spool.open() as spool:
+        for rule in rules:
+            kind = kinds[rule.kind]
+            if rule.needs_crawl and not answered:
+                # Nothing was read from the site: every content rule is undecided, never passed or failed.
+                produced = [_row(Result(site=site.site, rule=rule.id, subject=site.home, status="unknown",
+                                        reason="站点未能抓取到任何页面，无法检查"), rule, site, {})]
+            else:
+                try:
+                    params = kind.params_for(rule, site)
+                    values = params.model_dump()
+                    produced = [_row(r, rule, site, values) for r in kind.run(view, site, rule, params)]
+                except Exception as exc:  # noqa: BLE001 - one kind crashing on one site must not stop the run
+                    message = f"{type(exc).__name__}: {exc}"
+                    store.record_error(view.audit_id, site.site, "check", rule.id, message)
+                    summary.errors.append(f"{site.site} {rule.id}: {message}")
+                    continue
+            spool.add(produced)
             summary.counts.setdefault(rule.id, Counter()).update(r["status"] for r in produced)
-            continue
-        try:
-            params = kind.params_for(rule, site)
-            produced = [_row(r, rule, site, params.model_dump()) for r in kind.run(view, site, rule, params)]
-        except Exception as exc:  # noqa: BLE001 - one kind crashing on one site must not stop the run
-            message = f"{type(exc).__name__}: {exc}"
-            store.record_error(view.audit_id, site.site, "check", rule.id, message)
-            summary.errors.append(f"{site.site} {rule.id}: {message}")
-            continue
-        rows.extend(produced)
-        summary.counts.setdefault(rule.id, Counter()).update(r["status"] for r in produced)
-    store.replace_results(view.audit_id, site.site, rows)
+        store.replace_results(view.audit_id, site.site, spool.rows())
 
 
 def rule_meta_rows(rules: Iterable[Rule]) -> list[dict[str, Any]]:

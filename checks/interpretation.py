@@ -115,9 +115,7 @@ def named_keys(title: str | None) -> set[str]:
     return title_keys(_strip_ends(compact(text)))
 
 
-def _keys_match(pkeys: set[str], full: str, keys: set[str]) -> bool:
-    """A policy (its title keys ``pkeys`` and compact title ``full``) is named by ``keys``."""
-    return bool(pkeys & keys) or any(len(k) >= 8 and k in full for k in keys)
+LONG_KEY = 8   # a named title this long names a policy whose compact title merely contains it
 
 
 # -- matching -----------------------------------------------------------------------------------
@@ -137,6 +135,12 @@ class _SiteIndex:
             for d in view.documents(site.site) if is_interpretation(d) and self._by_as_of(published(d))]
         self.by_url = {u: i for i in self.interpretations for u in i.urls}
         self.keys = {i.url: named_keys(i.title) for i in self.interpretations}
+        # for matching every policy against every interpretation by title (see _titled)
+        self.named_by: dict[str, set[str]] = {}
+        for url, keys in self.keys.items():
+            for key in keys:
+                self.named_by.setdefault(key, set()).add(url)
+        self.long_keys = {url: [k for k in keys if len(k) >= LONG_KEY] for url, keys in self.keys.items()}
         self.related = {u: {r.get("url") for r in d.get("related", [])}
                         for d in view.documents(site.site) for u in _doc_urls(d)}
         self.out_links: dict[str, set[str]] = {}
@@ -181,10 +185,17 @@ class _SiteIndex:
         linked = self._linked(policy, purls)
         if linked:
             return Match(_earliest(linked), "link")
-        pkeys, full = title_keys(policy.get("title")), compact(policy.get("title"))  # once per policy
-        titled = [i for i in self.interpretations
-                  if i.urls.isdisjoint(purls) and _keys_match(pkeys, full, self.keys[i.url])]
+        titled = self._titled(policy, purls)
         return Match(_earliest(titled), "title") if titled else None
+
+    def _titled(self, policy: dict[str, Any], purls: frozenset[str]) -> list[Interpretation]:
+        """The interpretations naming the policy: a named title equal to one of the policy's title
+        keys, or one of ``LONG_KEY`` characters or more inside its compact title.  Equal keys are
+        looked up in an index, not intersected per pair: every policy meets every interpretation."""
+        pkeys, full = title_keys(policy.get("title")), compact(policy.get("title"))  # once per policy
+        shared = set().union(*(self.named_by.get(k, ()) for k in pkeys))
+        return [i for i in self.interpretations if i.urls.isdisjoint(purls)
+                and (i.url in shared or any(k in full for k in self.long_keys[i.url]))]
 
 
 def _earliest(items: list[Interpretation]) -> Interpretation:

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from re import _parser  # the standard library's own regex parser (Python ≥ 3.11): see _gate
 from typing import Any
 from urllib.parse import unquote
 
@@ -23,7 +24,7 @@ from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
-from gongkai.text import simplify
+from gongkai.text import SHORT_TEXT, simplify
 from gongkai.vocab import load_config
 
 MAX_SCRIPT_STRINGS = 50
@@ -40,11 +41,31 @@ class Vocabulary:
     terms: list[str]
     term_rx: re.Pattern[str]
     patterns: list[re.Pattern[str]]
+    gates: list[re.Pattern[str] | None]   # per pattern: a literal every match of it holds
     context: list[str]
     min_terms: int
     dense_terms: int
     span: int
     window: int
+
+
+def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The longest run of plain characters the pattern requires outside any group (无码 of
+    ``(高清|免费)?无码.{0,6}(…)``), compiled with the pattern's flags; None when there is none.
+
+    A pattern that begins with an optional group or a look-behind gets no help from the regex
+    engine's literal-prefix search and is tried at every character of every text; searching for
+    the literal first is a scan of its own, and a text without it cannot match the pattern.
+    """
+    best: list[int] = []
+    run: list[int] = []
+    for op, arg in _parser.parse(pattern.pattern, pattern.flags):
+        if op is _parser.LITERAL:
+            run.append(arg)
+            best = max(best, run, key=len)
+        else:
+            run = []
+    return re.compile(re.escape("".join(map(chr, best))), pattern.flags) if best else None
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +74,7 @@ def vocabulary() -> Vocabulary:
     terms = sorted({t.lower() for t in raw["terms"]}, key=len, reverse=True)
     return Vocabulary(terms=terms, term_rx=re.compile("|".join(map(re.escape, terms))),
                       patterns=[re.compile(p, re.I) for p in raw["patterns"]],
+                      gates=[_gate(re.compile(p, re.I)) for p in raw["patterns"]],
                       context=list(raw["context"]), min_terms=int(raw["min_terms"]),
                       dense_terms=int(raw["dense_terms"]), span=int(raw["span"]),
                       window=int(raw["context_window"]))
@@ -99,17 +121,31 @@ def judge_text(text: str | None) -> tuple[str, str] | None:
     """(why, snippet) when a text carries spam, None when it does not."""
     if not text:
         return None
+    if len(text) <= SHORT_TEXT:   # a site's footer and meta repeat on every page: judged once
+        return _judge_short(text)
+    return _judge(text)
+
+
+@lru_cache(maxsize=1024)
+def _judge_short(text: str) -> tuple[str, str] | None:
+    return _judge(text)
+
+
+def _judge(text: str) -> tuple[str, str] | None:
     voc = vocabulary()
     s = simplify(text).lower()
     hits = _term_hits(s, voc)
-    dense = _dense_run(hits, voc.span, voc.dense_terms)
-    if dense:
-        return "垃圾词密集出现", snippet(s, dense[0], dense[1])
-    free = [h for h in hits if not _near_context(s, h[0], h[1], voc)]
-    run = _dense_run(free, voc.span, voc.min_terms)
-    if run:
-        return "多个垃圾词集中出现且无打击整治语境", snippet(s, run[0], run[1])
-    for pattern in voc.patterns:
+    if hits:
+        dense = _dense_run(hits, voc.span, voc.dense_terms)
+        if dense:
+            return "垃圾词密集出现", snippet(s, dense[0], dense[1])
+        free = [h for h in hits if not _near_context(s, h[0], h[1], voc)]
+        run = _dense_run(free, voc.span, voc.min_terms)
+        if run:
+            return "多个垃圾词集中出现且无打击整治语境", snippet(s, run[0], run[1])
+    for pattern, gate in zip(voc.patterns, voc.gates, strict=True):
+        if gate is not None and not gate.search(s):
+            continue
         for m in pattern.finditer(s):
             if not _near_context(s, m.start(), m.end(), voc):
                 return f"垃圾信息短语“{m.group(0)}”", snippet(s, m.start() - 40, m.end() + 40)
@@ -145,7 +181,7 @@ def judge_page(page: dict[str, Any], anchors: list[dict[str, Any]], site: SiteIn
     voc = vocabulary()
     for link in anchors:
         anchor = simplify(link.get("text")).lower()
-        if any(t in anchor for t in voc.terms) and not is_government(link["target"], site, gov):
+        if voc.term_rx.search(anchor) and not is_government(link["target"], site, gov):
             verdict.spam = True
             verdict.why.append(f"链接文字“{snippet(link.get('text'))}”指向{link['target']}")
             verdict.snippets.append({"where": "link", "text": f"{snippet(link.get('text'))} → {link['target']}"})

@@ -6,8 +6,9 @@ documents and probes through this view (JSON columns decoded, ISO dates parsed) 
 The engine checks one site at a time and calls :meth:`AuditView.release` after each, so the view
 holds one site's rows, never the whole audit's.  Rows are read and decoded once per site: a list
 the view returns is shared by every rule that asks, and must not be changed by its reader.
-Pages are held without their visible text and documents without their body text; the one rule
-that reads text streams it (:meth:`AuditView.iter_pages`).
+Pages are held without their visible text and documents without their body text; rules that read
+every text stream it (:meth:`AuditView.iter_pages`, :meth:`AuditView.iter_page_texts`), the latter
+kept for the site's later passes when the texts are few enough.
 """
 
 from __future__ import annotations
@@ -42,8 +43,32 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _decoded_page(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "meta": st.from_json(row["meta_json"], {}), "identity": st.from_json(row["identity_json"], {})}
+def _decoded_page(row: dict[str, Any], identities: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A page row with ``meta`` and ``identity`` decoded, and without their JSON text (no rule reads it).
+
+    ``identities`` (raw JSON → decoded) lets the pages of a site held together share one decoding
+    of a footer identity: nearly every page of a site has the same one.
+    """
+    page = {k: v for k, v in row.items() if k not in ("meta_json", "identity_json")}
+    page["meta"] = st.from_json(row["meta_json"], {})
+    raw = row["identity_json"]
+    if identities is None:
+        page["identity"] = st.from_json(raw, {})
+    else:
+        if raw not in identities:
+            identities[raw] = st.from_json(raw, {})
+        page["identity"] = identities[raw]
+    return page
+
+
+def _memo_key(site: str, name: str) -> tuple[Any, ...]:
+    """The cache key of a per-site memo: apart from the table names of ``_rows``, released with the site."""
+    return (f"memo:{name}", (("site", site),))
+
+
+# characters of one site's page texts kept between the rules that read them all (about 32 MB)
+TEXT_BUDGET = 16_000_000
+_TOO_MANY = "too many"   # a site whose page texts exceed TEXT_BUDGET: streamed on every pass
 
 
 # no kind reads a document's body text (the page's ``text`` is what spam reads): not held per site
@@ -91,7 +116,7 @@ class AuditView:
 
     def memo(self, site: str, name: str, make: Callable[[], T]) -> T:
         """``make()`` once per site, kept until the site is released (a check's per-site index)."""
-        key = (f"memo:{name}", (("site", site),))   # apart from the table names of _rows
+        key = _memo_key(site, name)
         if key not in self._cache:
             self._cache[key] = make()
         return self._cache[key]
@@ -109,7 +134,9 @@ class AuditView:
     # -- crawl data ------------------------------------------------------------------------------
     def _all_pages(self, site: str) -> list[dict[str, Any]]:
         def read() -> list[dict[str, Any]]:
-            return [_decoded_page(r) for r in self._store.stream(st.pages, self.audit_id, PAGE_COLUMNS, site=site)]
+            identities: dict[str, Any] = {}
+            return [_decoded_page(r, identities)
+                    for r in self._store.stream(st.pages, self.audit_id, PAGE_COLUMNS, site=site)]
         return self.memo(site, "pages", read)
 
     def pages(self, site: str, kind: str | None = None, variant: str = "normal") -> list[dict[str, Any]]:
@@ -119,16 +146,43 @@ class AuditView:
 
     def iter_pages(self, site: str, variant: str = "normal") -> Iterator[dict[str, Any]]:
         """Pages of a site *with* their visible text (``text``) and HTML (``snapshot``, None when
-        not kept), read in batches and not kept."""
-        for r in self._store.stream_with_html(st.pages, self.audit_id, (*PAGE_COLUMNS, "text"), site=site,
-                                              variant=variant):
-            yield _decoded_page(r)
+        not kept): :meth:`iter_page_texts`, each page with its HTML read beside it in batches
+        (the HTML is never kept)."""
+        html = self._store.stream_with_html(st.pages, self.audit_id, ("id",), site=site, variant=variant)
+        for page, row in zip(self.iter_page_texts(site, variant), html, strict=True):
+            if page["id"] != row["id"]:
+                raise RuntimeError(f"pages of {site} changed while read (page {page['id']}, HTML of {row['id']})")
+            page["snapshot"] = row["snapshot"]   # a dict of its own: iter_page_texts makes one per page
+            yield page
 
     def iter_page_texts(self, site: str, variant: str = "normal") -> Iterator[dict[str, Any]]:
-        """Pages of a site with their visible text (``text``) but not their HTML, read in batches
-        and not kept (rules reading every page's words: content, privacy, dates)."""
+        """Pages of a site with their visible text (``text``) but not their HTML (rules reading
+        every page's words: content, privacy, dates), in the order of :meth:`pages`.
+
+        Five rules read every text of a site.  The first pass reads them from the store in batches
+        and keeps them when the site's texts come to at most ``TEXT_BUDGET`` characters; later
+        passes add them to the pages held without text instead of reading and decoding every page
+        again.  A larger site is read from the store on every pass, so memory stays bounded.
+        """
+        texts = self._cache.get(_memo_key(site, f"texts/{variant}"))
+        held = self.pages(site, variant=variant)
+        if isinstance(texts, dict) and len(texts) == len(held) and all(p["id"] in texts for p in held):
+            for page in held:
+                yield {**page, "text": texts[page["id"]]}
+            return
+        kept: dict[int, str | None] | None = {} if texts is None else None
+        size = 0
         for r in self._store.stream(st.pages, self.audit_id, (*PAGE_COLUMNS, "text"), site=site, variant=variant):
-            yield _decoded_page(r)
+            page = _decoded_page(r)
+            if kept is not None:
+                size += len(page["text"] or "")
+                if size <= TEXT_BUDGET:
+                    kept[page["id"]] = page["text"]
+                else:
+                    kept = None
+            yield page
+        # a pass read to the end: its texts (or that they are too many to keep) serve the later passes
+        self._cache[_memo_key(site, f"texts/{variant}")] = kept if kept is not None else _TOO_MANY
 
     def page_text(self, page: dict[str, Any] | None) -> str:
         """One page's visible text, read when a rule needs it (the view holds pages without it)."""

@@ -35,7 +35,7 @@ from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.vocab import load_config
 
-_SPACE = re.compile(r"[\s\u3000\xa0\u200b]")
+_SPACES = re.compile(r"[\s\u3000\xa0\u200b]+")
 _ELLIPSIS = re.compile(r"…|⋯|\.{2,}|。{3}|．{2,}")   # a title shortened by the page
 SENTENCE_WINDOW = 60  # characters either side of a hit given to the segmenter
 
@@ -54,7 +54,7 @@ class Entry(BaseModel):
     @field_validator("wrong")
     @classmethod
     def _no_whitespace(cls, value: list[str]) -> list[str]:
-        if any(not w.strip() or _SPACE.search(w) for w in value):
+        if any(not w.strip() or _SPACES.search(w) for w in value):
             raise ValueError("a wrong variant must be non-empty and hold no whitespace")
         return value
 
@@ -135,10 +135,31 @@ def _segmenter() -> Any:
     return tokenizer
 
 
-def _compact(text: str) -> tuple[str, list[int]]:
-    """The text without whitespace, and for each kept character its offset in the original."""
-    kept = [i for i, ch in enumerate(text) if not _SPACE.match(ch)]
-    return "".join(text[i] for i in kept), kept
+class _Offsets:
+    """Maps an offset in the compact text (whitespace removed) back to the text as stored.
+
+    Built from the whitespace runs only (few per text), and only for a text with a hit: most
+    texts have none, and a per-character map of every text was most of this rule's time.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._at: list[int] = []      # compact offset of the first kept character after each run
+        self._shift: list[int] = []   # whitespace characters removed up to and including that run
+        removed = 0
+        for run in _SPACES.finditer(text):
+            removed += run.end() - run.start()
+            self._at.append(run.end() - removed)
+            self._shift.append(removed)
+
+    def original(self, index: int) -> int:
+        """The stored offset of the kept character at compact ``index``."""
+        i = bisect.bisect_right(self._at, index) - 1
+        return index + (self._shift[i] if i >= 0 else 0)
+
+
+def _compact(text: str) -> str:
+    """The text without whitespace (a variant broken by a line end or a full-width space is found)."""
+    return _SPACES.sub("", text)
 
 
 def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -174,9 +195,10 @@ def find(text: str, name: str) -> list[Hit]:
     if not text:
         return []
     m = matcher(name)
-    compact, where = _compact(text)
+    compact = _compact(text)
     hits = []
     masks: list[tuple[int, int]] | None = None
+    where: _Offsets | None = None
     for found in m.variants.finditer(compact):
         if masks is None:
             masks = [x.span() for x in m.correct.finditer(compact)]
@@ -186,7 +208,9 @@ def find(text: str, name: str) -> list[Hit]:
         if (_covered(masks, start, end) or (forms and _truncated(compact, start, end, forms))
                 or (entry.word_boundary and _straddled(compact, start, end))):
             continue
-        o_start, o_end = where[start], where[end - 1] + 1
+        if where is None:
+            where = _Offsets(text)
+        o_start, o_end = where.original(start), where.original(end - 1) + 1
         hits.append(Hit(o_start, o_end, found.group(0), entry, sentence_at(text, o_start, o_end)))
     return hits
 

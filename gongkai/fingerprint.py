@@ -8,10 +8,15 @@ function, which is Scrapy's default fingerprinter.
 
 from __future__ import annotations
 
-from scrapy import Request
-from scrapy.utils.request import fingerprint
-
 
 def request_fingerprint(url: str, method: str = "GET", body: bytes | str = b"") -> str:
-    """Hex fingerprint of the request ``method url`` with ``body``, as Scrapy computes it."""
+    """Hex fingerprint of the request ``method url`` with ``body``, as Scrapy computes it.
+
+    Scrapy (and Twisted with it) is imported on the first call, not with this module: the store
+    imports it for its writes, and ``gongkai check`` / ``report``, which write no page, would
+    otherwise spend a third of a second of every start importing a crawler they never run.
+    """
+    from scrapy import Request
+    from scrapy.utils.request import fingerprint
+
     return fingerprint(Request(url, method=method, body=body)).hex()

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ SCHEMA_VERSION = 2
 MAX_SNAPSHOT = 2_000_000   # characters of HTML kept per page
 MAX_PAGE_TEXT = 200_000    # characters of visible text kept per page
 MAX_ATTACHMENT_TEXT = 200_000  # characters of an attachment's extracted text kept
+RESULT_BATCH = 2_000         # result rows per insert: a site's results are written in batches
 
 meta = sa.MetaData()
 
@@ -268,16 +270,23 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, date | datetime):
+        return obj.isoformat()
+    if hasattr(obj, "__dataclass_fields__"):
+        from dataclasses import asdict
+        return asdict(obj)
+    raise TypeError(type(obj).__name__)
+
+
+# one encoder for every call: json.dumps with options builds a new one each time (a check writes
+# one JSON per result, hundreds of thousands at scale)
+_JSON = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+
+
 def to_json(value: Any) -> str:
     """JSON for the store: dates become ISO strings, non-ASCII stays readable."""
-    def default(obj: Any) -> Any:
-        if isinstance(obj, date | datetime):
-            return obj.isoformat()
-        if hasattr(obj, "__dataclass_fields__"):
-            from dataclasses import asdict
-            return asdict(obj)
-        raise TypeError(type(obj).__name__)
-    return json.dumps(value, ensure_ascii=False, default=default)
+    return _JSON.encode(value)
 
 
 def from_json(text: str | None, fallback: Any = None) -> Any:
@@ -524,12 +533,16 @@ class Store:
 
     # -- check writes -------------------------------------------------------------------------
     def replace_results(self, audit_id: int, site: str, rows: Iterable[dict[str, Any]]) -> None:
-        """Replace one site's results atomically: re-running checks never mixes two runs."""
-        rows = [dict(audit_id=audit_id, site=site, **r) for r in rows]
+        """Replace one site's results atomically: re-running checks never mixes two runs.
+
+        ``rows`` may be a generator: they are inserted ``RESULT_BATCH`` at a time inside the one
+        transaction, so a site's results (hundreds of thousands at scale) are never all in memory.
+        """
+        it = iter(rows)
         with self.engine.begin() as conn:
             conn.execute(results.delete().where(results.c.audit_id == audit_id, results.c.site == site))
-            if rows:
-                conn.execute(results.insert(), rows)
+            while batch := [dict(audit_id=audit_id, site=site, **r) for r in islice(it, RESULT_BATCH)]:
+                conn.execute(results.insert(), batch)
 
     def save_rule_meta(self, audit_id: int, rows: Iterable[dict[str, Any]]) -> None:
         """Replace the audit's rule metadata (``rule``, ``meta_json``) in one transaction."""

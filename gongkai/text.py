@@ -17,6 +17,7 @@ from functools import lru_cache
 import opencc
 
 MAX_TEXT = 200_000  # bound on any text we normalise: crawled content is hostile
+SHORT_TEXT = 256    # titles, names, labels: simplified again and again by several checks, so remembered
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -27,6 +28,29 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+# Full-width ASCII forms and the ideographic space: in nearly every Chinese text (，：（）), and each
+# one alone makes a text fail NFKC's quick check, so Python normalises it character by character.
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, several times faster on Chinese text.
+
+    Each full-width form present is first replaced by its own NFKC form (one ``str.replace`` per
+    distinct character): a character's NFKC form has the same compatibility decomposition as the
+    character, so the whole text's NFKC is unchanged, and what is left usually passes the quick
+    check, which returns the text without normalising it.
+    """
+    for ch in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(ch, _nfkc_char(ch))
+    return unicodedata.normalize("NFKC", text)
+
+
+@lru_cache(maxsize=256)
+def _nfkc_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
 def simplify(text: str | None) -> str:
     """Traditional → simplified (OpenCC) and NFKC width folding, so 發布時間 reads as 发布时间.
 
@@ -34,8 +58,18 @@ def simplify(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = text[:MAX_TEXT]
-    return _converter().convert(unicodedata.normalize("NFKC", text).replace("\u3000", " "))
+    if len(text) <= SHORT_TEXT:
+        return _simplify_short(text)
+    return _simplify(text[:MAX_TEXT])
+
+
+@lru_cache(maxsize=4096)
+def _simplify_short(text: str) -> str:
+    return _simplify(text)
+
+
+def _simplify(text: str) -> str:
+    return _converter().convert(nfkc(text).replace("\u3000", " "))
 
 
 def squash(text: str | None) -> str:
@@ -95,7 +129,7 @@ def iter_dates(text: str | None, *, year_hint: int | None = None) -> Iterator[da
     """
     if not text:
         return
-    s = unicodedata.normalize("NFKC", text[:MAX_TEXT])
+    s = nfkc(text[:MAX_TEXT])
     found: list[tuple[int, date]] = []
     spans: list[tuple[int, int]] = []
     for rx in (_FULL, _CN_FULL):

@@ -218,3 +218,25 @@ def test_a_run_over_some_sites_keeps_the_other_rules_metadata(tmp_path: Path, au
     assert stored["custom.blank"]["title"] == "自定义空白栏目" and "column.stale" in stored
     run_checks(audit.store, audit.audit_id)
     assert "custom.blank" not in audit.store.rule_metadata(audit.audit_id)
+
+
+def test_results_go_through_a_spool_on_disk_unchanged(audit, monkeypatch) -> None:
+    """A site's rows are spooled rule by rule (to disk past SPOOL_MEMORY) and written in batches:
+    what the store ends with is what holding them all would have written, in the same order."""
+    from gongkai.checks import engine
+
+    audit.page(H, "home", title="大连市人民政府", text="根据《中华人民共合国预算法》，认真布署。")
+    for i in range(4):
+        audit.page(H + f"zwdt/202407/t2024071{i}_{i}.html", "article", title=f"新闻{i}", text=f"第{i}篇，立即然后落实。")
+
+    def stored() -> list[tuple]:
+        return [(r["site"], r["rule"], r["subject"], r["status"], r["reason"], r["message"], r["evidence_json"])
+                for r in audit.store.rows(st.results, audit.audit_id)]
+
+    held = run_checks(audit.store, audit.audit_id)
+    expected = stored()
+    monkeypatch.setattr(engine, "SPOOL_MEMORY", 64)
+    monkeypatch.setattr(st, "RESULT_BATCH", 5)
+    spooled = run_checks(audit.store, audit.audit_id)
+    assert stored() == expected and len(expected) > 20
+    assert spooled.counts == held.counts

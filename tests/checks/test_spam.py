@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from gongkai.checks.spam import judge_text, script_text
+import re
+
+from gongkai.checks.spam import _gate, judge_text, script_text, vocabulary
 from tests.paths import NOTICES
 
 H = "http://www.dl.gov.cn/"
@@ -24,6 +26,30 @@ def test_text_judgement() -> None:
     assert judge_text("推动国产精品走向世界，成人教育招生工作启动，久久为功。") is None
     assert judge_text("澳门威尼斯人官网注册就送88元") is not None
     assert judge_text("遼寧省人民政府辦公廳關于印發實施方案的通知") is None
+
+
+def test_each_phrase_pattern_still_fires_behind_its_gate() -> None:
+    """A pattern is searched only in texts holding its required literal; every pattern still finds
+    what it finds, in any letter case, after whatever optional group begins it."""
+    for text, phrase in (("免费无码在线观看", "免费无码在线"), ("高清无码视频", "高清无码视频"), ("无码 电影", "无码 电影"), ("无码播放", None),
+                         ("AV在线观看", "av在线"), ("首存送 100元", "首存送 100"), ("注册即送88", "注册即送88"),
+                         ("{蜜色影院}", "{蜜色影院}"), ("澳门葡京娱乐", "澳门葡京娱乐"), ("欧美一级", "欧美一级"),
+                         ("打击免费无码视频传播", None), ("ſav在线", None)):
+        found = judge_text(text)
+        assert (found[0] if found else None) == (f"垃圾信息短语“{phrase}”" if phrase else None), text
+
+
+def test_gate_is_a_literal_every_match_holds() -> None:
+    assert _gate(re.compile("(高清|免费)?无码.{0,6}(视频|在线)", re.I)).pattern == "无码"
+    assert _gate(re.compile("(注册|开户)(就|即)?送\\s*\\d+", re.I)).pattern == "送"
+    assert _gate(re.compile("欧美一级|国产自拍", re.I)) is None          # no literal outside the alternation
+    assert _gate(re.compile("(成人|色情)(影院|视频)", re.I)) is None
+    av = _gate(re.compile("(?<![a-z])av(女优|在线)", re.I))
+    assert av.pattern == "av" and av.search("AV") and av.flags & re.I   # the pattern's flags
+    voc = vocabulary()
+    for pattern, gate in zip(voc.patterns, voc.gates, strict=True):
+        for m in pattern.finditer("澳门新葡京娱乐 六合彩开奖 网上赌场 首存送 100 免费无码视频 欧美一级 {x影院} 成人影院 av女优"):
+            assert gate is None or gate.search(m.group(0)), pattern.pattern
 
 
 def test_script_text_decodes_unescape() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gongkai.checks.wording import find, load_dictionary, matcher
+from gongkai.checks.wording import _compact, _Offsets, find, load_dictionary, matcher
 
 H = "http://www.dl.gov.cn/"
 SEVERE, TYPOS = "severe_errors.yaml", "typos.yaml"
@@ -127,3 +127,49 @@ def test_a_template_typo_is_one_error_not_one_per_page(audit) -> None:
     assert template["wrong"] == "布署" and template["also_count"] == 3 and template["also_on"] == pages[1:]
     assert "计为一处" in fails[0].reason
     assert [h["wrong"] for h in fails[1].evidence["hits"]] == ["贯切"]     # its own error; 布署 counted on page 1
+
+
+def _span(text: str, name: str = SEVERE) -> list[tuple[int, int, str]]:
+    return [(h.start, h.end, text[h.start:h.end]) for h in find(text, name)]
+
+
+def test_offsets_count_characters_of_the_stored_text() -> None:
+    """A hit's offsets are into the text as stored, whitespace and all: the stored text cut at
+    [start, end) begins with the variant's first character and ends with its last."""
+    word = "中华人民共合国"
+    # at the very start and at the very end of the text
+    assert _span(word) == [(0, 7, word)]
+    assert _span("依据" + word) == [(2, 9, word)]
+    # after whitespace of every kind: spaces, line ends, tabs, full-width spaces, nbsp, zero-width
+    for lead in (" ", "\n\n", "\t \r\n", "\u3000\u3000", "\xa0", "\u200b", " \u3000\n\u200b\xa0"):
+        text = lead + "根据《" + word + "》"
+        assert _span(text) == [(len(lead) + 3, len(lead) + 10, word)], repr(lead)
+    # whitespace inside the variant: the span covers it, from first to last character
+    text = "根据\u3000《中华人民\u3000\u3000共合\n国》 "
+    assert _span(text) == [(4, 14, "中华人民\u3000\u3000共合\n国")]
+    # trailing whitespace after a hit at the end does not stretch it
+    assert _span("x " + word + " \u3000\n") == [(2, 9, word)]
+
+
+def test_offsets_of_several_hits_in_one_text() -> None:
+    text = "  中华人民共合国\u3000宪法。\n\n各单位要认真布署。 中华人民\n共合国"
+    spans = _span(text)
+    assert [s[2] for s in spans] == ["中华人民共合国", "中华人民\n共合国"]
+    assert spans[0][:2] == (2, 9) and spans[1][:2] == (len(text) - 8, len(text))
+    [typo] = find(text, TYPOS)
+    assert text[typo.start:typo.end] == "布署" and typo.start == text.index("布署")
+
+
+def test_offset_map_matches_a_per_character_map() -> None:
+    """The run-based map agrees with the obvious one (each kept character's index) everywhere."""
+    import random
+    import re
+
+    space = re.compile(r"[\s\u3000\xa0\u200b]")
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab中 \u3000\n\t\xa0\u200b") for _ in range(rng.randint(0, 16)))
+        kept = [i for i, ch in enumerate(text) if not space.match(ch)]
+        assert _compact(text) == "".join(text[i] for i in kept)
+        where = _Offsets(text)
+        assert [where.original(i) for i in range(len(kept))] == kept, repr(text)

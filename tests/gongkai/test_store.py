@@ -63,6 +63,22 @@ def test_results_of_a_site_are_replaced_atomically(target):
     assert [r["status"] for r in store.rows(st.results, audit)] == ["pass"]
 
 
+def test_results_come_as_a_stream_in_batches_and_a_broken_stream_changes_nothing(target, monkeypatch):
+    monkeypatch.setattr(st, "RESULT_BATCH", 3)
+    store = st.Store(target)
+    audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})
+    store.replace_results(audit, "s", ({"rule": "r", "subject": f"u{i}", "status": "pass"} for i in range(7)))
+    assert [r["subject"] for r in store.rows(st.results, audit)] == [f"u{i}" for i in range(7)]
+
+    def broken():
+        yield from ({"rule": "r", "subject": f"v{i}", "status": "fail"} for i in range(5))
+        raise RuntimeError("the check stopped")
+
+    with pytest.raises(RuntimeError):
+        store.replace_results(audit, "s", broken())
+    assert [r["subject"] for r in store.rows(st.results, audit)] == [f"u{i}" for i in range(7)]
+
+
 def test_two_sites_sharing_a_host_keep_their_own_rows(target):
     store = st.Store(target)
     audit = store.create_audit("a", "2024Q2", date(2024, 8, 5), {})

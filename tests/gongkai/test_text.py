@@ -3,7 +3,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongkai.text import compact, date_from_url, iter_dates, parse_date, simplify, year_from_url
+from gongkai.text import compact, date_from_url, iter_dates, nfkc, parse_date, simplify, year_from_url
 
 
 def test_date_forms():
@@ -43,3 +43,24 @@ def test_parsers_never_raise(text):
     date_from_url(text)
     year_from_url(text)
     simplify(text)
+
+
+def _reference_nfkc(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text)
+
+
+def test_nfkc_folds_full_width_forms_like_unicodedata():
+    text = "根据《条例》第（三）项：ＡＢＣ１２３，见\u3000附件！"
+    assert nfkc(text) == _reference_nfkc(text) == "根据《条例》第(三)项:ABC123,见 附件!"
+    # a full-width letter followed by a combining accent composes with it, as NFKC says
+    assert nfkc("Ａ\u0301ｅ\u0308") == _reference_nfkc("Ａ\u0301ｅ\u0308") == "Áë"
+    # compatibility forms outside the full-width block still fold (circled digits, ligatures, ㈱)
+    assert nfkc("①ﬁ㈱ｶﾞ") == _reference_nfkc("①ﬁ㈱ｶﾞ") == "1fi(株)ガ"
+
+
+@given(st.text(alphabet=st.sampled_from("，：（）ＡａＺ０\u3000\u0301\u0308\u3099か中ｶﾞ① a"), max_size=40)
+       | st.text(max_size=60))
+def test_nfkc_is_unicodedata_nfkc(text):
+    assert nfkc(text) == _reference_nfkc(text)
