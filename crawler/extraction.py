@@ -8,8 +8,10 @@ plain, picklable result, and :class:`ExtractionPool` runs it in ``GONGKAI_EXTRAC
 worker processes (0: in the crawl's own process).  The result is the same either way: the same
 functions in the same order over the same tree.
 
-A worker that dies (killed, out of memory) costs nothing but time: the page is read in the crawl's
-own process and a new pool is started for the next one.  A crawl that dies takes its workers along.
+A worker that dies (killed, out of memory) costs time: its pages are tried again in a new pool.
+A page that breaks a pool twice, or runs past ``GONGKAI_EXTRACT_TIMEOUT``, is recorded as unread
+(an error of its site, the page ``unknown``, its column incomplete) — never read in the crawl's own
+process, which it would take down or hang.  A crawl that dies takes its workers along.
 """
 
 from __future__ import annotations
@@ -113,28 +115,51 @@ def _worker_setup(parent: int) -> None:
     threading.Thread(target=watch, name="gongkai-parent-watch", daemon=True).start()
 
 
+class ExtractionFailed(Exception):
+    """A page the workers could not read: it broke a worker twice, or ran past the time limit."""
+
+
 class ExtractionPool:
     """Runs pure extraction functions in worker processes (or inline when there are none)."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, timeout: float = 120.0) -> None:
         self.processes = max(0, processes)
+        self.timeout = timeout
         self._executor: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_settings(cls, settings: Any) -> ExtractionPool:
-        return cls(settings.getint("GONGKAI_EXTRACT_PROCESSES"))
+        return cls(settings.getint("GONGKAI_EXTRACT_PROCESSES"), settings.getfloat("GONGKAI_EXTRACT_TIMEOUT"))
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """``fn(*args, **kwargs)`` in a worker; inline when the pool is off or a worker died."""
+        """``fn(*args, **kwargs)`` in a worker, or inline when the pool is off or cannot start.
+
+        A page whose worker died is tried once more in a new pool (the death may have been another
+        page's); one that breaks that pool too, or runs past ``timeout``, raises
+        :class:`ExtractionFailed` — it is never read in the crawl's own process, which it would
+        take down or hang in turn."""
         if not self.processes:
             return fn(*args, **kwargs)
-        try:
-            future = self._pool().submit(functools.partial(fn, *args, **kwargs))
-            return await asyncio.wrap_future(future)
-        except BrokenProcessPool:
-            logger.warning("an extraction worker died; this page is read in the crawl's process, a new pool starts")
-            self._executor = None
-            return fn(*args, **kwargs)
+        for _attempt in range(2):
+            try:
+                executor = self._pool()
+                future = executor.submit(functools.partial(fn, *args, **kwargs))
+            except BrokenProcessPool:
+                self._discard(executor)
+                continue
+            except Exception as exc:  # noqa: BLE001 - no processes here (limits, no /dev/shm): read inline
+                logger.warning("extraction workers cannot start (%s); articles are read in the crawl's process", exc)
+                self.processes = 0
+                return fn(*args, **kwargs)
+            try:
+                return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+            except BrokenProcessPool:
+                logger.warning("an extraction worker died; the pages it held are tried again in a new pool")
+                self._discard(executor)
+            except TimeoutError:
+                self._discard(executor, kill=True)
+                raise ExtractionFailed(f"页面解析超过 {self.timeout:.0f} 秒，已中止，未读取") from None
+        raise ExtractionFailed("页面解析两次使解析进程异常退出（内存耗尽或解析库故障），未读取")
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -142,6 +167,16 @@ class ExtractionPool:
             self._executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
                                                  initializer=_worker_setup, initargs=(os.getpid(),))
         return self._executor
+
+    def _discard(self, executor: ProcessPoolExecutor, kill: bool = False) -> None:
+        """Stop using a broken (or hung: ``kill``) pool; the next page starts a new one.  Only the
+        pool that failed is dropped — another page may already have started its successor."""
+        if self._executor is executor:
+            self._executor = None
+        if kill:
+            for process in list(getattr(executor, "_processes", {}).values()):  # no public API stops a busy worker
+                process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         """Stop the workers (idle at the end of a crawl; pending work is cancelled on an abort)."""

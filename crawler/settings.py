@@ -113,6 +113,7 @@ GONGKAI_TLS_PORT = 443
 # crawl's CPU) beside the crawl's own process; 0 reads them in the crawl's process.  One is enough to
 # keep a second core busy; more help only where the crawl process itself has cores to spare.
 GONGKAI_EXTRACT_PROCESSES = 1
+GONGKAI_EXTRACT_TIMEOUT = 120.0   # seconds a worker may spend on one page before it is stopped, the page unread
 
 FRIENDLY_NAMES = {
     "download_delay": "DOWNLOAD_DELAY",

@@ -155,15 +155,34 @@ def _ledger_entry() -> dict[str, Any]:
     return {"done": set(), "links": {}, "checked": set(), "attachments_stored": {}, "attachments_pending": []}
 
 
+def _json_list(text: str | None) -> list[dict[str, Any]] | None:
+    """A stored list of {url, …} entries; None when the text is not one (a damaged store)."""
+    from gongkai.store import from_json
+
+    try:
+        value = from_json(text, [])
+    except ValueError:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, dict) and isinstance(v.get("url"), str) for v in value):
+        return None
+    return value
+
+
 def resume_ledger(store: Store, audit_id: int) -> dict[str, dict[str, Any]]:
     """Per site, what an interrupted crawl already has: stored articles (fingerprints), their links,
     probed links, stored attachments (URL → outcome) and the stored articles' attachments it had not
-    fetched yet (article URL, [{url, text}]) — an article is not fetched again, so its files must be."""
+    fetched yet (article URL, [{url, text}]) — an article is not fetched again, so its files must be.
+
+    An article whose files the store cannot list — a repost (kept only as another copy's
+    ``also_in``) or a document whose file list is unreadable — is not counted as done: it is fetched
+    again, and its files with it."""
     from gongkai import store as st
 
     ledger: dict[str, dict[str, Any]] = {}
+    article_fp: dict[tuple[str, str], str] = {}
     for page in store.rows(st.pages, audit_id, kind="article", outcome="ok"):
         ledger.setdefault(page["site"], _ledger_entry())["done"].add(page["fingerprint"])
+        article_fp[(page["site"], page["url"])] = page["fingerprint"]
     for link in store.rows(st.links, audit_id):
         entry = ledger.get(link["site"])
         if entry and link["page_fp"] in entry["done"]:
@@ -172,12 +191,22 @@ def resume_ledger(store: Store, audit_id: int) -> dict[str, dict[str, Any]]:
         ledger.setdefault(probe["site"], _ledger_entry())["checked"].add(probe["url"])
     for row in store.rows(st.attachments, audit_id):
         ledger.setdefault(row["site"], _ledger_entry())["attachments_stored"][row["url"]] = row["outcome"]
+    unlisted: set[tuple[str, str]] = set()   # (site, article URL) whose files are not known
     for doc in store.rows(st.documents, audit_id):
         entry = ledger.get(doc["site"])
-        files = st.from_json(doc["attachments_json"], []) if entry else []
-        missing = [f for f in files if f["url"] not in entry["attachments_stored"]] if entry else []
+        if entry is None:
+            continue
+        files, reposts = _json_list(doc["attachments_json"]), _json_list(doc["also_in_json"])
+        unlisted.update((doc["site"], r["url"]) for r in reposts or [])
+        if files is None:
+            unlisted.add((doc["site"], doc["url"]))
+            continue
+        missing = [f for f in files if f["url"] not in entry["attachments_stored"]]
         if missing:
             entry["attachments_pending"].append((doc["url"], missing))
+    for site, url in unlisted:
+        if (fp := article_fp.get((site, url))) is not None:
+            ledger[site]["done"].discard(fp)
     return ledger
 
 

@@ -96,4 +96,6 @@ def iter_elements(root: etree._Element, tags: frozenset[str] | None = None) -> I
     """Elements (no comments) below ``root`` and ``root`` itself, optionally only those with a tag
     in ``tags`` (lower case: libxml2's HTML parser lowers every tag name).  lxml filters in C, so
     the elements a caller does not want never become Python objects — most of a page's are not."""
-    return root.iter(*tags) if tags is not None else root.iter(etree.Element)
+    if tags is None:
+        return root.iter(etree.Element)
+    return root.iter(*tags) if tags else iter(())   # iter() of no tag would yield every node

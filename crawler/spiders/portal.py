@@ -41,7 +41,13 @@ from gongkai.crawler.dialects.messages import message_rows
 from gongkai.crawler.extract import home as home_extract
 from gongkai.crawler.extract import navigation, redirect
 from gongkai.crawler.extract import page as page_extract
-from gongkai.crawler.extraction import ExtractionPool, article_facts
+from gongkai.crawler.extraction import (
+    ArticleFacts,
+    ExtractionFailed,
+    ExtractionPool,
+    PageFacts,
+    article_facts,
+)
 from gongkai.crawler.items import (
     ColumnItem,
     ColumnOutcomeItem,
@@ -338,8 +344,12 @@ class PortalSpider(scrapy.Spider):
         ctype, curl = response.meta.get("column_type"), response.meta.get("column_url")
         url = asked_url(response.request)
         answered = linkcheck.classify_status(response.status, html)
-        facts = await self.extraction.run(article_facts, html, response.url, url, extract=answered.outcome == "ok",
-                                          messages=ctype == "messages") if html else None
+        try:
+            facts = await self.extraction.run(article_facts, html, response.url, url, extract=answered.outcome == "ok",
+                                              messages=ctype == "messages") if html else None
+        except ExtractionFailed as exc:  # the page is kept, unread: unknown, and its column incomplete
+            yield CrawlErrorItem(state.target.id, "extract", url, str(exc))
+            facts, answered = ArticleFacts(PageFacts("", "", {}, {}), None), linkcheck.Outcome("unknown", str(exc))
         page = self._fetched(response, state, "article", html, answered=answered, facts=facts and facts.page,
                              fields={"column_type": ctype, "column_url": curl, "dialect": facts and facts.dialect})
         if facts and facts.error:

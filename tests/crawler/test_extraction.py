@@ -10,7 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from gongkai.crawler.extraction import ArticleFacts, ExtractionPool, article_facts
+import pytest
+
+from gongkai.crawler.extraction import ArticleFacts, ExtractionFailed, ExtractionPool, article_facts
+from tests.crawler import poison
 from tests.paths import CORPUS_PAGES, TESTS
 
 PAGES = sorted(CORPUS_PAGES.glob("*.html"))[:12]
@@ -55,7 +58,7 @@ def test_a_dead_worker_costs_one_page_read_in_process_and_a_new_pool(caplog) -> 
     finally:
         pool.close()
     assert first == again == third
-    assert sum("extraction worker died" in r.message for r in caplog.records) == 1
+    assert sum("extraction worker died" in r.message for r in caplog.records) <= 1
 
 
 def test_workers_end_when_the_crawl_process_is_killed(tmp_path) -> None:
@@ -89,3 +92,40 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_a_page_that_kills_every_worker_is_unread_and_the_crawl_process_lives() -> None:
+    pool = ExtractionPool(1)
+    try:
+        with pytest.raises(ExtractionFailed, match="两次"):
+            asyncio.run(pool.run(poison.die, "<p>x</p>"))
+        assert asyncio.run(pool.run(poison.echo, "next page")) == "next page"   # a new pool reads the next one
+    finally:
+        pool.close()
+
+
+def test_a_page_past_the_time_limit_is_unread_and_its_worker_stopped() -> None:
+    pool = ExtractionPool(1, timeout=2)
+    try:
+        asyncio.run(pool.run(poison.echo, "warm"))
+        hung = list(pool._pool()._processes)
+        with pytest.raises(ExtractionFailed, match="超过 2 秒"):
+            asyncio.run(pool.run(poison.hang, "<p>x</p>"))
+        assert asyncio.run(pool.run(poison.echo, "next page")) == "next page"
+    finally:
+        pool.close()
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in hung):
+        assert time.monotonic() < deadline, "the hung worker was left running"
+        time.sleep(0.2)
+
+
+def test_without_processes_articles_are_read_in_the_crawl_process(monkeypatch, caplog) -> None:
+    pool = ExtractionPool(1)
+
+    def refuse() -> None:
+        raise OSError(11, "Resource temporarily unavailable")   # ulimit -u, cgroup pids.max, no /dev/shm
+
+    monkeypatch.setattr(pool, "_pool", refuse)
+    assert asyncio.run(pool.run(poison.echo, "page")) == "page"
+    assert pool.processes == 0 and "cannot start" in caplog.text

@@ -56,3 +56,23 @@ def test_an_item_the_pipeline_does_not_know_is_an_error(tmp_path):
             pipeline.process_item({"type": "page", "page": {}})
     finally:
         pipeline.store.close()
+
+
+def test_a_page_no_worker_could_read_is_kept_unknown_with_its_error():
+    class Failing(extraction.ExtractionPool):
+        async def run(self, fn, *args, **kwargs):
+            raise extraction.ExtractionFailed("页面解析超过 120 秒，已中止，未读取")
+
+    request = Request("http://127.0.0.1:8001/a/t20240510_2.html",
+                      meta={"site": "a", "role": "article", "column_type": "notices", "column_url": "http://127.0.0.1:8001/a/"})
+    response = HtmlResponse(request.url, body="<html><title>通知</title><body>正文</body></html>".encode(),
+                            encoding="utf-8", request=request, status=200)
+    spider = make_spider()
+    spider.extraction = Failing(1)
+    items = asyncio.run(_collect(spider.parse_article(response)))
+    errors = [i for i in items if isinstance(i, CrawlErrorItem)]
+    pages = [page_item(i, lambda url: True) for i in items if isinstance(i, FetchedPage)]
+    assert errors and errors[0].stage == "extract" and "120 秒" in errors[0].message
+    assert pages[0].page["outcome"] == "unknown" and "未读取" in pages[0].page["reason"]
+    assert pages[0].document is None and pages[0].page["text"] == ""      # not parsed in the crawl's process
+    assert spider.sites["a"].failed and not spider.sites["a"].ok          # its column is not complete
