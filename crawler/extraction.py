@@ -122,14 +122,16 @@ class ExtractionFailed(Exception):
 class ExtractionPool:
     """Runs pure extraction functions in worker processes (or inline when there are none)."""
 
-    def __init__(self, processes: int, timeout: float = 120.0) -> None:
+    def __init__(self, processes: int, timeout: float = 120.0, start_after: int = 0) -> None:
         self.processes = max(0, processes)
         self.timeout = timeout
+        self.start_after = start_after   # pages read inline first: a small crawl never pays for a process
         self._executor: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_settings(cls, settings: Any) -> ExtractionPool:
-        return cls(settings.getint("GONGKAI_EXTRACT_PROCESSES"), settings.getfloat("GONGKAI_EXTRACT_TIMEOUT"))
+        return cls(settings.getint("GONGKAI_EXTRACT_PROCESSES"), settings.getfloat("GONGKAI_EXTRACT_TIMEOUT"),
+                   settings.getint("GONGKAI_EXTRACT_POOL_AFTER"))
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(*args, **kwargs)`` in a worker, or inline when the pool is off or cannot start.
@@ -138,7 +140,8 @@ class ExtractionPool:
         page's); one that breaks that pool too, or runs past ``timeout``, raises
         :class:`ExtractionFailed` — it is never read in the crawl's own process, which it would
         take down or hang in turn."""
-        if not self.processes:
+        if not self.processes or self.start_after > 0:
+            self.start_after = max(0, self.start_after - 1)
             return fn(*args, **kwargs)
         for _attempt in range(2):
             try:

@@ -113,6 +113,8 @@ GONGKAI_TLS_PORT = 443
 # crawl's CPU) beside the crawl's own process; 0 reads them in the crawl's process.  One is enough to
 # keep a second core busy; more help only where the crawl process itself has cores to spare.
 GONGKAI_EXTRACT_PROCESSES = 1
+GONGKAI_EXTRACT_POOL_AFTER = 50   # articles read in the crawl's process before the workers start (a
+                                  # small crawl — a test, one column — is over before a worker has imported)
 GONGKAI_EXTRACT_TIMEOUT = 120.0   # seconds a worker may spend on one page before it is stopped, the page unread
 
 FRIENDLY_NAMES = {

@@ -129,3 +129,14 @@ def test_without_processes_articles_are_read_in_the_crawl_process(monkeypatch, c
     monkeypatch.setattr(pool, "_pool", refuse)
     assert asyncio.run(pool.run(poison.echo, "page")) == "page"
     assert pool.processes == 0 and "cannot start" in caplog.text
+
+
+def test_a_small_crawl_never_starts_a_worker() -> None:
+    pool = ExtractionPool(1, start_after=2)
+    try:
+        assert [asyncio.run(pool.run(poison.echo, f"p{i}")) for i in range(2)] == ["p0", "p1"]
+        assert pool._executor is None                   # read in this process so far
+        assert asyncio.run(pool.run(poison.echo, "p2")) == "p2"
+        assert pool._executor is not None               # the third page went to a worker
+    finally:
+        pool.close()
