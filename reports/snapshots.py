@@ -5,29 +5,24 @@ every fetched page, the decoded HTML (bounded), the sha256 of the bytes as fetch
 and the HTTP status — not the raw bytes.  Each snapshot file therefore says exactly that: this is
 the decoded HTML of a response whose bytes had this sha256, fetched at this time with this status.
 
-The copy is made inert before anyone opens it: scripts, frames, plugins, ``<base>``, refresh and
-event attributes are removed, ``javascript:``/``data:`` URLs dropped, and a Content-Security-Policy
-forbids every outside load (a hacked page must not run, track or redirect the evaluator).  Bidi
-overrides and invisible characters in the page's text are shown as ``⟨U+202E⟩``, as in every output:
-an evaluator must see the trick, not be fooled by it.  身份证号 and mobile numbers in the text are
-masked (:mod:`gongkai.redact`): the copy must not republish the personal data a finding reports.
+The copy is made inert before anyone opens it (:mod:`reports.inert`: nothing in it may run, load
+or navigate, hidden characters shown as ``⟨U+202E⟩``, 身份证号 and mobile numbers masked) and a
+Content-Security-Policy forbids every outside load (a hacked page must not run, track or redirect
+the evaluator).
 Files are named by sha256, so identical pages are stored once; a byte budget bounds the folder and
 ``scorecard/snapshots/index.json`` lists what was left out and why.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-from markupsafe import escape
+from lxml import etree
 
 from gongkai import store as st
-from gongkai.redact import redact
 from gongkai.text import visible_controls
 
 from . import atomic
@@ -35,13 +30,10 @@ from .auditstate import AuditState
 from .cards import Finding
 from .evidence import timestamp
 from .export import write_json
+from .inert import inert, serialize
 
 DIRECTORY = "scorecard/snapshots"    # inside scorecard/: the folder handed over carries its evidence
 DEFAULT_BUDGET = 50_000_000          # bytes of snapshot files per report
-REMOVED_TAGS = ("script", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
-                "portal", "template")
-URL_ATTRS = ("href", "src", "action", "formaction", "srcset", "xlink:href", "data", "poster", "background")
-UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data|blob|file):", re.IGNORECASE)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'"
 EVIDENCE_URL_KEYS = ("url", "policy_url", "report_url", "release_url", "page", "column_url")
 NOT_STORED = "未存储页面内容"
@@ -124,81 +116,62 @@ class PageIndex:
         return self.store.snapshot(page.sha256) or ""
 
 
-def _text(value: Any) -> str:
-    return str(escape(visible_controls("" if value is None else str(value))))
-
-
-def inert(html: str) -> BeautifulSoup:
-    """The page with everything that could run, load or navigate by itself removed, and personal
-    numbers (身份证号, mobiles) in its text masked: the snapshot must not republish a leak."""
-    soup = BeautifulSoup(html, "lxml")
-    for tag in soup.find_all(REMOVED_TAGS):
-        tag.decompose()
-    for meta in soup.find_all("meta"):
-        if meta.get("http-equiv") or meta.get("charset"):
-            meta.decompose()
-    for tag in soup.find_all(True):
-        for attr in list(tag.attrs):
-            value = tag.attrs[attr]
-            text = " ".join(value) if isinstance(value, list) else str(value)
-            if attr.lower().startswith("on") or (attr.lower() in URL_ATTRS and UNSAFE_URL.match(text)):
-                del tag.attrs[attr]
-    for node in soup.find_all(string=True):
-        shown = redact(visible_controls(str(node)))
-        if shown != str(node) and not isinstance(node, Comment):
-            node.replace_with(NavigableString(shown))
-    return soup
-
-
 BANNER_STYLE = ("all:initial;display:block;font:14px/1.5 sans-serif;background:#fff8e1;color:#222;"
                 "border:3px solid #b00;padding:8px 12px;margin:0 0 12px")
 BANNER_TEXT = ("：以下为抓取时收到的字节经解码后的 HTML（存储有长度上限，可能被截断），已移除脚本、框架与事件属性并禁止加载任何外部资源，"
                "正文中的身份证号、手机号码已遮盖，显示效果可能与原网页不同。原始字节未保存；下表的 SHA-256 是抓取所得原始字节的摘要。")
-HEAD_META = ('<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="' + CSP + '">'
-             '<meta name="referrer" content="no-referrer">')
+HEAD_META = ({"charset": "utf-8"}, {"http-equiv": "Content-Security-Policy", "content": CSP},
+             {"name": "referrer", "content": "no-referrer"})
 
 
-def _tag(soup: BeautifulSoup, name: str, attrs: dict[str, str] | None, *children: Tag | str) -> Tag:
-    tag = soup.new_tag(name, attrs=attrs or {})
+def _tag(name: str, attrs: dict[str, str] | None, *children: etree._Element | str) -> etree._Element:
+    """An element holding text and elements in order (text after an element is that element's tail)."""
+    tag = etree.Element(name, attrs or {})
     for child in children:
-        tag.append(child if isinstance(child, Tag) else NavigableString(child))
+        if isinstance(child, str):
+            if len(tag):
+                tag[-1].tail = (tag[-1].tail or "") + child
+            else:
+                tag.text = (tag.text or "") + child
+        else:
+            tag.append(child)
     return tag
 
 
-def banner(soup: BeautifulSoup, page: PageRecord, state: AuditState, also: list[str]) -> Tag:
+def banner(page: PageRecord, state: AuditState, also: list[str]) -> etree._Element:
     """The evidence header: URL, fetch time, status, sha256 — and what the file is and is not.
 
-    Built as tags, never parsed from markup: every crawled value is a text node (shown with
+    Built as elements, never parsed from markup: every crawled value is a text node (shown with
     its invisible characters escaped), so no URL can open an element or an attribute."""
-    fetched = timestamp(page.fetched_at or "") or _text(page.fetched_at or "未记录")
+    fetched = timestamp(page.fetched_at or "") or page.fetched_at or "未记录"
     rows = [("地址", page.url), ("最终地址", page.final_url if page.final_url != page.url else None),
             ("抓取时间", f"{fetched}（{page.fetched_at or '—'}）"), ("HTTP 状态", page.status),
             ("SHA-256（抓取所得原始字节）", page.sha256)]
     if also:
         rows.append(("内容相同的其他地址", "；".join(also[:20])))
-    shown = [_tag(soup, "tr", None, _tag(soup, "th", None, visible_controls(k)), _tag(soup, "td", None, visible_controls(str(v))))
+    shown = [_tag("tr", None, _tag("th", None, visible_controls(k)), _tag("td", None, visible_controls(str(v))))
              for k, v in rows if v is not None]
-    parts: list[Tag] = []
+    parts: list[etree._Element] = []
     if not state.complete:
-        parts.append(_tag(soup, "p", None, _tag(soup, "b", None, "未完成"), " " + visible_controls(state.banner or "")))
-    parts.append(_tag(soup, "p", None, _tag(soup, "b", None, "gongkai 存档快照"), BANNER_TEXT))
-    parts.append(_tag(soup, "table", {"style": "border-collapse:collapse"}, *shown))
-    return _tag(soup, "div", {"id": "gongkai-snapshot", "style": BANNER_STYLE}, *parts)
+        parts.append(_tag("p", None, _tag("b", None, "未完成"), " " + visible_controls(state.banner or "")))
+    parts.append(_tag("p", None, _tag("b", None, "gongkai 存档快照"), BANNER_TEXT))
+    parts.append(_tag("table", {"style": "border-collapse:collapse"}, *shown))
+    return _tag("div", {"id": "gongkai-snapshot", "style": BANNER_STYLE}, *parts)
 
 
 def render(page: PageRecord, state: AuditState, also: list[str]) -> str:
-    """The inert copy with the banner as the first thing in the body."""
-    soup = inert(page.html)
-    if soup.html is None:
-        soup.append(soup.new_tag("html"))
-    if soup.head is None:
-        soup.html.insert(0, soup.new_tag("head"))
-    if soup.body is None:
-        soup.html.append(soup.new_tag("body"))
-    head, body = soup.head, soup.body
-    head.insert(0, BeautifulSoup(HEAD_META, "html.parser"))
-    body.insert(0, banner(soup, page, state, also))
-    return "<!DOCTYPE html>\n" + str(soup.html)
+    """The inert copy with the CSP first in its head and the banner first in its body."""
+    root = inert(page.html)
+    head = root.find("head")
+    if head is None:
+        head = etree.Element("head")
+        root.insert(0, head)
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    head[0:0] = [etree.Element("meta", attrs) for attrs in HEAD_META]
+    body.insert(0, banner(page, state, also))
+    return "<!DOCTYPE html>\n" + serialize(root)
 
 
 @dataclass
