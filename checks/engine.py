@@ -198,11 +198,12 @@ class _Spool:
     def __init__(self, file: IO[bytes]) -> None:
         self._file = file
 
-    @classmethod
+    @staticmethod
     @contextmanager
-    def open(cls) -> Iterator[_Spool]:
+    def file() -> Iterator[IO[bytes]]:
+        """A temporary file kept in memory up to ``SPOOL_MEMORY`` bytes."""
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY) as file:
-            yield cls(file)
+            yield file  # type: ignore[misc]
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         if rows:
@@ -219,30 +220,53 @@ class _Spool:
             yield from chunk
 
 
-def _run_site(store: st.Store, view: AuditView, site: SiteInfo, rules: list[Rule],
-              summary: CheckSummary) -> None:
+@dataclass
+class SiteOutcome:
+    """What judging one site produced, besides its result rows (spooled): counts and contained crashes."""
+
+    site: str
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)   # (rule id, "Type: message")
+
+
+def judge_site(view: AuditView, site: SiteInfo, rules: list[Rule], file: IO[bytes]) -> SiteOutcome:
+    """Run every rule over one site, its result rows pickled into ``file``; nothing is written to the store."""
     kinds = load_kinds()
     answered = any(p["outcome"] == "ok" for p in view.pages(site.site))
-    with _Spool.open() as spool:
-        for rule in rules:
-            kind = kinds[rule.kind]
-            if rule.needs_crawl and not answered:
-                # Nothing was read from the site: every content rule is undecided, never passed or failed.
-                produced = [_row(Result(site=site.site, rule=rule.id, subject=site.home, status="unknown",
-                                        reason="站点未能抓取到任何页面，无法检查"), rule, site, {})]
-            else:
-                try:
-                    params = kind.params_for(rule, site)
-                    values = params.model_dump()
-                    produced = [_row(r, rule, site, values) for r in kind.run(view, site, rule, params)]
-                except Exception as exc:  # noqa: BLE001 - one kind crashing on one site must not stop the run
-                    message = f"{type(exc).__name__}: {exc}"
-                    store.record_error(view.audit_id, site.site, "check", rule.id, message)
-                    summary.errors.append(f"{site.site} {rule.id}: {message}")
-                    continue
-            spool.add(produced)
-            summary.counts.setdefault(rule.id, Counter()).update(r["status"] for r in produced)
-        store.replace_results(view.audit_id, site.site, spool.rows())
+    spool, outcome = _Spool(file), SiteOutcome(site.site)
+    for rule in rules:
+        kind = kinds[rule.kind]
+        if rule.needs_crawl and not answered:
+            # Nothing was read from the site: every content rule is undecided, never passed or failed.
+            produced = [_row(Result(site=site.site, rule=rule.id, subject=site.home, status="unknown",
+                                    reason="站点未能抓取到任何页面，无法检查"), rule, site, {})]
+        else:
+            try:
+                params = kind.params_for(rule, site)
+                values = params.model_dump()
+                produced = [_row(r, rule, site, values) for r in kind.run(view, site, rule, params)]
+            except Exception as exc:  # noqa: BLE001 - one kind crashing on one site must not stop the run
+                outcome.errors.append((rule.id, f"{type(exc).__name__}: {exc}"))
+                continue
+        spool.add(produced)
+        outcome.counts.setdefault(rule.id, Counter()).update(r["status"] for r in produced)
+    return outcome
+
+
+def store_site(store: st.Store, audit_id: int, outcome: SiteOutcome, file: IO[bytes], summary: CheckSummary) -> None:
+    """Record a judged site: its crashes, its counts, and its results replacing the previous run's."""
+    for rule_id, message in outcome.errors:
+        store.record_error(audit_id, outcome.site, "check", rule_id, message)
+        summary.errors.append(f"{outcome.site} {rule_id}: {message}")
+    for rule_id, counts in outcome.counts.items():
+        summary.counts.setdefault(rule_id, Counter()).update(counts)
+    store.replace_results(audit_id, outcome.site, _Spool(file).rows())
+
+
+def _run_site(store: st.Store, view: AuditView, site: SiteInfo, rules: list[Rule], summary: CheckSummary) -> None:
+    with _Spool.file() as file:
+        outcome = judge_site(view, site, rules, file)
+        store_site(store, view.audit_id, outcome, file, summary)
 
 
 def rule_meta_rows(rules: Iterable[Rule]) -> list[dict[str, Any]]:
@@ -259,8 +283,14 @@ def _save_rule_meta(store: st.Store, audit_id: int, rules: list[Rule], partial: 
 
 
 def run_checks(store: st.Store, audit_id: int, rules_path: str | Path | None = None,
-               sites: list[str] | None = None) -> CheckSummary:
-    """Run every rule over every site of an audit (or the given sites) and store the results."""
+               sites: list[str] | None = None, processes: int | None = None) -> CheckSummary:
+    """Run every rule over every site of an audit (or the given sites) and store the results.
+
+    ``processes`` (default: :data:`checks.workers.PROCESSES`) judges a large audit's sites side by
+    side in worker processes (:mod:`checks.workers`); the stored results are the same.
+    """
+    from gongkai.checks import workers
+
     rules = load_rules(rules_path)
     view = AuditView(store, audit_id)
     chosen = [s for s in view.sites() if sites is None or s.site in sites]
@@ -268,8 +298,12 @@ def run_checks(store: st.Store, audit_id: int, rules_path: str | Path | None = N
     if sites is None:
         store.clear_errors(audit_id, "check")
     summary = CheckSummary(audit_id=audit_id, sites=[s.site for s in chosen], rules=len(rules))
-    for site in chosen:
-        _run_site(store, view, site, rules, summary)
-        view.release(site.site)   # one site's rows in memory at a time
+    used = workers.processes_for(store, audit_id, len(chosen), processes)
+    if used > 1:
+        workers.judge_sites(store, audit_id, rules, chosen, used, summary)
+    else:
+        for site in chosen:
+            _run_site(store, view, site, rules, summary)
+            view.release(site.site)   # one site's rows in memory at a time
     store.mark_audit(audit_id, checked_at=st.now_iso())
     return summary

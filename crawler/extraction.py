@@ -20,10 +20,6 @@ import asyncio
 import functools
 import logging
 import multiprocessing
-import os
-import signal
-import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -32,6 +28,7 @@ from typing import Any, TypeVar
 
 from lxml import etree
 
+from gongkai import processes
 from gongkai.crawler import dialects
 from gongkai.crawler.extract import article as article_extract
 from gongkai.crawler.extract import identity as identity_extract
@@ -98,23 +95,6 @@ def article_facts(html: str, final_url: str, asked_url: str, *, extract: bool, m
     return facts
 
 
-PARENT_CHECK_SECONDS = 1.0
-
-
-def _worker_setup(parent: int) -> None:
-    """Ctrl-C reaches the whole process group: the crawl handles it, its workers must not print.
-    And a worker ends when the crawl's process is gone (killed: no shutdown reaches the pool), or it
-    would live on holding the output pipes of whoever started the crawl (an RQ worker waits on them)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="gongkai-parent-watch", daemon=True).start()
-
-
 class ExtractionFailed(Exception):
     """A page the workers could not read: it broke a worker twice, or ran past the time limit."""
 
@@ -167,8 +147,7 @@ class ExtractionPool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             # spawn, not fork: the crawl runs threads (DNS, attachment readers) that fork would copy mid-lock
-            self._executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_worker_setup, initargs=(os.getpid(),))
+            self._executor = processes.pool(self.processes, multiprocessing.get_context("spawn"))
         return self._executor
 
     def _discard(self, executor: ProcessPoolExecutor, kill: bool = False) -> None:
@@ -177,9 +156,9 @@ class ExtractionPool:
         if self._executor is executor:
             self._executor = None
         if kill:
-            for process in list(getattr(executor, "_processes", {}).values()):  # no public API stops a busy worker
-                process.kill()
-        executor.shutdown(wait=False, cancel_futures=True)
+            processes.stop(executor)
+        else:
+            executor.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         """Stop the workers (idle at the end of a crawl; pending work is cancelled on an abort)."""

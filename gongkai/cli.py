@@ -135,7 +135,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return refusal
     audit_id = outcome.audit_id
     _say("检查 checking …")
-    stages.check(store, audit_id, rules)
+    stages.check(store, audit_id, rules, processes=args.processes)
     paths = _report(store, audit_id, out, args, rules)
     _say(f"报告 scorecard: {getattr(paths, 'index', out / 'scorecard' / 'index.html')}")
     return EXIT_OK
@@ -246,10 +246,22 @@ def cmd_probe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: at least 1")
+    return value
+
+
+def _processes_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--processes", type=_at_least_one, metavar="N",
+                   help="check a large audit's sites in up to N processes (default: one per core; 1: in this one)")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     store = _store_for(args, must_exist=True)
     audit_id = stages.resolve_audit(store, args.audit)
-    summary = stages.check(store, audit_id, _rules_path(args))
+    summary = stages.check(store, audit_id, _rules_path(args), processes=args.processes)
     _say(f"audit {audit_id} checked: {summary}")
     return EXIT_OK
 
@@ -310,7 +322,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         targets_file = portal.write_targets(out / "targets.yaml")
         _say(f"演示门户 demo portal: {', '.join(portal.base_urls)}")
         args.targets, args.out = str(targets_file), str(out)
-        args.rules = args.indicators = args.store = args.redis = None
+        args.rules = args.indicators = args.store = args.redis = args.processes = None
         args.resume = False
         cmd_audit(args)
     _say(f"打开 open: {(out / 'scorecard' / 'index.html').resolve()}")
@@ -374,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare", metavar="PREVIOUS_OUT_DIR",
                    help="mark findings 新增/仍存在 against a previous output directory; write changes.json")
     p.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    _processes_option(p)
     p.add_argument("--store", help="store path or SQLAlchemy URL (default: DIR/gongkai.sqlite)")
     p.add_argument("--redis", help="distributed: enqueue one job per site on this Redis (redis://…) for "
                                    "`gongkai worker`s and wait for them; needs --store postgresql+psycopg://…")
@@ -412,6 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", help="store path or SQLAlchemy URL")
     p.add_argument("--audit", type=int, help="audit id (default: the latest)")
     p.add_argument("--rules", help="rules YAML to use instead of the bundled rulebook")
+    _processes_option(p)
 
     p = add("report", cmd_report, "write findings.json, scores.json, scorecard/ and report.xlsx from the store")
     p.add_argument("--out", help="output directory (default: the store's directory)")

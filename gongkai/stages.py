@@ -408,11 +408,11 @@ def coverage_lines(store: Store, audit_id: int) -> list[str]:
     return lines
 
 
-def check(store: Store, audit_id: int, rules_path: Path | None = None) -> Any:
-    """Run the rules over an audit already in the store."""
+def check(store: Store, audit_id: int, rules_path: Path | None = None, processes: int | None = None) -> Any:
+    """Run the rules over an audit already in the store (sites in up to ``processes`` processes)."""
     from gongkai.checks.engine import run_checks
 
-    summary = run_checks(store, audit_id, rules_path=rules_path)
+    summary = run_checks(store, audit_id, rules_path=rules_path, processes=processes)
     store.mark_audit(audit_id, checked_at=now_iso())
     return summary
 

@@ -36,6 +36,14 @@ class AuditBuilder:
             "origins_json": st.to_json(ORIGINS), "dialect": "trs"})
         self.rules = {r.id: r for r in load_rules()}
 
+    def add_site(self, site: str, home: str, name: str) -> None:
+        """Another site in the same audit; pages, columns and probes written next go to it."""
+        self.site, self.home = site, home
+        origin = home.rstrip("/")
+        self.store.upsert_site(self.audit_id, {
+            "site": site, "name": name, "home": home, "kind": "government", "region": "辽宁省",
+            "origins_json": st.to_json([origin]), "dialect": "trs"})
+
     # -- writes ---------------------------------------------------------------------------------
     def page(self, url: str, kind: str = "article", *, title: str = "", text: str = "", snapshot: str = "",
              meta: dict[str, str] | None = None, identity: dict[str, Any] | None = None,

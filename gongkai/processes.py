@@ -1,0 +1,62 @@
+"""Worker processes that behave: quiet on Ctrl-C, gone with their parent, stoppable when busy.
+
+Two stages spread CPU work over processes (the crawl's article reading, the check's sites).  Both
+need the same three things from :mod:`concurrent.futures`' process pools, which gives none of them:
+workers that leave Ctrl-C to the parent (it reaches the whole process group, and a worker's
+traceback would bury the parent's one line), workers that end when the parent is killed (no
+shutdown reaches them, and they would live on holding the pipes of whoever started the run), and
+a way to stop a pool whose workers are busy.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
+from typing import Any
+
+PARENT_CHECK_SECONDS = 1.0
+
+
+def worker_setup(parent: int) -> None:
+    """Run first in every worker: ignore Ctrl-C, and exit once ``parent`` is no longer the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="gongkai-parent-watch", daemon=True).start()
+
+
+def start_method() -> BaseContext:
+    """fork when this process runs one thread (a worker starts at once, sharing what is loaded);
+    spawn otherwise: fork would copy another thread's locks mid-use (a crawl's DNS resolvers)."""
+    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+
+
+def pool(processes: int, context: BaseContext, initializer: Callable[..., object] | None = None,
+         initargs: tuple[Any, ...] = ()) -> ProcessPoolExecutor:
+    """A process pool whose workers run :func:`worker_setup` before ``initializer``."""
+    return ProcessPoolExecutor(processes, mp_context=context, initializer=_setup,
+                               initargs=(os.getpid(), initializer, initargs))
+
+
+def _setup(parent: int, initializer: Callable[..., object] | None, initargs: tuple[Any, ...]) -> None:
+    worker_setup(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def stop(executor: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers, busy or not, and drop its pending work."""
+    workers = getattr(executor, "_processes", None) or {}   # no public API stops a busy worker
+    for process in list(workers.values()):
+        process.kill()
+    executor.shutdown(wait=False, cancel_futures=True)
