@@ -201,6 +201,7 @@ def year_from_url(url: str | None) -> int | None:
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 _KEPT = "\t\n"
 _NONCHARACTERS = "\ufffe\uffff"
+_SCANNED_PLANES = (0, 1, 14)
 
 
 @lru_cache(maxsize=1)
@@ -208,9 +209,12 @@ def _invisible() -> re.Pattern[str]:
     """One character class of every invisible code point, built from this Python's Unicode data.
 
     Built by category rather than from a hand-kept list so a newer Unicode's new format characters
-    are covered too; the scan runs once per process (about 0.2 s).
+    are covered too.  Only the planes that hold such categories are scanned (once per process,
+    ≈ 0.04 s instead of 0.2 s for all 17): the BMP and plane 1 (controls, format characters,
+    separators, surrogates) and plane 14 (language tags, variation selectors' plane); planes 2–3
+    are ideographs, 4–13 unassigned, 15–16 private use.
     """
-    chars = [chr(cp) for cp in range(0x110000)
+    chars = [chr(cp) for plane in _SCANNED_PLANES for cp in range(plane << 16, (plane + 1) << 16)
              if unicodedata.category(chr(cp)) in _INVISIBLE_CATEGORIES and chr(cp) not in _KEPT]
     chars.extend(_NONCHARACTERS)
     return re.compile("[" + "".join(re.escape(ch) for ch in chars) + "]")

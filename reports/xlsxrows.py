@@ -1,12 +1,19 @@
-"""Rows of a write-only openpyxl sheet built as lxml elements, one per row, and streamed.
+"""Rows of a write-only openpyxl sheet written as markup straight to the sheet's part.
 
 openpyxl's write-only ``append`` turns every value into a WriteOnlyCell, binds and type-checks it,
 then writes it through five nested ``xf.element`` contexts: over the 检查结果 sheet (a row per
-result, 36k rows for a 6k-page portal) that was a third of ``gongkai report``.  Here a row is one
-``<row>`` whose cells carry the style id, type and value openpyxl itself would write
-(``t="inlineStr"`` text with ``xml:space="preserve"`` when it has outer blanks, ``t="n"`` numbers
-as ``%.16g``, an empty ``t="n"`` cell for None), handed to the same sheet stream openpyxl opened:
-the package, styles and every other part are still openpyxl's.
+result, 66k rows for a 6k-page portal) that was a third of ``gongkai report``; parsing our own
+markup back into lxml elements for ``xf.write`` was still the largest single cost after that.
+Here a row is one ``<row>`` whose cells carry the style id, type and value openpyxl itself would
+write (``t="inlineStr"`` text with ``xml:space="preserve"`` when it has outer blanks, ``t="n"``
+numbers as ``%.16g``, an empty ``t="n"`` cell for None), appended as UTF-8 to a side file.  The
+sheet's own stream gets ``<sheetData>`` holding only a marker; :meth:`RowWriter.close` copies the
+part once, putting the ``<dimension>`` openpyxl leaves out in its head and the rows at the marker.
+The package, styles and every other part of the sheet are still openpyxl's.
+
+Nothing parses the rows any more, so nothing would notice a character XML forbids: values come
+from :func:`reports.workbook.cell_value`, which leaves none, and each batch is searched for one
+(a ``ValueError``, never a workbook Excel refuses to open).
 
 It uses openpyxl's write-only protocol (the sheet's writer ``xf`` coroutine and its ``_rows``
 generator, which ``close`` ends); :mod:`reports.xlsxlinks` takes the hyperlinks.
@@ -15,11 +22,13 @@ generator, which ``close`` ends); :mod:`reports.xlsxlinks` takes the hyperlinks.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import tempfile
 from collections.abc import Generator, Sequence
-from typing import Any
+from typing import IO, Any
 
-from lxml.etree import fromstring
+from lxml.etree import Comment
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.compat import safe_string
 from openpyxl.utils import get_column_letter
@@ -41,8 +50,10 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
-HEAD_BYTES = 1 << 16      # the sheet's layout elements, written before its rows
+HEAD_BYTES = 1 << 16      # the sheet's part up to its rows: layout elements and the marker
 AFTER_DIMENSION = (b"<sheetViews", b"<sheetFormatPr", b"<cols", b"<sheetData")   # CT_Worksheet order
+ROWS_MARKER = "gongkai-rows"   # a comment in the empty <sheetData>, replaced by the rows
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class RowWriter:
@@ -50,8 +61,7 @@ class RowWriter:
 
     Create it once the sheet's layout (widths, panes, print set-up) is set: that is written first.
     Values are final: None, int, float or str (:func:`reports.workbook.cell_value`, which leaves no
-    character XML forbids).  Rows are kept as markup and parsed by lxml a batch at a time: building
-    each cell as an element from Python cost twice as much.
+    character XML forbids).  Rows are kept as markup and written to the side file a batch at a time.
     """
 
     BATCH = 500
@@ -63,27 +73,32 @@ class RowWriter:
         self.links = ws._hyperlinks
         self.letters: list[str] = []
         self.pending: list[str] = []
+        self.side: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         stream = self._stream()
         next(stream)
-        ws._rows = self._send = stream   # the sheet's close() ends the stream, then writes its tail
+        ws._rows = stream   # the sheet's close() ends the stream, then writes its tail
 
     def _stream(self) -> Generator[None, None, None]:
+        """The sheet's ``<sheetData>``: only the marker; it ends when the sheet is closed."""
         writer = self.ws._writer
         xf = writer.xf.send(True)
         with xf.element("sheetData"):
+            xf.write(Comment(ROWS_MARKER))
             try:
                 while True:
                     yield
-                    self._write(xf)
             except GeneratorExit:
-                self._write(xf)
+                self._write()
         writer.xf.send(None)
 
-    def _write(self, xf: Any) -> None:
+    def _write(self) -> None:
         if self.pending:
-            batch = fromstring(f"<sheetData>{''.join(self.pending)}</sheetData>")
+            chunk = "".join(self.pending)
             self.pending = []
-            xf.write(*batch)
+            bad = NOT_XML.search(chunk)
+            if bad:
+                raise ValueError(f"row markup holds U+{ord(bad.group()):04X}, which XML forbids")
+            self.side.write(chunk.encode("utf-8"))
 
     def append(self, cells: Sequence[tuple[Any, str, str | None]]) -> None:
         self.rows += 1
@@ -110,23 +125,30 @@ class RowWriter:
         out.append("</row>")
         self.pending.append("".join(out))
         if len(self.pending) >= self.BATCH:
-            self._send.send(None)
+            self._write()
 
     def close(self) -> None:
-        """Close the sheet and give its part the ``<dimension>`` openpyxl's write-only writer leaves
-        out (it is written before the rows are known): without it a reader — openpyxl's read-only
-        mode among them — reads every row just to learn the sheet's size."""
+        """Close the sheet, then copy its part once: the ``<dimension>`` openpyxl's write-only writer
+        leaves out (it is written before the rows are known; without it a reader — openpyxl's
+        read-only mode among them — reads every row just to learn the sheet's size) goes into its
+        head, and the rows from the side file replace the marker."""
         self.ws.close()
-        if not self.rows:
-            return
-        ref = f'<dimension ref="A1:{self.letters[-1] if self.letters else "A"}{self.rows}"/>'.encode()
+        marker = f"<!--{ROWS_MARKER}-->".encode()
         path = self.ws._writer.out
-        with open(path, "rb") as src:
+        with self.side, open(path, "rb") as src:
             head = src.read(HEAD_BYTES)
-            at = min((i for i in map(head.find, AFTER_DIMENSION) if i >= 0), default=-1)
-            if at < 0:
-                return
-            with open(f"{path}.dim", "wb") as dst:
-                dst.write(head[:at] + ref + head[at:])
+            at, rows_at = head.find(b"<sheetData"), head.find(marker)
+            if at < 0 or rows_at < 0:
+                raise ValueError(f"{path}: the sheet's rows marker is not in its first {HEAD_BYTES} bytes")
+            if self.rows:
+                at = min(i for i in map(head.find, AFTER_DIMENSION) if i >= 0)
+                dimension = f'<dimension ref="A1:{self.letters[-1] if self.letters else "A"}{self.rows}"/>'.encode()
+            else:
+                dimension = b""
+            with open(f"{path}.rows", "wb") as dst:
+                dst.write(head[:at] + dimension + head[at:rows_at])
+                self.side.seek(0)
+                shutil.copyfileobj(self.side, dst)
+                dst.write(head[rows_at + len(marker):])
                 shutil.copyfileobj(src, dst)
-        os.replace(f"{path}.dim", path)
+        os.replace(f"{path}.rows", path)

@@ -64,3 +64,15 @@ def test_nfkc_folds_full_width_forms_like_unicodedata():
        | st.text(max_size=60))
 def test_nfkc_is_unicodedata_nfkc(text):
     assert nfkc(text) == _reference_nfkc(text)
+
+
+def test_every_invisible_code_point_of_this_unicode_is_shown_though_only_three_planes_are_scanned() -> None:
+    import unicodedata
+
+    from gongkai import text
+
+    hidden = [chr(cp) for cp in range(0x110000)
+              if unicodedata.category(chr(cp)) in text._INVISIBLE_CATEGORIES and chr(cp) not in text._KEPT]
+    assert len(hidden) > 2000
+    assert [f"U+{ord(ch):04X}" for ch in hidden if not text._invisible().fullmatch(ch)] == []
+    assert text.visible_controls("\U000e0041") == "⟨U+E0041⟩" and text.visible_controls("a\tb\n") == "a\tb\n"
