@@ -147,6 +147,7 @@ def rule_counts(results: Sequence[Outcome]) -> dict[str, dict[str, int]]:
 
 
 def check_veto(veto: VetoIndicator, results: Sequence[Outcome]) -> VetoCheck:
+    results = [r for r in results if r.rule in veto.rules]   # one pass; the rest reads only these
     fails = _distinct_failures(results, veto.rules, veto.column_types, veto.evidence)
     count = len(fails)
     in_scope = [r for r in results if r.status != "not_applicable" and _matches(r, veto.rules, veto.column_types)]
@@ -165,19 +166,28 @@ def _examined(entry: Deduction, results: Sequence[Outcome]) -> bool:
     return any(r.status in ("pass", "fail") and _matches(r, [entry.rule], entry.column_types) for r in results)
 
 
+def _by_rule(results: Sequence[Outcome]) -> dict[str, list[Outcome]]:
+    """A site's results per rule, each list in the results' order: every deduction reads one rule's."""
+    grouped: dict[str, list[Outcome]] = {}
+    for r in results:
+        grouped.setdefault(r.rule, []).append(r)
+    return grouped
+
+
 def score_indicators(system: IndicatorSystem, results: Sequence[Outcome], scored: bool) -> list[IndicatorScore]:
     out = []
+    of_rule = _by_rule(results)
     for group, ind in system.indicators():
         by_rule: Counter[str] = Counter()
         raw = 0.0
         for entry in ind.deductions:
-            n = _deduction_findings(entry, results)
+            n = _deduction_findings(entry, of_rule.get(entry.rule, []))
             by_rule[entry.rule] += n
             raw += n * entry.per_finding
         out.append(IndicatorScore(
             group=group.name, id=ind.id, name=ind.name, points=ind.points, status=ind.status,
             findings=sum(by_rule.values()), by_rule=dict(by_rule),
-            checked=any(_examined(e, results) for e in ind.deductions),
+            checked=any(_examined(e, of_rule.get(e.rule, [])) for e in ind.deductions),
             deducted=round(min(raw, ind.points), 2) if scored else None, note=ind.note))
     return out
 
