@@ -9,6 +9,7 @@ from pathlib import Path
 
 from gongkai.store import Store, now_iso
 
+from . import atomic
 from .cards import findings as finding_list
 from .compare import compare
 from .dataset import AuditData, load_audit
@@ -52,17 +53,19 @@ def _attach_errors(data: AuditData, scores: list[SiteScore]) -> None:
         s.errors = dict(sorted(per_site.get(s.site, Counter()).items()))
 
 
-def build_model(store: Store, audit_id: int, out_dir: Path, indicators_path: Path | None = None,
-                rules_path: Path | None = None, compare_with: Path | None = None,
-                snapshot_budget: int = DEFAULT_BUDGET) -> ReportModel:
-    """Score the audit, give findings ids, write their snapshots, compare with a previous report."""
+def build_model(store: Store, audit_id: int, out_dir: Path, snapshot_files: atomic.Batch,
+                indicators_path: Path | None = None, rules_path: Path | None = None,
+                compare_with: Path | None = None, snapshot_budget: int = DEFAULT_BUDGET) -> ReportModel:
+    """Score the audit, give findings ids, write their snapshots (through ``snapshot_files``, which
+    the caller commits), compare with a previous report."""
     system = load_indicators(indicators_path)
     data = load_audit(store, audit_id, audit_rule_meta(store, audit_id, rules_path))
     _check_site_ids(data)
     scores = score_audit(system, data.sites, data.results, complete=data.state.complete)
     _attach_errors(data, scores)
     items = finding_list(data)
-    snaps = write_snapshots(out_dir, store, audit_id, priority(items, system, data), data.state, snapshot_budget)
+    snaps = write_snapshots(out_dir, store, audit_id, priority(items, system, data), data.state, snapshot_files,
+                            snapshot_budget)
     return ReportModel(
         data=data, system=system, scores=scores, generated_at=now_iso(),
         references=reference_scores(system, data.sites, data.results, [s.site for s in scores if s.vetoed]),
@@ -73,10 +76,16 @@ def build_model(store: Store, audit_id: int, out_dir: Path, indicators_path: Pat
 def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: Path | None = None,
                   rules_path: Path | None = None, compare_with: Path | None = None,
                   snapshot_budget: int = DEFAULT_BUDGET) -> ReportPaths:
-    """Score one audit and write every report file under ``out_dir``."""
+    """Score one audit and write every report file under ``out_dir``.
+
+    The snapshots are written in the background while the workbook is built, and are in place
+    before the scorecards that link them."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    model = build_model(store, audit_id, out_dir, indicators_path, rules_path, compare_with, snapshot_budget)
+    with atomic.batch() as snapshot_files:
+        model = build_model(store, audit_id, out_dir, snapshot_files, indicators_path, rules_path, compare_with,
+                            snapshot_budget)
+        workbook = write_workbook(out_dir / "report.xlsx", model)
     index, pages = write_scorecards(out_dir / "scorecard", model)
     changes = None
     if model.comparison is not None:
@@ -88,7 +97,7 @@ def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: P
         scores=write_json(out_dir / "scores.json", scores_document(
             model.data, model.system, model.scores, model.generated_at, model.references)),
         scorecard=index,
-        workbook=write_workbook(out_dir / "report.xlsx", model),
+        workbook=workbook,
         site_pages=pages,
         changes=changes,
     )

@@ -198,8 +198,9 @@ def _collect(pages: PageIndex, items: Iterable[Finding]) -> tuple[dict[str, dict
 
 
 def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterable[Finding], state: AuditState,
-                    budget: int = DEFAULT_BUDGET) -> SnapshotSet:
-    """Write one inert copy per distinct sha256 behind ``items`` (in priority order) within ``budget``.
+                    files: atomic.Batch, budget: int = DEFAULT_BUDGET) -> SnapshotSet:
+    """Write one inert copy per distinct sha256 behind ``items`` (in priority order) within ``budget``,
+    through ``files`` (the caller commits it: the files are written while it goes on).
 
     Returns, per finding id, ``{"path": "scorecard/snapshots/<sha256>.html", "sha256": …}`` — ``path`` null
     and ``omitted`` set when the copy was not written.
@@ -209,25 +210,24 @@ def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterab
     pages = PageIndex(store, audit_id, items)
     by_finding, by_sha = _collect(pages, items)
     written, omitted, used = [], [], 0
-    with atomic.batch() as files:   # one flush to disk for all of them, not one per file
-        for sha, same in by_sha.items():
-            records = sorted(same, key=lambda p: p.url)
-            page = records[0]
-            entry = {"sha256": sha, "url": page.url, "also": [p.url for p in records[1:]], "status": page.status,
-                     "fetched_at": page.fetched_at}
-            html = pages.html(page)
-            if not html:
-                omitted.append({**entry, "reason": NOT_STORED})
-                continue
-            text = render(replace(page, html=html), state, entry["also"])
-            size = len(text.encode("utf-8"))
-            if used + size > budget:
-                omitted.append({**entry, "reason": OVER_BUDGET, "size": size})
-                continue
-            directory.mkdir(parents=True, exist_ok=True)
-            files.write_text(directory / f"{sha}.html", text)
-            used += size
-            written.append({**entry, "path": f"{DIRECTORY}/{sha}.html", "size": size})
+    for sha, same in by_sha.items():
+        records = sorted(same, key=lambda p: p.url)
+        page = records[0]
+        entry = {"sha256": sha, "url": page.url, "also": [p.url for p in records[1:]], "status": page.status,
+                 "fetched_at": page.fetched_at}
+        html = pages.html(page)
+        if not html:
+            omitted.append({**entry, "reason": NOT_STORED})
+            continue
+        text = render(replace(page, html=html), state, entry["also"])
+        size = len(text.encode("utf-8"))
+        if used + size > budget:
+            omitted.append({**entry, "reason": OVER_BUDGET, "size": size})
+            continue
+        directory.mkdir(parents=True, exist_ok=True)
+        files.write_text(directory / f"{sha}.html", text)
+        used += size
+        written.append({**entry, "path": f"{DIRECTORY}/{sha}.html", "size": size})
     _finish_records(by_finding, omitted)
     index = {"complete": state.complete, "budget_bytes": budget, "bytes": used,
              "written": sorted(written, key=lambda e: e["sha256"]),

@@ -99,7 +99,8 @@ def test_every_output_survives_a_write_that_hits_the_file_size_limit(
     store, audit = audit_store               # new content: one more finding, so a silent success would show
     store.replace_results(audit, "anshan", [{"rule": "link.broken", "subject": "https://www.anshan.gov.cn/x",
                                              "status": "fail", "message": "新问题"}])
-    model = build_model(store, audit, out, rules_path=rules_path)
+    with atomic.batch() as snapshot_files:
+        model = build_model(store, audit, out, snapshot_files, rules_path=rules_path)
     data, system, scores = model.data, model.system, model.scores
     writers = {
         "scorecard": lambda: write_scorecards(out / "scorecard", model),
