@@ -26,7 +26,23 @@ class YamlFileError(Exception):
     """A hand-written YAML file that cannot be used; the message is the one line shown."""
 
 
-class _NoAliasLoader(yaml.SafeLoader):
+if yaml.__with_libyaml__:
+    from yaml.cyaml import CParser
+
+    class _SafeLoader(yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """PyYAML's SafeLoader with libyaml's scanner and parser (C: the rulebook in a fraction of
+        the time) under PyYAML's own composer, which :class:`_NoAliasLoader` needs to see every node."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            yaml.composer.Composer.__init__(self)
+else:   # a PyYAML built without libyaml: the same loader, all in Python
+    _SafeLoader = yaml.SafeLoader  # type: ignore[misc,assignment]
+
+
+class _NoAliasLoader(_SafeLoader):
     """SafeLoader that refuses aliases and deep nesting, and never raises a non-YAML error."""
 
     _depth = 0
@@ -103,14 +119,17 @@ def load(path: str | Path, what: str) -> tuple[Any, yaml.Node]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise YamlFileError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    loader = _NoAliasLoader(text)
     try:
-        root = yaml.compose(text, Loader=_NoAliasLoader)
+        root = loader.get_single_node()
         if root is None:
             raise YamlFileError(f"{name}: empty {what}")
         _check_duplicates(name, root)
-        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+        data = loader.construct_document(root)   # from the one parse: the tree is what the lines come from
     except yaml.YAMLError as exc:
         raise _yaml_problem(name, exc) from None
+    finally:
+        loader.dispose()
     return data, root
 
 
