@@ -23,7 +23,7 @@ from gongkai.checks.engine import CheckSummary, SiteOutcome, judge_site, store_s
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 
-PROCESSES = os.cpu_count() or 1   # workers at most (and never more than the sites)
+PROCESSES = min(os.cpu_count() or 1, 4)   # workers at most (never more than the sites): each holds a site
 POOL_AFTER = 2000                 # pages in the audit below which sites are judged in the calling process
 
 _worker: dict[str, Any] = {}      # a worker's view and rules, set once by _start
@@ -52,7 +52,7 @@ def _judge(site: SiteInfo, path: str) -> SiteOutcome:
 def judge_sites(store: st.Store, audit_id: int, rules: list[Rule], sites: list[SiteInfo], processes: int,
                 summary: CheckSummary) -> None:
     """Judge ``sites`` in ``processes`` workers; store each site's results in order as it is done."""
-    with tempfile.TemporaryDirectory(prefix="gongkai-check-") as spool:
+    with tempfile.TemporaryDirectory(prefix="gongkai-check-", ignore_cleanup_errors=True) as spool:
         pool = proc.pool(processes, proc.start_method(), _start, (store.url, audit_id, rules))
         try:
             paths = [Path(spool, f"{i}.pickle") for i in range(len(sites))]

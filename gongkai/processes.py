@@ -21,6 +21,7 @@ from multiprocessing.context import BaseContext
 from typing import Any
 
 PARENT_CHECK_SECONDS = 1.0
+STOP_WAIT_SECONDS = 30.0   # for a killed worker to be reaped
 
 
 def worker_setup(parent: int) -> None:
@@ -56,7 +57,9 @@ def _setup(parent: int, initializer: Callable[..., object] | None, initargs: tup
 
 def stop(executor: ProcessPoolExecutor) -> None:
     """Kill the pool's workers, busy or not, and drop its pending work."""
-    workers = getattr(executor, "_processes", None) or {}   # no public API stops a busy worker
-    for process in list(workers.values()):
+    workers = list((getattr(executor, "_processes", None) or {}).values())   # no public API stops a busy worker
+    for process in workers:
         process.kill()
+    for process in workers:   # gone before the caller cleans up what they were writing
+        process.join(STOP_WAIT_SECONDS)
     executor.shutdown(wait=False, cancel_futures=True)

@@ -125,8 +125,9 @@ class Batch:
         self.pending = []
 
     def abort(self) -> None:
-        with contextlib.suppress(BaseException):
-            self._written()
+        """Stop: writes not started are cancelled, the one running is waited for, every temporary file removed."""
+        self._writer.shutdown(wait=True, cancel_futures=True)
+        self._writes = []
         for tmp, _ in self.pending:
             tmp.unlink(missing_ok=True)
         self.pending = []

@@ -154,6 +154,11 @@ def visible(value: Any) -> Any:
     return visible_controls(str(value))
 
 
+def json_text(value: Any) -> str:
+    """The text :func:`write_json` writes, as one string (for a small file written in a batch)."""
+    return json.dumps(visible(value), ensure_ascii=False, indent=2) + "\n"
+
+
 def write_json(path: Path, value: Any) -> Path:
     """UTF-8 JSON, controls shown visibly, written atomically — and chunk by chunk: the findings of
     a large audit are not built as one string first (the text is what ``json.dumps`` gives)."""

@@ -13,8 +13,14 @@ caller adds a Content-Security-Policy that forbids every load, as a second wall.
 Text and attribute values (URLs excepted: a link must still lead where it led) are shown with
 invisible characters as ``⟨U+202E⟩`` and with 身份证号 and mobile numbers masked.
 
-Parsed by lxml (libxml2, as BeautifulSoup's lxml builder did) and walked in C where lxml allows:
-rendering the snapshots was the largest cost of a report.
+Parsed by libxml2 (as BeautifulSoup's lxml builder did) and walked in C where lxml allows:
+rendering the snapshots was the largest cost of a report.  libxml2 builds at most 2,048 levels
+of nesting and drops the rest of the page, the evidence included; such a page is parsed again
+into a tree built through lxml's ``TreeBuilder``, which has no limit.  ``style`` text is written back raw by
+libxml2 while a browser inside ``<svg>`` or ``<math>`` reads it as markup, so a ``style`` holding
+``<`` is dropped (CSS needs none).  URLs keep what they lead to: the tabs and newlines a browser
+drops are dropped, other controls percent-encoded as a browser sends them; libxml2's serializer
+percent-encodes non-ASCII characters in links the same way.
 """
 
 from __future__ import annotations
@@ -33,21 +39,45 @@ URL_ATTRS = frozenset(("href", "src", "action", "formaction", "srcset", "xlink:h
                        "background", "codebase", "cite", "longdesc", "dynsrc", "lowsrc"))
 DROPPED_ATTRS = frozenset(("ping", "srcdoc", "manifest"))   # a tracking beacon, a page in a frame, appcache
 UNSAFE_URL = re.compile(r"[\x00-\x20]*(javascript|vbscript|data|blob|file):", re.IGNORECASE)
-ATTRIBUTE_NAME = re.compile(r"[^\x00-\x20\x7f\"'>/=]+\Z")   # what a browser reads as one attribute name
+ATTRIBUTE_NAME = re.compile(r"[^\x00-\x20\x7f\"'>/=\ud800-\udfff\ufffe\uffff]+\Z")   # one name, and XML's
 _URL_IGNORED = re.compile(r"[\t\n\r]")   # a browser's URL parser drops these anywhere in a URL
-
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
-                           default_doctype=False)
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_URL_ESCAPED = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")   # sent percent-encoded; XML forbids most
 
 
 def parse(html: str) -> etree._Element:
     """The page as an ``<html>`` element, whatever it holds (an empty page is an empty document)."""
     data = html.replace("\x00", "\ufffd").encode("utf-8", "replace")
-    try:
-        root = etree.fromstring(data, _PARSER) if data.strip() else None
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        root = None
+    root = None
+    if data.strip():
+        parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
+                                  default_doctype=False, huge_tree=True)
+        try:
+            root = etree.fromstring(data, parser)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+            root = None
+        if any("Excessive depth" in e.message for e in parser.error_log):
+            root = _parse_deep(html)
     return root if root is not None and root.tag == "html" else etree.Element("html")
+
+
+def _parse_deep(html: str) -> etree._Element | None:
+    """A page nested deeper than libxml2 builds (2,048 levels: past them it drops the rest of the
+    page), parsed again into a tree built through lxml's ``TreeBuilder``, which has no such limit.
+    The builder refuses characters XML forbids, so those are first shown as ``⟨U+000B⟩``."""
+    data = _XML_FORBIDDEN.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", html).encode("utf-8", "replace")
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
+                              default_doctype=False, target=etree.TreeBuilder())
+    try:
+        return etree.fromstring(data, parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def _url(value: str) -> str:
+    """A URL as a browser would request it: ignored characters dropped, other controls percent-encoded."""
+    value = _URL_IGNORED.sub("", value)
+    return _URL_ESCAPED.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "surrogatepass")), value)
 
 
 def unsafe_url(value: str) -> bool:
@@ -79,7 +109,7 @@ def _kept_attribute(name: str, value: str) -> tuple[str, str] | None:
     if not ATTRIBUTE_NAME.match(name) or low.startswith("on") or low in DROPPED_ATTRS:
         return None
     if low in URL_ATTRS:
-        return None if unsafe_url(value) else (name, value)
+        return None if unsafe_url(value) else (name, _url(value))
     return name, shown(value)
 
 
@@ -101,6 +131,9 @@ def inert(html: str) -> etree._Element:
     for meta in list(root.iter("meta")):
         if meta.get("http-equiv") is not None or meta.get("charset") is not None:
             _drop(meta)
+    for style in list(root.iter("style")):
+        if "<" in (style.text or ""):
+            _drop(style)
     for element in root.iter():
         if element.attrib:
             _clean_attributes(element)

@@ -29,7 +29,7 @@ from . import atomic
 from .auditstate import AuditState
 from .cards import Finding
 from .evidence import timestamp
-from .export import write_json
+from .export import json_text
 from .inert import inert, serialize
 
 DIRECTORY = "scorecard/snapshots"    # inside scorecard/: the folder handed over carries its evidence
@@ -37,6 +37,7 @@ DEFAULT_BUDGET = 50_000_000          # bytes of snapshot files per report
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'"
 EVIDENCE_URL_KEYS = ("url", "policy_url", "report_url", "release_url", "page", "column_url")
 NOT_STORED = "未存储页面内容"
+NOT_RENDERED = "快照生成失败"
 OVER_BUDGET = "超出快照容量上限"
 
 
@@ -165,7 +166,8 @@ def render(page: PageRecord, state: AuditState, also: list[str]) -> str:
     head = root.find("head")
     if head is None:
         head = etree.Element("head")
-        root.insert(0, head)
+    root.insert(0, head)   # first, wherever the page had it: a policy in a head after the body is ignored
+    root.text = None
     body = root.find("body")
     if body is None:
         body = etree.SubElement(root, "body")
@@ -232,9 +234,9 @@ def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterab
     index = {"complete": state.complete, "budget_bytes": budget, "bytes": used,
              "written": sorted(written, key=lambda e: e["sha256"]),
              "omitted": sorted(omitted, key=lambda e: e["sha256"])}
-    if written or omitted:
+    if written or omitted:   # with the files it lists: in place only if they are
         directory.mkdir(parents=True, exist_ok=True)
-        write_json(directory / "index.json", index)
+        files.write_text(directory / "index.json", json_text(index))
     return SnapshotSet(by_finding, index)
 
 
