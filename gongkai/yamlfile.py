@@ -102,6 +102,8 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> YamlFileError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = f"{mark.line + 1}:" if mark else ""
     problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "invalid YAML"
+    if "maximum nesting depth" in problem:   # libyaml's own limit (1,000) met before ours: say it as ours
+        problem = f"nested deeper than {MAX_DEPTH} levels"
     return YamlFileError(f"{name}:{line} {problem}")
 
 

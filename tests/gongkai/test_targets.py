@@ -158,17 +158,13 @@ def test_a_bad_column_url_is_named_by_its_column(tmp_path, url, expected):
     assert str(err.value).startswith(f"{path}:15: sites[0].columns.policy_docs: ") and expected in str(err.value)
 
 
-# deep flow nesting: libyaml's scanner (when PyYAML has it) stops at its own limit before our composer's
-DEEP_FLOW = (":1: nested deeper than 64 levels", ":1: exceeded maximum nesting depth")
-
-
 @pytest.mark.parametrize(("text", "expected"), [
     (GOOD.replace("as_of: 2024-08-05", "as_of: 2024-13-45"), ":4: audit.as_of: Input should be a valid date"),
     (GOOD.replace("as_of: 2024-08-05", "as_of: 2024-02-30"), ":4: audit.as_of: Input should be a valid date"),
     ("? [1, 2]\n: x\n", ":1: top level: a key must be a plain value"),
     ("audit:\n  ? {a: 1}\n  : x\n", ":2: audit: a key must be a plain value"),
-    ("[" * 10_000, DEEP_FLOW),
-    ("{a: " * 10_000, DEEP_FLOW),
+    ("[" * 10_000, ":1: nested deeper than 64 levels"),
+    ("{a: " * 10_000, ":1: nested deeper than 64 levels"),
     ("a:\n" + "".join(" " * i + "b:\n" for i in range(1, 200)), ":64: nested deeper than 64 levels"),
     ("audit: {name: x, period: !!int abc}\n", ":1: invalid 'abc' for tag:yaml.org,2002:int"),
     (GOOD.replace("as_of: 2024-08-05", "as_of: !!timestamp soon"), ":4: audit.as_of: Input should be a valid date"),
@@ -180,8 +176,7 @@ def test_yaml_that_made_pyyaml_raise_is_one_line(tmp_path, text, expected):
     with pytest.raises(TargetsError) as err:
         load_targets(path)
     message = str(err.value)
-    wanted = expected if isinstance(expected, tuple) else (expected,)
-    assert message.startswith(f"{path}:") and any(e in message for e in wanted) and "\n" not in message
+    assert message.startswith(f"{path}:") and expected in message and "\n" not in message
 
 
 def test_regions_are_matched_as_the_rules_match_them(tmp_path):
