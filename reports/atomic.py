@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -85,26 +86,41 @@ def _write_new(tmp: Path, text: str) -> None:
         fh.write(text)
 
 
+QUEUE_CHARS = 4_000_000   # characters waiting for the writer thread at most; a caller ahead of it waits
+
+
 class Batch:
     """Files written to their temporary names by a background thread, renamed together by :meth:`commit`.
 
-    The texts wait in memory until written: a batch is for what a budget bounds (snapshots)."""
+    At most ``QUEUE_CHARS`` of text wait in memory for the writer: a report of 100k pages renders
+    its 50 MB of snapshots faster than a busy disk takes them."""
 
     def __init__(self) -> None:
         self.pending: list[tuple[Path, Path]] = []
         self._writes: list[Future[None]] = []
+        self._queued: deque[tuple[Future[None], int]] = deque()
+        self._queued_chars = 0
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="gongkai-batch")
 
     def write_text(self, path: Path, text: str) -> Path:
         path = Path(path)
         tmp = temp_path(path)
+        while self._queued and self._queued_chars + len(text) > QUEUE_CHARS:
+            oldest, size = self._queued.popleft()
+            oldest.exception()   # waits for it; a failure is raised by commit
+            self._queued_chars -= size
         self.pending.append((tmp, path))
-        self._writes.append(self._writer.submit(_write_new, tmp, text))
+        write = self._writer.submit(_write_new, tmp, text)
+        self._writes.append(write)
+        self._queued.append((write, len(text)))
+        self._queued_chars += len(text)
         return path
 
     def _written(self) -> None:
         """Wait for every write; raise the first that failed."""
         writes, self._writes = self._writes, []
+        self._queued.clear()
+        self._queued_chars = 0
         failure = None
         for write in writes:
             error = write.exception()
@@ -128,6 +144,7 @@ class Batch:
         """Stop: writes not started are cancelled, the one running is waited for, every temporary file removed."""
         self._writer.shutdown(wait=True, cancel_futures=True)
         self._writes = []
+        self._queued.clear()
         for tmp, _ in self.pending:
             tmp.unlink(missing_ok=True)
         self.pending = []

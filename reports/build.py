@@ -14,7 +14,7 @@ from .cards import findings as finding_list
 from .compare import compare
 from .dataset import AuditData, load_audit
 from .errors import ReportError
-from .export import findings, scores_document, write_json
+from .export import findings, scores_document, write_json, write_json_list
 from .indicators import load_indicators
 from .model import ReportModel, priority
 from .rulemeta import audit_rule_meta
@@ -92,8 +92,8 @@ def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: P
         changes = write_json(out_dir / "changes.json", model.comparison.document())
     return ReportPaths(
         out_dir=out_dir,
-        findings=write_json(out_dir / "findings.json",
-                            findings(model.data, model.system, model.findings, model.snapshots, model.changes)),
+        findings=write_json_list(out_dir / "findings.json",
+                                 findings(model.data, model.system, model.findings, model.snapshots, model.changes)),
         scores=write_json(out_dir / "scores.json", scores_document(
             model.data, model.system, model.scores, model.generated_at, model.references)),
         scorecard=index,

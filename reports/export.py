@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +55,10 @@ def finding(data: AuditData, system: IndicatorSystem, f: Finding, snapshot: dict
 
 def findings(data: AuditData, system: IndicatorSystem, items: list[Finding],
              snapshots: dict[str, dict[str, Any]] | None = None,
-             changes: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Every finding, sorted by site, rule, subject, period (stable across runs)."""
+             changes: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
+    """Every finding, sorted by site, rule, subject, period (stable across runs), one at a time."""
     snapshots, changes = snapshots or {}, changes or {}
-    return [finding(data, system, f, snapshots.get(f.id), changes.get(f.id)) for f in items]
+    return (finding(data, system, f, snapshots.get(f.id), changes.get(f.id)) for f in items)
 
 
 def severity_counts(data: AuditData) -> dict[str, Counter[str]]:
@@ -157,6 +158,22 @@ def visible(value: Any) -> Any:
 def json_text(value: Any) -> str:
     """The text :func:`write_json` writes, as one string (for a small file written in a batch)."""
     return json.dumps(visible(value), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json_list(path: Path, items: Iterable[Any]) -> Path:
+    """A JSON list written item by item — the same text :func:`write_json` gives the whole list —
+    so the findings of a large audit are never all built, nor copied by :func:`visible`, at once."""
+    def save(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write("[")
+            empty = True
+            for item in items:
+                fh.write("\n  " if empty else ",\n  ")
+                # an encoded item has no raw newline inside its strings: each of its lines moves in by 2
+                fh.write(json.dumps(visible(item), ensure_ascii=False, indent=2).replace("\n", "\n  "))
+                empty = False
+            fh.write("]\n" if empty else "\n]\n")
+    return atomic.replace(path, save)
 
 
 def write_json(path: Path, value: Any) -> Path:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -36,7 +36,7 @@ from . import atomic, evidence, present, snapshots, xlsxlinks, xlsxrows
 from .cards import Card
 from .compare import CHANGE_LABELS
 from .coverage import COUNTS
-from .dataset import AuditData
+from .dataset import AuditData, ResultRow
 from .evidence import timestamp
 from .export import severity_counts, unchecked_share
 from .model import ReportModel
@@ -329,9 +329,19 @@ RESULTS_NOTE = ("对象网址仅在“不合格”“无法判断”的行上为
                 "「检查结果 (2)」「检查结果 (3)」……工作表")
 
 
+def _in_sheet_order(results: Iterable[ResultRow]) -> Iterator[ResultRow]:
+    """Results by site, rule, subject, period — each (site, rule) group sorted on its own: one sort
+    of every result built a key tuple per result at once (≈ 80 MB at 100k pages)."""
+    groups: dict[tuple[str, str], list[ResultRow]] = {}
+    for r in results:
+        groups.setdefault((r.site, r.rule), []).append(r)
+    for key in sorted(groups):
+        yield from sorted(groups[key], key=lambda r: (r.subject, r.period or ""))
+
+
 def _results(model: ReportModel) -> Iterable[list[Any]]:
     names, data = _names(model), model.data
-    for r in sorted(data.results, key=lambda r: (r.site, r.rule, r.subject, r.period or "")):
+    for r in _in_sheet_order(data.results):
         note = r.reason if not r.message or r.message == r.reason else (
             r.message if not r.reason or r.reason in r.message else f"{r.reason}；{r.message}")
         subject = r.subject if r.status in LINKED_STATUSES else PlainUrl(r.subject)

@@ -13,7 +13,7 @@ import pytest
 
 from gongkai.reports import atomic
 from gongkai.reports.build import ReportPaths, build_model, write_reports
-from gongkai.reports.export import findings, scores_document, write_json
+from gongkai.reports.export import findings, scores_document, write_json, write_json_list
 from gongkai.reports.scorecard import write_scorecards
 from gongkai.reports.workbook import write_workbook
 from gongkai.store import Store
@@ -104,7 +104,7 @@ def test_every_output_survives_a_write_that_hits_the_file_size_limit(
     data, system, scores = model.data, model.system, model.scores
     writers = {
         "scorecard": lambda: write_scorecards(out / "scorecard", model),
-        "findings": lambda: write_json(out / "findings.json", findings(data, system, model.findings)),
+        "findings": lambda: write_json_list(out / "findings.json", findings(data, system, model.findings)),
         "scores": lambda: write_json(out / "scores.json", scores_document(data, system, scores, "2024-07-02")),
         "workbook": lambda: write_workbook(out / "report.xlsx", model),
     }
@@ -114,5 +114,15 @@ def test_every_output_survives_a_write_that_hits_the_file_size_limit(
         assert failure.value.errno == errno.EFBIG, name
         assert snapshot(out) == before, name
         assert leftovers(out) == [], name
-    write_json(out / "findings.json", findings(data, system, model.findings))                 # and without the limit it works
+    write_json_list(out / "findings.json", findings(data, system, model.findings))                 # and without the limit it works
     assert "新问题" in (out / "findings.json").read_text(encoding="utf-8") and leftovers(out) == []
+
+
+def test_a_batch_holds_a_bounded_amount_of_text_for_its_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(atomic, "QUEUE_CHARS", 10)
+    with atomic.batch() as files:
+        for i in range(20):
+            files.write_text(tmp_path / f"{i}.html", f"page {i:02d}")   # 7 characters: one waits at a time
+            assert files._queued_chars <= 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{i}.html" for i in range(20))
+    assert (tmp_path / "13.html").read_text(encoding="utf-8") == "page 13" and leftovers(tmp_path) == []
