@@ -221,7 +221,11 @@ def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterab
         if not html:
             omitted.append({**entry, "reason": NOT_STORED})
             continue
-        text = render(replace(page, html=html), state, entry["also"])
+        try:
+            text = render(replace(page, html=html), state, entry["also"])
+        except (ValueError, etree.LxmlError) as exc:   # none known; one page must not stop the report
+            omitted.append({**entry, "reason": f"{NOT_RENDERED}（{type(exc).__name__}）"})
+            continue
         size = len(text.encode("utf-8"))
         if used + size > budget:
             omitted.append({**entry, "reason": OVER_BUDGET, "size": size})

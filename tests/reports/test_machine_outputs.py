@@ -58,6 +58,27 @@ def test_each_finding_links_a_snapshot_with_the_fetched_sha256(tmp_path: Path, r
     assert f'href="{hidden[0]["snapshot"]["path"].removeprefix("scorecard/")}"' in site
 
 
+def test_a_page_that_cannot_be_rendered_is_left_out_with_its_reason(tmp_path: Path, rules_path: Path,
+                                                                     monkeypatch) -> None:
+    from gongkai.reports import snapshots
+
+    real = snapshots.render
+
+    def refuse_the_home(page, state, also):  # noqa: ANN001, ANN202 - render's signature
+        if page.url == TOWN_HOME:
+            raise ValueError("All strings must be XML compatible")
+        return real(page, state, also)
+
+    monkeypatch.setattr(snapshots, "render", refuse_the_home)
+    out = _audit(tmp_path, rules_path, "q1", pages=3)
+    index = json.loads((out / "scorecard" / "snapshots" / "index.json").read_text(encoding="utf-8"))
+    assert [o["reason"] for o in index["omitted"] if o["url"] == TOWN_HOME] == ["快照生成失败（ValueError）"]
+    assert index["written"] and all(w["url"] != TOWN_HOME for w in index["written"])
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    broken = next(f for f in findings if f["rule"] == "link.broken")       # its snapshot is the home page
+    assert broken["snapshot"]["path"] is None and broken["snapshot"]["omitted"] == "快照生成失败（ValueError）"
+
+
 def test_identical_pages_are_stored_once_and_a_budget_says_what_was_left_out(tmp_path: Path,
                                                                               rules_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite")
