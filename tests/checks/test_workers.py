@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,3 +92,47 @@ def test_only_a_large_audit_of_several_sites_uses_workers(audit, monkeypatch) ->
     assert workers.processes_for(audit.store, audit.audit_id, 1, 4) == 1          # one site: nothing to share
     assert workers.processes_for(audit.store, audit.audit_id, 3, 1) == 1          # --processes 1
     assert workers.processes_for(audit.store, audit.audit_id, 3, None) == min(workers.PROCESSES, 3)
+
+
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in found]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_ctrl_c_stops_a_parallel_check_at_once_with_one_line_and_nothing_left(audit, tmp_path: Path) -> None:
+    """Two sites of 1,000 pages each: past POOL_AFTER, so `gongkai check` judges them in two workers."""
+    for n, (site, home, name) in enumerate(SITES[:2]):
+        if n:
+            audit.add_site(site, home, name)
+        audit.page(home, "home", title=name, text="首页")
+        for i in range(1000):
+            audit.page(home + f"zwgk/202407/t20240715_{i}.html", "article", title=f"{name}通知{i}",
+                       text=f"第{i}篇，身份证号 330106199003071236，立即然后落实。" * 20)
+    assert audit.store.count(st.pages, audit.audit_id) >= workers.POOL_AFTER
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    check = subprocess.Popen([sys.executable, "-m", "gongkai.cli", "check", "--store", str(tmp_path / "audit.sqlite"),
+                              "--processes", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "TMPDIR": str(spool)}, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(_children(check.pid)) < 2 and check.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    busy = _children(check.pid)
+    assert len(busy) >= 2, "the workers never started"
+    os.killpg(check.pid, signal.SIGINT)   # as a terminal does: the whole process group
+    out, err = check.communicate(timeout=120)
+    assert check.returncode == 130, (out, err)
+    assert err.strip().splitlines() == ["gongkai: interrupted; what was collected is in the store"]
+    deadline = time.monotonic() + 60
+    while any(_alive(p) for p in busy) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in busy)
+    assert list(spool.iterdir()) == []   # the spool of judged sites is gone too
