@@ -10,6 +10,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,31 +52,44 @@ def stored_titles(path: Path) -> list[str]:
         return sorted(row[0] for row in conn.execute("SELECT title FROM pages"))
 
 
-def test_a_page_saved_twice_in_one_crawl_or_across_a_resume_is_one_row(tmp_path: Path):
-    db = tmp_path / "s.sqlite"
-    run(db, page("f1", "first"), page("f2", "other"), page("f1", "retried"))
-    run(db, page("f2", "resumed"))  # a new pipeline (a resumed crawl) knows what the store holds
-    store = st.Store(db)
+def stored_rows(path: Path, table: st.sa.Table) -> list[dict]:
+    """Audit 1's rows of ``table``, read through a store opened and closed for it."""
+    store = st.Store(path)
     try:
-        rows = [(r["fingerprint"], r["title"]) for r in store.rows(st.pages, 1)]
-        assert sorted(rows) == [("f1", "retried"), ("f2", "resumed")]
-        assert sorted(r["target"].rsplit("/", 1)[1] for r in store.rows(st.links, 1)) == ["resumed.html",
-                                                                                         "retried.html"]
+        return store.rows(table, 1)
     finally:
         store.close()
 
 
+@contextmanager
+def batching_pipeline(path: Path, batch_size: int = 3) -> Iterator[StorePipeline]:
+    """An opened StorePipeline writing batches of ``batch_size``; its store closed afterwards."""
+    pipeline = StorePipeline(str(path), 1, batch_size=batch_size)
+    pipeline.open_spider()
+    try:
+        yield pipeline
+    finally:
+        pipeline.store.close()
+
+
+def test_a_page_saved_twice_in_one_crawl_or_across_a_resume_is_one_row(tmp_path: Path):
+    db = tmp_path / "s.sqlite"
+    run(db, page("f1", "first"), page("f2", "other"), page("f1", "retried"))
+    run(db, page("f2", "resumed"))  # a new pipeline (a resumed crawl) knows what the store holds
+    rows = [(r["fingerprint"], r["title"]) for r in stored_rows(db, st.pages)]
+    assert sorted(rows) == [("f1", "retried"), ("f2", "resumed")]
+    assert sorted(r["target"].rsplit("/", 1)[1] for r in stored_rows(db, st.links)) == ["resumed.html", "retried.html"]
+
+
 def test_a_batch_is_written_when_full_in_one_statement_per_table(tmp_path: Path):
     db = tmp_path / "s.sqlite"
-    pipeline = StorePipeline(str(db), 1, batch_size=3)
-    pipeline.open_spider()
     inserts: list[tuple[str, bool]] = []
 
     def seen(conn, cursor, statement, parameters, context, executemany):
         if statement.startswith("INSERT INTO"):
             inserts.append((statement.split()[2], executemany))
-    st.sa.event.listen(pipeline.store.engine, "before_cursor_execute", seen)
-    try:
+    with batching_pipeline(db) as pipeline:
+        st.sa.event.listen(pipeline.store.engine, "before_cursor_execute", seen)
         pipeline.process_item(page("f1", "one"))
         pipeline.process_item(ProbeItem({"site": "a", "kind": "link", "url": "http://127.0.0.1:9/", "outcome": "broken"}))
         assert stored_titles(db) == [] and inserts == []   # held in the batch
@@ -85,32 +100,18 @@ def test_a_batch_is_written_when_full_in_one_statement_per_table(tmp_path: Path)
         assert stored_titles(db) == ["one", "two"]
         pipeline.close_spider()   # closing writes what the batch holds before the store is read
         assert stored_titles(db) == ["one", "three", "two"]
-    finally:
-        pipeline.store.close()
-    store = st.Store(db)
-    try:
-        assert [p["url"] for p in store.rows(st.probes, 1)] == ["http://127.0.0.1:9/"]
-    finally:
-        store.close()
+    assert [p["url"] for p in stored_rows(db, st.probes)] == ["http://127.0.0.1:9/"]
 
 
 def test_a_bad_row_loses_its_own_page_and_the_rest_of_the_batch_is_stored(tmp_path: Path):
     db = tmp_path / "s.sqlite"
-    pipeline = StorePipeline(str(db), 1, batch_size=3)
-    pipeline.open_spider()
-    try:
+    with batching_pipeline(db) as pipeline:
         pipeline.process_item(page("f1", "one"))
         pipeline.process_item(page("f2", "bad", status={"not": "a number"}))  # fails only when written
         pipeline.process_item(page("f3", "three"))
-    finally:
-        pipeline.store.close()
     assert stored_titles(db) == ["one", "three"]
-    store = st.Store(db)
-    try:
-        errors = store.rows(st.errors, 1)
-        assert len(errors) == 1 and errors[0]["site"] == "a" and errors[0]["stage"] == "crawl"
-    finally:
-        store.close()
+    errors = stored_rows(db, st.errors)
+    assert len(errors) == 1 and errors[0]["site"] == "a" and errors[0]["stage"] == "crawl"
 
 
 # -- real crawls, with the batch bounds set for the run -----------------------------------------------
