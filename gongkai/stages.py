@@ -412,9 +412,7 @@ def check(store: Store, audit_id: int, rules_path: Path | None = None, processes
     """Run the rules over an audit already in the store (sites in up to ``processes`` processes)."""
     from gongkai.checks.engine import run_checks
 
-    summary = run_checks(store, audit_id, rules_path=rules_path, processes=processes)
-    store.mark_audit(audit_id, checked_at=now_iso())
-    return summary
+    return run_checks(store, audit_id, rules_path=rules_path, processes=processes)   # it marks the audit checked
 
 
 def report(store: Store, audit_id: int, out_dir: Path, *, indicators_path: Path | None = None,
