@@ -565,7 +565,7 @@ class Store:
         for key, value in where.items():
             query = query.where(table.c[key] == value)
         with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(query.order_by(*table.primary_key.columns)).mappings()]
+            return list(_dicts(conn.execute(query.order_by(*table.primary_key.columns))))
 
     def iter_rows(self, table: sa.Table, audit_id: int, **where: Any) -> Iterator[dict[str, Any]]:
         yield from self.rows(table, audit_id, **where)

@@ -130,3 +130,48 @@ def test_an_interpretation_published_after_as_of_did_not_exist_yet(make_audit):
     audit.document(audit.home + "zcjd/202409/t20240901_2.html", "《大连市人民政府关于加强安全生产工作的意见》政策解读",
                    "2024-09-01", column_type="interpretations", related=[{"url": policy, "text": "原文"}])
     assert audit.by_subject("interpretation.missing")[policy].status == "fail"
+
+
+def _pairwise(index, policy: dict) -> set[str]:
+    """The matching rule written pair by pair, as the indexes must answer it: a named title equal
+    to a title key of the policy, or one of LONG_KEY characters or more inside its compact title."""
+    from gongkai.checks.interpretation import LONG_KEY
+    from gongkai.text import compact
+
+    pkeys, full, purls = title_keys(policy["title"]), compact(policy["title"]), {policy["url"]}
+    return {url for url, keys in index.keys.items()
+            if url not in purls and (keys & pkeys or any(len(k) >= LONG_KEY and k in full for k in keys))}
+
+
+def test_title_matching_by_index_agrees_with_every_pair(make_audit) -> None:
+    """Policies and interpretations whose titles share words, contain each other, repeat a long key
+    at several places or in traditional form: each policy's title matches are those of the pairwise
+    definition (the indexes replaced a try of every policy against every interpretation)."""
+    from gongkai.checks.interpretation import site_index
+
+    audit = make_audit(as_of=date(2024, 7, 15))
+    topics = ["促进消费若干措施", "加强城市更新工作的意见", "优化营商环境条例实施办法", "支持民营经济发展",
+              "进一步做好稳就业工作", "城市更新", "促进消费"]
+    for n, topic in enumerate(topics):
+        audit.document(f"{H}zfwj/202405/t202405{n + 10:02d}_{n}.html", f"大连市人民政府关于印发大连市{topic}的通知",
+                       "2024-05-10")
+        audit.document(f"{H}zfwj/202405/t202405{n + 10:02d}_{n + 50}.html", f"关于{topic}的补充通知（{topic}）",
+                       "2024-05-10")
+    for n, title in enumerate(["进一步落实优化营商环境条例实施办法", "优化营商环境条例实施办法配套措施",
+                               "关于落实稳就业八项新措施"]):   # a long key at either end, one of exactly LONG_KEY
+        audit.document(f"{H}zfwj/202405/t20240530_{n}.html", title, "2024-05-10")
+    named = [f"《大连市{t}》政策解读" for t in topics] + [f"一图读懂{t}" for t in topics] + [
+        "《大連市促進消費若干措施》解讀", "图解：市政府关于加强城市更新工作的意见和促进消费若干措施", "答记者问：稳就业",
+        "一图读懂稳就业八项新措施"]
+    for n, title in enumerate(named):
+        audit.document(f"{H}zcjd/202405/t20240520_{n}.html", title, "2024-05-20", column_type="interpretations")
+    view = audit.view()
+    index = site_index(view, audit.site_info(view))
+    policies = view.documents(audit.site, "policy_docs")
+    assert len(index.interpretations) == len(named) and len(policies) == 2 * len(topics) + 3
+    matched = 0
+    for policy in policies:
+        got = {i.url for i in index._titled(policy, frozenset({policy["url"]}))}
+        assert got == _pairwise(index, policy), policy["title"]
+        matched += bool(got)
+    assert matched >= len(topics)   # the titles were built to match: the comparison is not of empty sets
