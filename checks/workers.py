@@ -12,7 +12,6 @@ connection.  Ctrl-C stops the workers at once (a site not yet stored keeps its p
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from gongkai.checks.engine import CheckSummary, SiteOutcome, judge_site, store_s
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 
-PROCESSES = min(os.cpu_count() or 1, 4)   # workers at most (never more than the sites): each holds a site
+PROCESSES = proc.PROCESSES   # workers at most (never more than the sites): each holds a site
 POOL_AFTER = 2000                 # pages in the audit below which sites are judged in the calling process
 
 _worker: dict[str, Any] = {}      # a worker's view and rules, set once by _start

@@ -255,7 +255,8 @@ def _at_least_one(text: str) -> int:
 
 def _processes_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--processes", type=_at_least_one, metavar="N",
-                   help="check a large audit's sites in up to N processes (default: one per core; 1: in this one)")
+                   help="spread a large audit's work over up to N processes: the check's sites, the report's "
+                        "snapshots (default: one per core, at most 4; 1: all in this one)")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -287,13 +288,8 @@ def _compare_dir(args: argparse.Namespace) -> Path | None:
 
 def _report(store: stages.Store, audit_id: int, out: Path, args: argparse.Namespace, rules: Path | None) -> object:
     """The report stage; with ``--compare`` each finding is marked 新增/仍存在 against the previous quarter."""
-    previous = _compare_dir(args)
-    if previous is None:
-        return stages.report(store, audit_id, out, indicators_path=_indicators_path(args), rules_path=rules)
-    from gongkai.reports.build import write_reports
-
-    return write_reports(store, audit_id, out, indicators_path=_indicators_path(args), rules_path=rules,
-                         compare_with=previous)
+    return stages.report(store, audit_id, out, indicators_path=_indicators_path(args), rules_path=rules,
+                         compare_with=_compare_dir(args), processes=args.processes)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -435,6 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--indicators", help="indicators YAML to use instead of the bundled indicator system")
     p.add_argument("--compare", metavar="PREVIOUS_OUT_DIR",
                    help="mark findings 新增/仍存在 against a previous output directory; write changes.json")
+    _processes_option(p)
 
     p = add("export", cmd_export, "write every crawled page (pages.csv) or every link (links.csv) of an audit as CSV")
     p.add_argument("what", choices=("pages", "links"), help="pages or links")

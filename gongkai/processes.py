@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from typing import Any
 
+PROCESSES = min(os.cpu_count() or 1, 4)   # default workers of a stage (the check's sites, the report's snapshots)
 PARENT_CHECK_SECONDS = 1.0
 STOP_WAIT_SECONDS = 30.0   # for a killed worker to be reaped
 

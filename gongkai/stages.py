@@ -416,9 +416,11 @@ def check(store: Store, audit_id: int, rules_path: Path | None = None, processes
 
 
 def report(store: Store, audit_id: int, out_dir: Path, *, indicators_path: Path | None = None,
-           rules_path: Path | None = None) -> Any:
-    """Write findings.json, scores.json, the scorecard and report.xlsx for an audit."""
+           rules_path: Path | None = None, compare_with: Path | None = None, processes: int | None = None) -> Any:
+    """Write findings.json, scores.json, the scorecard and report.xlsx for an audit (changes.json
+    too when compared with a previous output directory; snapshots in up to ``processes`` processes)."""
     from gongkai.reports.build import write_reports
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    return write_reports(store, audit_id, out_dir, indicators_path=indicators_path, rules_path=rules_path)
+    return write_reports(store, audit_id, out_dir, indicators_path=indicators_path, rules_path=rules_path,
+                         compare_with=compare_with, processes=processes)

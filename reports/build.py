@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gongkai import processes as proc
 from gongkai.store import Store, now_iso
 
 from . import atomic
@@ -20,7 +22,7 @@ from .model import ReportModel, priority
 from .rulemeta import audit_rule_meta
 from .scorecard import write_scorecards
 from .scoring import SiteScore, reference_scores, score_audit
-from .snapshots import DEFAULT_BUDGET, write_snapshots
+from .snapshots import DEFAULT_BUDGET, Rendering, rendering
 from .workbook import write_workbook
 
 SITE_ID = re.compile(r"^[a-z0-9_-]+$")
@@ -53,39 +55,54 @@ def _attach_errors(data: AuditData, scores: list[SiteScore]) -> None:
         s.errors = dict(sorted(per_site.get(s.site, Counter()).items()))
 
 
-def build_model(store: Store, audit_id: int, out_dir: Path, snapshot_files: atomic.Batch,
-                indicators_path: Path | None = None, rules_path: Path | None = None,
-                compare_with: Path | None = None, snapshot_budget: int = DEFAULT_BUDGET) -> ReportModel:
-    """Score the audit, give findings ids, write their snapshots (through ``snapshot_files``, which
-    the caller commits), compare with a previous report."""
+def score_model(store: Store, audit_id: int, indicators_path: Path | None = None, rules_path: Path | None = None,
+                compare_with: Path | None = None) -> ReportModel:
+    """Score the audit, give findings ids, compare with a previous report: the model without its snapshots."""
     system = load_indicators(indicators_path)
     data = load_audit(store, audit_id, audit_rule_meta(store, audit_id, rules_path))
     _check_site_ids(data)
     scores = score_audit(system, data.sites, data.results, complete=data.state.complete)
     _attach_errors(data, scores)
     items = finding_list(data)
-    snaps = write_snapshots(out_dir, store, audit_id, priority(items, system, data), data.state, snapshot_files,
-                            snapshot_budget)
     return ReportModel(
         data=data, system=system, scores=scores, generated_at=now_iso(),
         references=reference_scores(system, data.sites, data.results, [s.site for s in scores if s.vetoed]),
-        findings=items, snapshots=snaps.by_finding, snapshot_index=snaps.index,
-        comparison=compare(compare_with, items, data, scores) if compare_with else None)
+        findings=items, comparison=compare(compare_with, items, data, scores) if compare_with else None)
+
+
+def _rendering(model: ReportModel, store: Store, out_dir: Path, files: atomic.Batch, budget: int,
+               processes: int | None) -> contextlib.AbstractContextManager[Rendering]:
+    return rendering(out_dir, store, model.data.audit["id"], priority(model.findings, model.system, model.data),
+                     model.data.state, files, budget, proc.PROCESSES if processes is None else processes)
+
+
+def build_model(store: Store, audit_id: int, out_dir: Path, snapshot_files: atomic.Batch,
+                indicators_path: Path | None = None, rules_path: Path | None = None,
+                compare_with: Path | None = None, snapshot_budget: int = DEFAULT_BUDGET,
+                processes: int | None = None) -> ReportModel:
+    """:func:`score_model`, then its snapshots written (through ``snapshot_files``, which the caller commits)."""
+    model = score_model(store, audit_id, indicators_path, rules_path, compare_with)
+    with _rendering(model, store, out_dir, snapshot_files, snapshot_budget, processes) as pending:
+        model.rendered = pending.finish()
+    return model
 
 
 def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: Path | None = None,
                   rules_path: Path | None = None, compare_with: Path | None = None,
-                  snapshot_budget: int = DEFAULT_BUDGET) -> ReportPaths:
+                  snapshot_budget: int = DEFAULT_BUDGET, processes: int | None = None) -> ReportPaths:
     """Score one audit and write every report file under ``out_dir``.
 
-    The snapshots are written in the background while the workbook is built, and are in place
-    before the scorecards that link them."""
+    The snapshots are rendered (in up to ``processes`` worker processes, default one per core)
+    while the workbook's sheets that show none are written, and are in place before the
+    scorecards that link them."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with atomic.batch() as snapshot_files:
-        model = build_model(store, audit_id, out_dir, snapshot_files, indicators_path, rules_path, compare_with,
-                            snapshot_budget)
-        workbook = write_workbook(out_dir / "report.xlsx", model)
+    model = score_model(store, audit_id, indicators_path, rules_path, compare_with)
+    with atomic.batch() as snapshot_files, \
+            _rendering(model, store, out_dir, snapshot_files, snapshot_budget, processes) as pending:
+        def snapshots_written() -> None:
+            model.rendered = pending.finish()
+        workbook = write_workbook(out_dir / "report.xlsx", model, ready=snapshots_written)
     index, pages = write_scorecards(out_dir / "scorecard", model)
     changes = None
     if model.comparison is not None:

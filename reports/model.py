@@ -16,6 +16,7 @@ from .compare import Comparison
 from .dataset import AuditData
 from .indicators import IndicatorSystem
 from .scoring import SiteScore
+from .snapshots import SnapshotSet
 
 
 @dataclass
@@ -26,9 +27,17 @@ class ReportModel:
     generated_at: str
     references: dict[str, SiteScore] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-    snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
-    snapshot_index: dict[str, Any] = field(default_factory=dict)
     comparison: Comparison | None = None
+    rendered: SnapshotSet | None = None   # set once the snapshots are written: see snapshots
+
+    @property
+    def snapshots(self) -> dict[str, dict[str, Any]]:
+        """Per finding id its snapshot record.  The snapshots are written while the first sheets of
+        the workbook are: reading them before they are done is a bug, and raises instead of
+        showing every finding without its snapshot (``cards`` would even remember that)."""
+        if self.rendered is None:
+            raise RuntimeError("the report's snapshots were read before they were written")
+        return self.rendered.by_finding
 
     @property
     def changes(self) -> dict[str, str]:

@@ -15,13 +15,19 @@ Files are named by sha256, so identical pages are stored once; a byte budget bou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import collections
+import contextlib
+import itertools
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from gongkai import processes as proc
 from gongkai import store as st
 from gongkai.text import visible_controls
 
@@ -199,49 +205,182 @@ def _collect(pages: PageIndex, items: Iterable[Finding]) -> tuple[dict[str, dict
     return by_finding, by_sha
 
 
-def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterable[Finding], state: AuditState,
-                    files: atomic.Batch, budget: int = DEFAULT_BUDGET) -> SnapshotSet:
-    """Write one inert copy per distinct sha256 behind ``items`` (in priority order) within ``budget``,
-    through ``files`` (the caller commits it: the files are written while it goes on).
+@dataclass(frozen=True)
+class _Job:
+    """One distinct body to write: the record of the page named for it (without its HTML) and the
+    other URLs that served the same bytes."""
 
-    Returns, per finding id, ``{"path": "scorecard/snapshots/<sha256>.html", "sha256": …}`` — ``path`` null
-    and ``omitted`` set when the copy was not written.
-    """
-    directory = Path(out_dir) / DIRECTORY
-    items = list(items)
-    pages = PageIndex(store, audit_id, items)
+    page: PageRecord
+    also: list[str]
+
+    def entry(self) -> dict[str, Any]:
+        page = self.page
+        return {"sha256": page.sha256, "url": page.url, "also": self.also, "status": page.status,
+                "fetched_at": page.fetched_at}
+
+
+def _jobs(pages: PageIndex, items: Iterable[Finding]) -> tuple[dict[str, dict[str, Any]], list[_Job]]:
     by_finding, by_sha = _collect(pages, items)
-    written, omitted, used = [], [], 0
-    for sha, same in by_sha.items():
+    jobs = []
+    for same in by_sha.values():
         records = sorted(same, key=lambda p: p.url)
-        page = records[0]
-        entry = {"sha256": sha, "url": page.url, "also": [p.url for p in records[1:]], "status": page.status,
-                 "fetched_at": page.fetched_at}
-        html = pages.html(page)
-        if not html:
-            omitted.append({**entry, "reason": NOT_STORED})
-            continue
+        jobs.append(_Job(records[0], [p.url for p in records[1:]]))
+    return by_finding, jobs
+
+
+def _render_job(store: st.Store, job: _Job, state: AuditState) -> tuple[str | None, str | None]:
+    """(the inert copy, None) of a job's page, or (None, why it cannot be written)."""
+    html = store.snapshot(job.page.sha256) or ""
+    if not html:
+        return None, NOT_STORED
+    try:
+        return render(replace(job.page, html=html), state, job.also), None
+    except (ValueError, etree.LxmlError) as exc:   # none known; one page must not stop the report
+        return None, f"{NOT_RENDERED}（{type(exc).__name__}）"
+
+
+_worker: dict[str, Any] = {}   # a render worker's store, set once by _open_store
+
+
+def _open_store(url: str) -> None:
+    _worker["store"] = st.Store(url)
+
+
+Rendered = list[tuple[str | None, str | None]]
+
+
+def _render_in_worker(jobs: list[_Job], state: AuditState) -> Rendered:
+    return [_render_job(_worker["store"], job, state) for job in jobs]
+
+
+PROCESS_AFTER = 200   # distinct pages below which snapshots are rendered in the calling process
+CHUNK = 16            # pages per task: the thread taking them back waits for the interpreter once per task
+WINDOW = 2            # tasks per worker rendered ahead of the one being kept or left out
+
+
+class Rendering:
+    """The snapshots of a report, rendered while the caller goes on (:func:`rendering`).
+
+    Each distinct page behind a finding is made inert in one of up to ``processes`` worker processes
+    (a large report has thousands; lxml holds the interpreter while it works), read there from the
+    store, ``CHUNK`` pages a task.  A thread of the calling process takes the copies back in
+    priority order, keeps each within the byte budget and writes it through the caller's batch:
+    what is kept, and every file, is what one process writes.  At most ``WINDOW`` tasks per worker
+    are ahead of it, so memory stays bounded however many findings there are.  A report of fewer than ``PROCESS_AFTER``
+    pages, or run with one process, renders them in :meth:`finish`.
+    """
+
+    def __init__(self, out_dir: Path, store: st.Store, audit_id: int, items: Iterable[Finding], state: AuditState,
+                 files: atomic.Batch, budget: int, processes: int) -> None:
+        self.directory, self.state, self.files, self.budget = Path(out_dir) / DIRECTORY, state, files, budget
+        self.store, items = store, list(items)
+        self.by_finding, self.jobs = _jobs(PageIndex(store, audit_id, items), items)
+        self.written: list[dict[str, Any]] = []
+        self.omitted: list[dict[str, Any]] = []
+        self.used = 0
+        self.failure: BaseException | None = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.thread: threading.Thread | None = None
+        if processes > 1 and len(self.jobs) >= PROCESS_AFTER:
+            self._start(processes)
+
+    def _start(self, processes: int) -> None:
+        """Start the workers and hand them the first pages from this thread (a fork must not copy
+        another thread mid-use), then let a thread keep them busy and take their copies back."""
+        self.pool = proc.pool(processes, proc.start_method(), _open_store, (self.store.url,))
+        ahead: collections.deque[tuple[list[_Job], Future[Rendered]]] = collections.deque()
+        tasks = (self.jobs[i:i + CHUNK] for i in range(0, len(self.jobs), CHUNK))
+        for task in itertools.islice(tasks, WINDOW * processes):
+            ahead.append((task, self.pool.submit(_render_in_worker, task, self.state)))
+        self.thread = threading.Thread(target=self._take_back, args=(ahead, tasks), name="gongkai-snapshots",
+                                       daemon=True)
+        self.thread.start()
+
+    def _take_back(self, ahead: collections.deque[tuple[list[_Job], Future[Rendered]]],
+                   tasks: Iterator[list[_Job]]) -> None:
         try:
-            text = render(replace(page, html=html), state, entry["also"])
-        except (ValueError, etree.LxmlError) as exc:   # none known; one page must not stop the report
-            omitted.append({**entry, "reason": f"{NOT_RENDERED}（{type(exc).__name__}）"})
-            continue
+            while ahead:
+                task, future = ahead.popleft()
+                for job, rendered in zip(task, future.result(), strict=True):
+                    self._keep(job, *rendered)
+                following = next(tasks, None)
+                if following is not None:
+                    ahead.append((following, self.pool.submit(_render_in_worker, following, self.state)))
+        except BaseException as exc:  # noqa: BLE001 - raised again by finish(), in the caller's thread
+            self.failure = exc
+
+    def _keep(self, job: _Job, text: str | None, reason: str | None) -> None:
+        """Keep a page's copy if it fits the budget; else record why it was left out."""
+        entry = job.entry()
+        if text is None:
+            self.omitted.append({**entry, "reason": reason})
+            return
         size = len(text.encode("utf-8"))
-        if used + size > budget:
-            omitted.append({**entry, "reason": OVER_BUDGET, "size": size})
-            continue
-        directory.mkdir(parents=True, exist_ok=True)
-        files.write_text(directory / f"{sha}.html", text)
-        used += size
-        written.append({**entry, "path": f"{DIRECTORY}/{sha}.html", "size": size})
-    _finish_records(by_finding, omitted)
-    index = {"complete": state.complete, "budget_bytes": budget, "bytes": used,
-             "written": sorted(written, key=lambda e: e["sha256"]),
-             "omitted": sorted(omitted, key=lambda e: e["sha256"])}
-    if written or omitted:   # with the files it lists: in place only if they are
-        directory.mkdir(parents=True, exist_ok=True)
-        files.write_text(directory / "index.json", json_text(index))
-    return SnapshotSet(by_finding, index)
+        if self.used + size > self.budget:
+            self.omitted.append({**entry, "reason": OVER_BUDGET, "size": size})
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.files.write_text(self.directory / f"{job.page.sha256}.html", text)
+        self.used += size
+        self.written.append({**entry, "path": f"{DIRECTORY}/{job.page.sha256}.html", "size": size})
+
+    def finish(self) -> SnapshotSet:
+        """Every page kept or left out (rendered here when no worker did), the index written with them.
+
+        Returns, per finding id, ``{"path": "scorecard/snapshots/<sha256>.html", "sha256": …}`` — ``path``
+        null and ``omitted`` set when the copy was not written."""
+        if self.thread is None:
+            for job in self.jobs:
+                self._keep(job, *_render_job(self.store, job, self.state))
+        else:
+            self.thread.join()
+            self._stop()
+            if self.failure is not None:
+                raise self.failure
+        _finish_records(self.by_finding, self.omitted)
+        index = {"complete": self.state.complete, "budget_bytes": self.budget, "bytes": self.used,
+                 "written": sorted(self.written, key=lambda e: e["sha256"]),
+                 "omitted": sorted(self.omitted, key=lambda e: e["sha256"])}
+        if self.written or self.omitted:   # with the files it lists: in place only if they are
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.files.write_text(self.directory / "index.json", json_text(index))
+        return SnapshotSet(self.by_finding, index)
+
+    def _stop(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
+
+    def abort(self) -> None:
+        """Stop at once (the caller failed or was interrupted): workers killed, the thread ended."""
+        if self.pool is not None:
+            proc.stop(self.pool)   # the thread's pending result fails: it ends
+            self.pool = None
+        if self.thread is not None:
+            self.thread.join()
+
+
+@contextlib.contextmanager
+def rendering(out_dir: Path, store: st.Store, audit_id: int, items: Iterable[Finding], state: AuditState,
+              files: atomic.Batch, budget: int = DEFAULT_BUDGET, processes: int = 1) -> Iterator[Rendering]:
+    """Render the snapshots behind ``items`` (in priority order) while the caller goes on; the
+    caller calls :meth:`Rendering.finish` for the result.  Its files go through ``files``, which
+    the caller commits after this block."""
+    job = Rendering(out_dir, store, audit_id, items, state, files, budget, processes)
+    try:
+        yield job
+    except BaseException:
+        job.abort()
+        raise
+    job.abort()   # finished already, or never asked: nothing left running either way
+
+
+def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterable[Finding], state: AuditState,
+                    files: atomic.Batch, budget: int = DEFAULT_BUDGET, processes: int = 1) -> SnapshotSet:
+    """Write one inert copy per distinct sha256 behind ``items`` (in priority order) within ``budget``,
+    through ``files`` (the caller commits it): :class:`Rendering`, waited for."""
+    with rendering(out_dir, store, audit_id, items, state, files, budget, processes) as job:
+        return job.finish()
 
 
 def _finish_records(by_finding: dict[str, dict[str, Any]], omitted: list[dict[str, Any]]) -> None:

@@ -191,7 +191,9 @@ class _SheetParts:
         """Start the next part: ``ws`` when the first was made already, else a new sheet."""
         self._close()
         self.part += 1
-        ws = self.ws = ws or self.wb.create_sheet(part_name(self.name, self.part))
+        if ws is None:   # right after the part it continues: later sheets may exist already
+            ws = self.wb.create_sheet(part_name(self.name, self.part), self.wb.index(self.ws) + 1)
+        self.ws = ws
         self.names.append(ws.title)
         for i, width in enumerate(self.widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
@@ -232,18 +234,19 @@ class _SheetParts:
 
 def write_sheet(wb: Workbook, name: str, header: Sequence[Col | str], rows: Iterable[Sequence[Any]],
                 title: Callable[[str], str] | None = None, incomplete: bool = False, subtitle: str = "",
-                limits: Limits = EXCEL) -> list[str]:
+                limits: Limits = EXCEL, first: Worksheet | None = None) -> list[str]:
     """Write the title rows, the header row and data rows of sheet ``name`` (and of its
     continuation sheets past a limit, see :class:`Limits`); returns the names of the sheets written.
 
     Sheets are write-only: rows go to the file as they come, so a sheet of every result of a large
     audit is never held as cells.  What the file writes before its rows (column widths, panes,
     print set-up) is set first, widths from the first WIDTH_SAMPLE rows, held back until then.
+    ``first``: the sheet, created earlier in its place (a new one at the end otherwise).
     """
     cols = [c if isinstance(c, Col) else Col(c) for c in header]
     rows = iter(rows)
     styles = _Styles()
-    first = wb.create_sheet(name)
+    first = first or wb.create_sheet(name)
     sample = [_data_cells(first, cols, row, styles) for row in islice(rows, WIDTH_SAMPLE - HEADER_ROW)]
     widths = [_display_width(c.name) for c in cols]
     for cells in sample:
@@ -409,35 +412,59 @@ def _errors(model: ReportModel) -> Iterable[list[Any]]:
                e["subject"], e["message"], timestamp(e["at"] or "") or e["at"]]
 
 
-def _sheets(model: ReportModel) -> list[tuple[str, Sequence[Col], Iterable[Sequence[Any]], str]]:
-    """(name, header, rows, note for the subtitle row) of every sheet, in workbook order."""
-    matrix_header, matrix_rows = _matrix(model)
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    header: Sequence[Col]
+    rows: Callable[[ReportModel], Iterable[Sequence[Any]]]
+    note: str = ""              # for the subtitle row
+    snapshots: bool = False     # shows snapshot links: written once the snapshots are
+
+
+def _matrix_sheet(model: ReportModel) -> Sheet:
+    header, rows = _matrix(model)
+    return Sheet("网站×指标", header, lambda _: rows)
+
+
+def _sheets(model: ReportModel) -> list[Sheet]:
+    """Every sheet, in workbook order."""
     sheets = [
-        ("排名", RANKING_HEADER, _ranking(model), ""),
-        ("整改清单", TODO_HEADER, _todo(model), ""),
-        ("问题清单", FINDINGS_HEADER, _findings(model), ""),
-        ("网站×指标", matrix_header, matrix_rows, ""),
-        ("检查结果", [Col("网站"), Col("问题"), Col("对象", "url"), Col("期间"), Col("结果"), Col("原因"), Col("规则")],
-         _results(model), RESULTS_NOTE),
-        ("扣分明细", [Col("网站"), Col("分组"), Col("指标"), Col("分值", "score"), Col("扣分", "score"), Col("问题数"),
-                  Col("已检查"), Col("分值来源")], _deductions(model), ""),
-        ("抓取覆盖", COVERAGE_HEADER, _coverage(model), ""),
-        ("错误", [Col("网站"), Col("阶段"), Col("对象", "url"), Col("信息"), Col("时间")], _errors(model), ""),
+        Sheet("排名", RANKING_HEADER, _ranking),
+        Sheet("整改清单", TODO_HEADER, _todo, snapshots=True),
+        Sheet("问题清单", FINDINGS_HEADER, _findings, snapshots=True),
+        _matrix_sheet(model),
+        Sheet("检查结果", [Col("网站"), Col("问题"), Col("对象", "url"), Col("期间"), Col("结果"), Col("原因"), Col("规则")],
+              _results, RESULTS_NOTE),
+        Sheet("扣分明细", [Col("网站"), Col("分组"), Col("指标"), Col("分值", "score"), Col("扣分", "score"), Col("问题数"),
+                       Col("已检查"), Col("分值来源")], _deductions),
+        Sheet("抓取覆盖", COVERAGE_HEADER, _coverage),
+        Sheet("错误", [Col("网站"), Col("阶段"), Col("对象", "url"), Col("信息"), Col("时间")], _errors),
     ]
     if model.comparison is not None:
-        sheets.insert(3, ("较上期", CHANGES_HEADER, _changes(model), ""))
+        sheets.insert(3, Sheet("较上期", CHANGES_HEADER, _changes))
     return sheets
 
 
-def write_workbook(path: Path, model: ReportModel, limits: Limits = EXCEL) -> Path:
-    """Build every sheet, then replace ``path`` atomically (openpyxl saves to the temporary name)."""
+def write_workbook(path: Path, model: ReportModel, limits: Limits = EXCEL,
+                   ready: Callable[[], None] | None = None) -> Path:
+    """Build every sheet, then replace ``path`` atomically (openpyxl saves to the temporary name).
+
+    Every sheet is made first, in its place; the sheets without snapshot links are filled first,
+    then ``ready`` is called (the report's snapshots are rendered meanwhile: it waits for them),
+    then the sheets with them."""
     wb = Workbook(write_only=True)
     try:
         incomplete = not model.data.state.complete
         subtitle = sheet_subtitle(model)
-        for name, header, rows, note in _sheets(model):
-            write_sheet(wb, name, header, rows, lambda sheet: sheet_title(model.data, sheet), incomplete,
-                        f"{subtitle}　{note}" if note else subtitle, limits)
+        sheets = [(sheet, wb.create_sheet(sheet.name)) for sheet in _sheets(model)]
+        for with_snapshots in (False, True):
+            if with_snapshots and ready is not None:
+                ready()
+            for sheet, ws in sheets:
+                if sheet.snapshots == with_snapshots:
+                    write_sheet(wb, sheet.name, sheet.header, sheet.rows(model),
+                                lambda name: sheet_title(model.data, name), incomplete,
+                                f"{subtitle}　{sheet.note}" if sheet.note else subtitle, limits, ws)
         return atomic.replace(Path(path), lambda tmp: xlsxlinks.save(wb, tmp))
     except SerialisationError as exc:
         raise _os_error(exc) from exc

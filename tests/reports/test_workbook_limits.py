@@ -89,3 +89,33 @@ def test_rows_and_links_split_by_the_limits_given(tmp_path: Path) -> None:
                 assert r[2].hyperlink.target == r[2].value and r[2].font.u == "single"
         seen += [r[2].value for r in rows]
     assert sorted(seen) == sorted(r.subject for r in model.data.results)
+
+
+def test_sheets_keep_their_order_when_those_with_snapshots_are_written_last(tmp_path: Path) -> None:
+    """整改清单 and 问题清单 are filled once the snapshots are written (``ready``), after the sheets
+    made after them: each sheet, and each of its continuation parts, is still in its place — and
+    nothing reads the snapshots before ``ready``."""
+    import pytest
+
+    from gongkai.reports.cards import findings
+    from gongkai.reports.snapshots import SnapshotSet
+
+    model = _model(100)
+    model.findings = findings(model.data)
+    with pytest.raises(RuntimeError, match="before they were written"):
+        model.members("big")
+    order: list[str] = []
+
+    def ready() -> None:
+        order.append("ready")
+        model.rendered = SnapshotSet({}, {})
+
+    path = write_workbook(tmp_path / "report.xlsx", model, Limits(rows=HEADER_ROW + 20, links=15), ready=ready)
+    names = load_workbook(path, read_only=True).sheetnames
+    bases = [re.sub(r" \(\d+\)$", "", n) for n in names]
+    assert list(dict.fromkeys(bases)) == ["排名", "整改清单", "问题清单", "网站×指标", "检查结果", "扣分明细", "抓取覆盖", "错误"]
+    for base in dict.fromkeys(bases):
+        parts = [n for n, b in zip(names, bases, strict=True) if b == base]
+        at = names.index(base)
+        assert names[at:at + len(parts)] == [base] + [f"{base} ({n})" for n in range(2, len(parts) + 1)]
+    assert "问题清单 (3)" in names and "检查结果 (3)" in names and order == ["ready"]
