@@ -221,3 +221,17 @@ def new_audit(store: Store, period: str = "2024Q2", as_of: date = date(2024, 6, 
     store.mark_audit(audit, crawled_at="2024-07-01T02:00:00+00:00", crawl_state="finished",
                      crawl_close_reason="finished")
     return audit
+
+
+def refuse_to_render_the_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the town's home page one that cannot be rendered (lxml's complaint about a character)."""
+    from gongkai.reports import snapshots
+
+    real = snapshots.render
+
+    def refuse(page, state, also):  # noqa: ANN001, ANN202 - render's signature
+        if page.url == TOWN_HOME:
+            raise ValueError("All strings must be XML compatible")
+        return real(page, state, also)
+
+    monkeypatch.setattr(snapshots, "render", refuse)

@@ -10,7 +10,7 @@ from gongkai import __version__
 from gongkai.reports.build import write_reports
 from gongkai.store import Store
 
-from .conftest import TOWN_HOME, new_audit, save_town, town_page
+from .conftest import TOWN_HOME, new_audit, refuse_to_render_the_home, save_town, town_page
 
 
 def _audit(tmp_path: Path, rules_path: Path, name: str, **town: object) -> Path:
@@ -60,16 +60,7 @@ def test_each_finding_links_a_snapshot_with_the_fetched_sha256(tmp_path: Path, r
 
 def test_a_page_that_cannot_be_rendered_is_left_out_with_its_reason(tmp_path: Path, rules_path: Path,
                                                                      monkeypatch) -> None:
-    from gongkai.reports import snapshots
-
-    real = snapshots.render
-
-    def refuse_the_home(page, state, also):  # noqa: ANN001, ANN202 - render's signature
-        if page.url == TOWN_HOME:
-            raise ValueError("All strings must be XML compatible")
-        return real(page, state, also)
-
-    monkeypatch.setattr(snapshots, "render", refuse_the_home)
+    refuse_to_render_the_home(monkeypatch)
     out = _audit(tmp_path, rules_path, "q1", pages=3)
     index = json.loads((out / "scorecard" / "snapshots" / "index.json").read_text(encoding="utf-8"))
     assert [o["reason"] for o in index["omitted"] if o["url"] == TOWN_HOME] == ["快照生成失败（ValueError）"]

@@ -16,7 +16,7 @@ from gongkai.reports import snapshots, workbook
 from gongkai.reports.build import write_reports
 from gongkai.store import Store
 
-from .conftest import TOWN_HOME, new_audit, save_town
+from .conftest import new_audit, refuse_to_render_the_home, save_town
 
 PAGES = 40   # distinct pages behind findings: 20 tasks of CHUNK=2 over two workers, a window of 2 each
 
@@ -59,14 +59,7 @@ def test_workers_render_what_the_report_process_renders(town: Store, rules_path:
     """A budget that leaves pages out and a page that cannot be rendered (fork only: a spawned worker
     imports render afresh) are decided in priority order, whichever worker rendered what."""
     if method == "fork":
-        real = snapshots.render
-
-        def refuse_the_home(page, state, also):  # noqa: ANN001, ANN202 - render's signature
-            if page.url == TOWN_HOME:
-                raise ValueError("All strings must be XML compatible")
-            return real(page, state, also)
-
-        monkeypatch.setattr(snapshots, "render", refuse_the_home)
+        refuse_to_render_the_home(monkeypatch)
     monkeypatch.setattr(proc, "start_method", lambda: multiprocessing.get_context(method))
     audit = 1
     inline = write_reports(town, audit, tmp_path / "inline", rules_path=rules_path, snapshot_budget=20_000,
