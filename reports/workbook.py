@@ -65,12 +65,15 @@ class Col:
 
 def cell_value(value: Any) -> Any:
     """A value safe for a cell: numbers as numbers, booleans as 是/否, text cleaned and bounded."""
+    if isinstance(value, str):   # most cells: asked first
+        value = str(value)       # a str subclass (PlainUrl) as plain text
+        if value.isprintable() and len(value) <= MAX_CELL:
+            return value         # nothing to show or cut
+        return present.truncate(visible_controls(value), MAX_CELL)
     if value is None or isinstance(value, int | float) and not isinstance(value, bool):
         return value
     if isinstance(value, bool):
         return "是" if value else "否"
-    if type(value) is str and value.isprintable() and len(value) <= MAX_CELL:
-        return value     # nothing to show or cut: most cells
     return present.truncate(visible_controls(str(value)), MAX_CELL)
 
 
@@ -155,10 +158,13 @@ def _data_cells(ws: Worksheet, cols: Sequence[Col], row: Sequence[Any], styles: 
                 ) -> list[tuple[Any, str, str | None]]:
     """(value, style id, link) per cell: URLs and snapshots linked unless shown as :class:`PlainUrl`."""
     out = []
+    made = styles.made
     for col, raw in zip(cols, row, strict=True):
         value = cell_value(raw)
         kind, href = "plain", None
-        if col.kind in ("url", "snapshot") and isinstance(value, str):
+        if col.kind == "text":   # most columns
+            pass
+        elif col.kind in ("url", "snapshot") and isinstance(value, str):
             if not isinstance(raw, PlainUrl):
                 href = value if col.kind == "snapshot" else present.safe_href(value)
             if href:
@@ -167,7 +173,7 @@ def _data_cells(ws: Worksheet, cols: Sequence[Col], row: Sequence[Any], styles: 
             kind = "percent"
         elif col.kind == "score" and isinstance(value, int | float):
             kind = "score"
-        out.append((value, styles.get(ws, kind), href))
+        out.append((value, made.get(kind) or styles.get(ws, kind), href))
     return out
 
 

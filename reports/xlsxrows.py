@@ -50,6 +50,16 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
+def _text_cell(value: str) -> str:
+    """A text cell's markup after its style: the type, and the value as openpyxl writes it (outer
+    blanks kept by ``xml:space``)."""
+    if not value:
+        return ' t="inlineStr"/>'
+    if value[0].isspace() or value[-1].isspace():
+        return f' t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>'
+    return f' t="inlineStr"><is><t>{_escape(value)}</t></is></c>'
+
+
 HEAD_BYTES = 1 << 16      # the sheet's part up to its rows: layout elements and the marker
 AFTER_DIMENSION = (b"<sheetViews", b"<sheetFormatPr", b"<cols", b"<sheetData")   # CT_Worksheet order
 ROWS_MARKER = "gongkai-rows"   # a comment in the empty <sheetData>, replaced by the rows
@@ -65,6 +75,7 @@ class RowWriter:
     """
 
     BATCH = 500
+    KNOWN = 4096   # text cells remembered as markup: a sheet repeats its sites, rules and reasons on every row
 
     def __init__(self, ws: WriteOnlyWorksheet) -> None:
         ws._get_writer()
@@ -73,6 +84,7 @@ class RowWriter:
         self.links = ws._hyperlinks
         self.letters: list[str] = []
         self.pending: list[str] = []
+        self.known: dict[str, str] = {}
         self.side: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         stream = self._stream()
         next(stream)
@@ -106,22 +118,21 @@ class RowWriter:
         out = [f'<row r="{r}">']
         while len(self.letters) < len(cells):
             self.letters.append(get_column_letter(len(self.letters) + 1))
+        known = self.known
         for letter, (value, style, link) in zip(self.letters, cells, strict=False):
-            ref = letter + r
             if isinstance(value, str):
-                if not value:
-                    out.append(f'<c r="{ref}" s="{style}" t="inlineStr"/>')
-                elif value != value.strip():
-                    out.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-                               f"{_escape(value)}</t></is></c>")
-                else:
-                    out.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{_escape(value)}</t></is></c>')
+                body = known.get(value)
+                if body is None:
+                    if len(known) >= self.KNOWN:
+                        known.clear()
+                    body = known[value] = _text_cell(value)
+                out.append(f'<c r="{letter}{r}" s="{style}"{body}')
             elif value is None:
-                out.append(f'<c r="{ref}" s="{style}" t="n"/>')
+                out.append(f'<c r="{letter}{r}" s="{style}" t="n"/>')
             else:
-                out.append(f'<c r="{ref}" s="{style}" t="n"><v>{safe_string(value)}</v></c>')
+                out.append(f'<c r="{letter}{r}" s="{style}" t="n"><v>{safe_string(value)}</v></c>')
             if link:
-                xlsxlinks.add(self.links, ref, link)
+                xlsxlinks.add(self.links, letter + r, link)
         out.append("</row>")
         self.pending.append("".join(out))
         if len(self.pending) >= self.BATCH:
