@@ -493,6 +493,8 @@ def _machine_line(path: str, detail: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
     from sqlalchemy.exc import OperationalError
 
     parser = build_parser()
@@ -515,6 +517,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
     except OperationalError as exc:  # the database: "database or disk is full", a read-only store …
         print(_machine_line(_where(args, store=True), _one_line(exc.orig or exc)), file=sys.stderr)
+        return EXIT_INTERNAL
+    except BrokenProcessPool:   # killed from outside: the out-of-memory killer, an operator
+        print("gongkai: error: a worker process died (out of memory?); what it had not finished keeps its "
+              "previous content: run again (--processes 1: in one process)", file=sys.stderr)
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("gongkai: interrupted; what was collected is in the store", file=sys.stderr)

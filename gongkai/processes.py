@@ -10,6 +10,7 @@ a way to stop a pool whose workers are busy.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -57,10 +58,20 @@ def _setup(parent: int, initializer: Callable[..., object] | None, initargs: tup
 
 
 def stop(executor: ProcessPoolExecutor) -> None:
-    """Kill the pool's workers, busy or not, and drop its pending work."""
+    """Kill the pool's workers, busy or not, and drop its pending work.
+
+    A worker killed while sending a result larger than the pipe's buffer leaves the pool's manager
+    thread reading the rest for ever (the parent holds the pipe's write end too, so no end of file
+    comes): its future would never fail, and whoever waits on it — and the interpreter's exit —
+    would hang.  Closing the parent's write end once the workers are gone ends that read: every
+    future fails with BrokenProcessPool."""
     workers = list((getattr(executor, "_processes", None) or {}).values())   # no public API stops a busy worker
     for process in workers:
         process.kill()
     for process in workers:   # gone before the caller cleans up what they were writing
         process.join(STOP_WAIT_SECONDS)
+    results = getattr(executor, "_result_queue", None)
+    if workers and results is not None:
+        with contextlib.suppress(OSError):
+            results._writer.close()
     executor.shutdown(wait=False, cancel_futures=True)

@@ -266,8 +266,8 @@ class Rendering:
     store, ``CHUNK`` pages a task.  A thread of the calling process takes the copies back in
     priority order, keeps each within the byte budget and writes it through the caller's batch:
     what is kept, and every file, is what one process writes.  At most ``WINDOW`` tasks per worker
-    are ahead of it, so memory stays bounded however many findings there are.  A report of fewer than ``PROCESS_AFTER``
-    pages, or run with one process, renders them in :meth:`finish`.
+    are ahead of it, so memory stays bounded however many findings there are.  A report of fewer
+    than ``PROCESS_AFTER`` pages, or run with one process, renders them in :meth:`finish`.
     """
 
     def __init__(self, out_dir: Path, store: st.Store, audit_id: int, items: Iterable[Finding], state: AuditState,
@@ -278,15 +278,18 @@ class Rendering:
         self.written: list[dict[str, Any]] = []
         self.omitted: list[dict[str, Any]] = []
         self.used = 0
+        self.processes = processes
         self.failure: BaseException | None = None
         self.pool: ProcessPoolExecutor | None = None
         self.thread: threading.Thread | None = None
-        if processes > 1 and len(self.jobs) >= PROCESS_AFTER:
-            self._start(processes)
+        self.stopping = threading.Event()
 
-    def _start(self, processes: int) -> None:
+    def start(self) -> None:
         """Start the workers and hand them the first pages from this thread (a fork must not copy
         another thread mid-use), then let a thread keep them busy and take their copies back."""
+        if self.processes <= 1 or len(self.jobs) < PROCESS_AFTER:
+            return
+        processes = self.processes
         self.pool = proc.pool(processes, proc.start_method(), _open_store, (self.store.url,))
         ahead: collections.deque[tuple[list[_Job], Future[Rendered]]] = collections.deque()
         tasks = (self.jobs[i:i + CHUNK] for i in range(0, len(self.jobs), CHUNK))
@@ -298,14 +301,16 @@ class Rendering:
 
     def _take_back(self, ahead: collections.deque[tuple[list[_Job], Future[Rendered]]],
                    tasks: Iterator[list[_Job]]) -> None:
+        pool = self.pool
+        assert pool is not None, "started before the thread"
         try:
-            while ahead:
+            while ahead and not self.stopping.is_set():
                 task, future = ahead.popleft()
                 for job, rendered in zip(task, future.result(), strict=True):
                     self._keep(job, *rendered)
                 following = next(tasks, None)
-                if following is not None:
-                    ahead.append((following, self.pool.submit(_render_in_worker, following, self.state)))
+                if following is not None and not self.stopping.is_set():
+                    ahead.append((following, pool.submit(_render_in_worker, following, self.state)))
         except BaseException as exc:  # noqa: BLE001 - raised again by finish(), in the caller's thread
             self.failure = exc
 
@@ -334,9 +339,10 @@ class Rendering:
                 self._keep(job, *_render_job(self.store, job, self.state))
         else:
             self.thread.join()
-            self._stop()
             if self.failure is not None:
+                self.abort()   # tasks still in flight are not waited for
                 raise self.failure
+            self._stop()
         _finish_records(self.by_finding, self.omitted)
         index = {"complete": self.state.complete, "budget_bytes": self.budget, "bytes": self.used,
                  "written": sorted(self.written, key=lambda e: e["sha256"]),
@@ -352,12 +358,14 @@ class Rendering:
             self.pool = None
 
     def abort(self) -> None:
-        """Stop at once (the caller failed or was interrupted): workers killed, the thread ended."""
+        """Stop at once (the caller failed or was interrupted): the thread told to stop, the workers
+        killed (the result the thread waits for fails, even one killed mid-send), the thread ended."""
+        self.stopping.set()
         if self.pool is not None:
-            proc.stop(self.pool)   # the thread's pending result fails: it ends
-            self.pool = None
+            proc.stop(self.pool)
         if self.thread is not None:
-            self.thread.join()
+            self.thread.join(proc.STOP_WAIT_SECONDS)
+        self.pool = None
 
 
 @contextlib.contextmanager
@@ -368,6 +376,7 @@ def rendering(out_dir: Path, store: st.Store, audit_id: int, items: Iterable[Fin
     the caller commits after this block."""
     job = Rendering(out_dir, store, audit_id, items, state, files, budget, processes)
     try:
+        job.start()
         yield job
     except BaseException:
         job.abort()

@@ -18,6 +18,7 @@ from gongkai import store as st
 from gongkai.checks import workers
 from gongkai.checks.engine import run_checks
 from gongkai.checks.registry import register
+from gongkai.cli import EXIT_INTERNAL
 from gongkai.vocab import config_path
 
 SITES = [("dalian", "http://www.dl.gov.cn/", "大连市人民政府"), ("anshan", "http://www.anshan.gov.cn/", "鞍山市人民政府"),
@@ -107,8 +108,8 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_ctrl_c_stops_a_parallel_check_at_once_with_one_line_and_nothing_left(audit, tmp_path: Path) -> None:
-    """Two sites of 1,000 pages each: past POOL_AFTER, so `gongkai check` judges them in two workers."""
+def _parallel_check(audit, tmp_path: Path) -> tuple[subprocess.Popen[str], list[int], Path]:
+    """`gongkai check` over two sites of 1,000 pages each (past POOL_AFTER: two workers), once both run."""
     for n, (site, home, name) in enumerate(SITES[:2]):
         if n:
             audit.add_site(site, home, name)
@@ -127,12 +128,31 @@ def test_ctrl_c_stops_a_parallel_check_at_once_with_one_line_and_nothing_left(au
         time.sleep(0.05)
     busy = _children(check.pid)
     assert len(busy) >= 2, "the workers never started"
-    os.killpg(check.pid, signal.SIGINT)   # as a terminal does: the whole process group
-    out, err = check.communicate(timeout=120)
-    assert check.returncode == 130, (out, err)
-    assert err.strip().splitlines() == ["gongkai: interrupted; what was collected is in the store"]
+    return check, busy, spool
+
+
+def _all_gone(busy: list[int], spool: Path) -> None:
     deadline = time.monotonic() + 60
     while any(_alive(p) for p in busy) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(p) for p in busy)
     assert list(spool.iterdir()) == []   # the spool of judged sites is gone too
+
+
+def test_ctrl_c_stops_a_parallel_check_at_once_with_one_line_and_nothing_left(audit, tmp_path: Path) -> None:
+    check, busy, spool = _parallel_check(audit, tmp_path)
+    os.killpg(check.pid, signal.SIGINT)   # as a terminal does: the whole process group
+    out, err = check.communicate(timeout=120)
+    assert check.returncode == 130, (out, err)
+    assert err.strip().splitlines() == ["gongkai: interrupted; what was collected is in the store"]
+    _all_gone(busy, spool)
+
+
+def test_a_worker_killed_from_outside_ends_the_check_with_one_line(audit, tmp_path: Path) -> None:
+    """The out-of-memory killer takes a worker: the check stops with one line and a failure exit, not a traceback."""
+    check, busy, spool = _parallel_check(audit, tmp_path)
+    os.kill(busy[0], signal.SIGKILL)
+    out, err = check.communicate(timeout=120)
+    assert check.returncode == EXIT_INTERNAL, (out, err)
+    assert len(err.strip().splitlines()) == 1 and err.startswith("gongkai: error: a worker process died"), err
+    _all_gone(busy, spool)

@@ -43,3 +43,36 @@ def test_a_busy_pool_is_stopped_and_its_workers_ignore_ctrl_c() -> None:
     while _alive(worker) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(worker)
+
+
+KILLED_MID_SEND = """
+import multiprocessing, time
+from concurrent.futures.process import BrokenProcessPool
+from gongkai import processes
+
+def big(size):
+    return b"x" * size
+
+pool = processes.pool(1, multiprocessing.get_context("fork"))
+future = pool.submit(big, 128_000_000)   # far past the pipe's buffer: sent in thousands of writes
+end = time.monotonic() + 2
+while time.monotonic() < end:            # hold the interpreter: the pool's reader thread reads slowly
+    pass
+processes.stop(pool)
+try:
+    future.result(timeout=120)
+    print("result")
+except BrokenProcessPool:
+    print("broken")
+"""
+
+
+def test_a_worker_killed_while_sending_its_result_fails_its_future() -> None:
+    """Killed mid-send, a worker leaves the pool's reader waiting for the rest of its result: stop()
+    must fail the future and let the process exit (run in a process of its own: a hang fails this
+    test, not the suite)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", KILLED_MID_SEND], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and done.stdout.strip() == "broken", (done.stdout, done.stderr[-2000:])

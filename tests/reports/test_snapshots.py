@@ -116,3 +116,4 @@ def test_gongkai_report_takes_processes(tmp_path: Path) -> None:
     refused = subprocess.run([sys.executable, "-m", "gongkai.cli", "report", "--store", str(tmp_path / "gongkai.sqlite"),
                               "--processes", "0"], capture_output=True, text=True, timeout=600)
     assert refused.returncode == 2 and "--processes" in refused.stderr and "Traceback" not in refused.stderr
+
