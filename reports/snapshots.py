@@ -92,7 +92,6 @@ class PageIndex:
     not hold every page.  A URL's page is a page fetched at it, else one redirected to it."""
 
     def __init__(self, store: st.Store, audit_id: int, items: Iterable[Finding]) -> None:
-        self.store = store
         wanted = {(f.row.site, url) for f in items for url in candidate_urls(f)}
         at_url: dict[tuple[str, str], list[dict[str, Any]]] = {}
         redirected: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -117,10 +116,6 @@ class PageIndex:
             if page:
                 return page
         return None
-
-    def html(self, page: PageRecord) -> str:
-        """The stored HTML of the page's body: the one whose sha256 names the snapshot file."""
-        return self.store.snapshot(page.sha256) or ""
 
 
 BANNER_STYLE = ("all:initial;display:block;font:14px/1.5 sans-serif;background:#fff8e1;color:#222;"
@@ -382,14 +377,6 @@ def rendering(out_dir: Path, store: st.Store, audit_id: int, items: Iterable[Fin
         job.abort()
         raise
     job.abort()   # finished already, or never asked: nothing left running either way
-
-
-def write_snapshots(out_dir: Path, store: st.Store, audit_id: int, items: Iterable[Finding], state: AuditState,
-                    files: atomic.Batch, budget: int = DEFAULT_BUDGET, processes: int = 1) -> SnapshotSet:
-    """Write one inert copy per distinct sha256 behind ``items`` (in priority order) within ``budget``,
-    through ``files`` (the caller commits it): :class:`Rendering`, waited for."""
-    with rendering(out_dir, store, audit_id, items, state, files, budget, processes) as job:
-        return job.finish()
 
 
 def _finish_records(by_finding: dict[str, dict[str, Any]], omitted: list[dict[str, Any]]) -> None:

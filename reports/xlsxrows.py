@@ -12,8 +12,8 @@ part once, putting the ``<dimension>`` openpyxl leaves out in its head and the r
 The package, styles and every other part of the sheet are still openpyxl's.
 
 Nothing parses the rows any more, so nothing would notice a character XML forbids: values come
-from :func:`reports.workbook.cell_value`, which leaves none, and each batch is searched for one
-(a ``ValueError``, never a workbook Excel refuses to open).
+from :func:`reports.workbook.cell_value`, which leaves none, and each distinct text is searched for
+one when its markup is made (a ``ValueError``, never a workbook Excel refuses to open).
 
 It uses openpyxl's write-only protocol (the sheet's writer ``xf`` coroutine and its ``_rows``
 generator, which ``close`` ends); :mod:`reports.xlsxlinks` takes the hyperlinks.
@@ -55,6 +55,9 @@ def _text_cell(value: str) -> str:
     blanks kept by ``xml:space``)."""
     if not value:
         return ' t="inlineStr"/>'
+    bad = NOT_XML.search(value)
+    if bad:
+        raise ValueError(f"cell text holds U+{ord(bad.group()):04X}, which XML forbids")
     if value[0].isspace() or value[-1].isspace():
         return f' t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>'
     return f' t="inlineStr"><is><t>{_escape(value)}</t></is></c>'
@@ -107,15 +110,13 @@ class RowWriter:
         if self.pending:
             chunk = "".join(self.pending)
             self.pending = []
-            bad = NOT_XML.search(chunk)
-            if bad:
-                raise ValueError(f"row markup holds U+{ord(bad.group()):04X}, which XML forbids")
             self.side.write(chunk.encode("utf-8"))
 
     def append(self, cells: Sequence[tuple[Any, str, str | None]]) -> None:
-        self.rows += 1
-        r = str(self.rows)
+        """One row; a cell that cannot be written (``ValueError``) leaves nothing of its row."""
+        r = str(self.rows + 1)
         out = [f'<row r="{r}">']
+        links = []
         while len(self.letters) < len(cells):
             self.letters.append(get_column_letter(len(self.letters) + 1))
         known = self.known
@@ -132,8 +133,11 @@ class RowWriter:
             else:
                 out.append(f'<c r="{letter}{r}" s="{style}" t="n"><v>{safe_string(value)}</v></c>')
             if link:
-                xlsxlinks.add(self.links, letter + r, link)
+                links.append((letter + r, link))
         out.append("</row>")
+        self.rows += 1
+        for ref, link in links:
+            xlsxlinks.add(self.links, ref, link)
         self.pending.append("".join(out))
         if len(self.pending) >= self.BATCH:
             self._write()

@@ -58,3 +58,21 @@ def test_rows_read_back_as_openpyxls_own(tmp_path: Path) -> None:
         texts = etree.fromstring(z.read("xl/worksheets/sheet1.xml")).iter(f"{{{SHEET_MAIN_NS}}}t")
         kept = {t.text for t in texts if t.get(f"{{{XML_NS}}}space") == "preserve"}
     assert kept == {"  lead", "trail ", "\u3000全角空格"}    # what a reader would otherwise trim
+
+
+def test_a_character_xml_forbids_is_refused_not_written(tmp_path: Path) -> None:
+    """cell_value shows such characters as ⟨U+0001⟩; a value that reached the writer raw is a bug,
+    refused at once (Excel would refuse the whole file) — also when it repeats a remembered one."""
+    import pytest
+
+    ws = Workbook(write_only=True).create_sheet("s")
+    writer = xlsxrows.RowWriter(ws)
+    style = xlsxrows.style_id(ws)
+    writer.append([("fine", style, None)])
+    for bad in ("a\x01b", "lone \ud800 surrogate", "\uffff"):
+        with pytest.raises(ValueError, match="XML forbids"):
+            writer.append([(bad, style, None)])
+        with pytest.raises(ValueError, match="XML forbids"):   # not remembered as written
+            writer.append([(bad, style, None)])
+    writer.close()
+    assert writer.rows == 1
