@@ -57,7 +57,7 @@ def judge_sites(store: st.Store, audit_id: int, rules: list[Rule], sites: list[S
             paths = [Path(spool, f"{i}.pickle") for i in range(len(sites))]
             futures = [pool.submit(_judge, site, str(path)) for site, path in zip(sites, paths, strict=True)]
             for future, path in zip(futures, paths, strict=True):
-                outcome = future.result()
+                outcome = proc.result(future, pool)
                 with path.open("rb") as file:
                     store_site(store, audit_id, outcome, file, summary)
                 path.unlink()

@@ -519,8 +519,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_machine_line(_where(args, store=True), _one_line(exc.orig or exc)), file=sys.stderr)
         return EXIT_INTERNAL
     except BrokenProcessPool:   # killed from outside: the out-of-memory killer, an operator
-        print("gongkai: error: a worker process died (out of memory?); what it had not finished keeps its "
-              "previous content: run again (--processes 1: in one process)", file=sys.stderr)
+        print("gongkai: error: a check or report worker process died (out of memory?); what it had not finished "
+              "keeps its previous content, the crawl is in the store: run gongkai check and gongkai report again "
+              "(--processes 1: in one process)", file=sys.stderr)
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("gongkai: interrupted; what was collected is in the store", file=sys.stderr)

@@ -17,9 +17,13 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 PROCESSES = min(os.cpu_count() or 1, 4)   # default workers of a stage (the check's sites, the report's snapshots)
 PARENT_CHECK_SECONDS = 1.0
@@ -57,6 +61,25 @@ def _setup(parent: int, initializer: Callable[..., object] | None, initargs: tup
         initializer(*initargs)
 
 
+def result(future: Future[T], executor: ProcessPoolExecutor) -> T:
+    """``future.result()``, failing with BrokenProcessPool once one of the pool's workers has died.
+
+    A worker killed from outside (the out-of-memory killer) while sending its result is never
+    noticed by the pool (see :func:`stop`): its future would be waited for for ever.  Between
+    waits of ``PARENT_CHECK_SECONDS`` the workers are looked at; a dead one stops the pool."""
+    while True:
+        try:
+            return future.result(timeout=PARENT_CHECK_SECONDS)
+        except FutureTimeout:
+            workers = list((getattr(executor, "_processes", None) or {}).values())
+            if any(process.exitcode is not None for process in workers):
+                stop(executor)
+                try:
+                    return future.result(timeout=STOP_WAIT_SECONDS)
+                except FutureTimeout:
+                    raise BrokenProcessPool("a worker process died") from None
+
+
 def stop(executor: ProcessPoolExecutor) -> None:
     """Kill the pool's workers, busy or not, and drop its pending work.
 
@@ -70,8 +93,8 @@ def stop(executor: ProcessPoolExecutor) -> None:
         process.kill()
     for process in workers:   # gone before the caller cleans up what they were writing
         process.join(STOP_WAIT_SECONDS)
-    results = getattr(executor, "_result_queue", None)
-    if workers and results is not None:
+    writer = getattr(getattr(executor, "_result_queue", None), "_writer", None)
+    if workers and writer is not None:
         with contextlib.suppress(OSError):
-            results._writer.close()
+            writer.close()
     executor.shutdown(wait=False, cancel_futures=True)

@@ -278,6 +278,7 @@ class Rendering:
         self.pool: ProcessPoolExecutor | None = None
         self.thread: threading.Thread | None = None
         self.stopping = threading.Event()
+        self.submitting = threading.Lock()
 
     def start(self) -> None:
         """Start the workers and hand them the first pages from this thread (a fork must not copy
@@ -301,11 +302,12 @@ class Rendering:
         try:
             while ahead and not self.stopping.is_set():
                 task, future = ahead.popleft()
-                for job, rendered in zip(task, future.result(), strict=True):
+                for job, rendered in zip(task, proc.result(future, pool), strict=True):
                     self._keep(job, *rendered)
                 following = next(tasks, None)
-                if following is not None and not self.stopping.is_set():
-                    ahead.append((following, pool.submit(_render_in_worker, following, self.state)))
+                with self.submitting:   # never after abort() has begun: a late task would wait for ever
+                    if following is not None and not self.stopping.is_set():
+                        ahead.append((following, pool.submit(_render_in_worker, following, self.state)))
         except BaseException as exc:  # noqa: BLE001 - raised again by finish(), in the caller's thread
             self.failure = exc
 
@@ -355,7 +357,8 @@ class Rendering:
     def abort(self) -> None:
         """Stop at once (the caller failed or was interrupted): the thread told to stop, the workers
         killed (the result the thread waits for fails, even one killed mid-send), the thread ended."""
-        self.stopping.set()
+        with self.submitting:
+            self.stopping.set()
         if self.pool is not None:
             proc.stop(self.pool)
         if self.thread is not None:

@@ -78,7 +78,8 @@ class RowWriter:
     """
 
     BATCH = 500
-    KNOWN = 4096   # text cells remembered as markup: a sheet repeats its sites, rules and reasons on every row
+    KNOWN = 4096        # text cells remembered as markup: a sheet repeats its sites, rules and reasons on every row
+    KNOWN_CHARS = 256   # the longest text remembered
 
     def __init__(self, ws: WriteOnlyWorksheet) -> None:
         ws._get_writer()
@@ -124,9 +125,11 @@ class RowWriter:
             if isinstance(value, str):
                 body = known.get(value)
                 if body is None:
-                    if len(known) >= self.KNOWN:
-                        known.clear()
-                    body = known[value] = _text_cell(value)
+                    body = _text_cell(value)
+                    if len(value) <= self.KNOWN_CHARS:   # a long text (evidence) seldom repeats
+                        if len(known) >= self.KNOWN:
+                            known.clear()
+                        known[value] = body
                 out.append(f'<c r="{letter}{r}" s="{style}"{body}')
             elif value is None:
                 out.append(f'<c r="{letter}{r}" s="{style}" t="n"/>')

@@ -154,5 +154,5 @@ def test_a_worker_killed_from_outside_ends_the_check_with_one_line(audit, tmp_pa
     os.kill(busy[0], signal.SIGKILL)
     out, err = check.communicate(timeout=120)
     assert check.returncode == EXIT_INTERNAL, (out, err)
-    assert len(err.strip().splitlines()) == 1 and err.startswith("gongkai: error: a worker process died"), err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("gongkai: error: a check or report worker process died"), err
     _all_gone(busy, spool)

@@ -76,3 +76,36 @@ def test_a_worker_killed_while_sending_its_result_fails_its_future() -> None:
 
     done = subprocess.run([sys.executable, "-c", KILLED_MID_SEND], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0 and done.stdout.strip() == "broken", (done.stdout, done.stderr[-2000:])
+
+
+KILLED_FROM_OUTSIDE = """
+import multiprocessing, os, time
+from concurrent.futures.process import BrokenProcessPool
+from gongkai import processes
+
+def big(size):
+    return b"x" * size
+
+pool = processes.pool(1, multiprocessing.get_context("fork"))
+future = pool.submit(big, 128_000_000)
+end = time.monotonic() + 2
+while time.monotonic() < end:            # hold the interpreter: the pool's reader thread reads slowly
+    pass
+for worker in list(pool._processes.values()):
+    os.kill(worker.pid, 9)               # as the out-of-memory killer does: the pool is not told
+try:
+    processes.result(future, pool)
+    print("result")
+except BrokenProcessPool:
+    print("broken")
+"""
+
+
+def test_waiting_on_a_worker_killed_from_outside_mid_send_ends() -> None:
+    """The pool never notices a worker killed while sending (its reader waits for the rest);
+    processes.result() does, within a second or so, and fails the future."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", KILLED_FROM_OUTSIDE], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and done.stdout.strip() == "broken", (done.stdout, done.stderr[-2000:])
