@@ -18,6 +18,7 @@ from typing import Any
 from .cards import Finding, finding_id
 from .dataset import AuditData
 from .errors import ReportError
+from .export import NotAList, read_json_list
 from .scoring import SiteScore
 
 CHANGE_LABELS = {"new": "新增", "persisting": "仍存在", "fixed": "已整改", "unconfirmed": "无法确认"}
@@ -32,6 +33,26 @@ def _read(path: Path, required: bool) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ReportError(f"{path}: cannot be read as JSON ({exc})") from None
+
+
+SHOWN = ("site", "rule", "title", "subject", "period", "severity")   # of a previous finding, in changes.json
+
+
+def _previous_findings(path: Path) -> dict[str, dict[str, Any]]:
+    """The previous findings by id, each with only what a comparison shows of it — read one by one:
+    a previous quarter's findings.json of 100k pages would take 270 MB as a whole."""
+    if not path.is_file():
+        raise ReportError(f"{path}: no such file (--compare needs a previous gongkai output directory)")
+    before = {}
+    try:
+        for entry in read_json_list(path):
+            if isinstance(entry, dict):
+                before[_previous_id(entry)] = {key: entry.get(key) for key in SHOWN}
+    except NotAList:
+        raise ReportError(f"{path}: not a JSON list of findings") from None
+    except (OSError, ValueError) as exc:   # a JSONDecodeError, a UnicodeDecodeError too
+        raise ReportError(f"{path}: cannot be read as JSON ({exc})") from None
+    return before
 
 
 def _previous_id(entry: dict[str, Any]) -> str:
@@ -84,20 +105,14 @@ def _score_changes(previous: dict[str, Any] | None, scores: list[SiteScore]) -> 
 def compare(previous_dir: Path, current: list[Finding], data: AuditData, scores: list[SiteScore]) -> Comparison:
     """Mark every current finding and every vanished previous one (see the module docstring)."""
     previous_dir = Path(previous_dir)
-    previous = _read(previous_dir / "findings.json", required=True)
-    if not isinstance(previous, list):
-        raise ReportError(f"{previous_dir / 'findings.json'}: not a JSON list of findings")
+    before = _previous_findings(previous_dir / "findings.json")
     prev_scores = _read(previous_dir / "scores.json", required=False)
-    before = {_previous_id(p): p for p in previous if isinstance(p, dict)}
     passed = {finding_id(r.site, r.rule, r.subject, r.period) for r in data.results if r.status == "pass"}
     now = {f.id for f in current}
     gone = []
     for fid in sorted(set(before) - now):
-        p = before[fid]
         state = "fixed" if fid in passed else "unconfirmed"
-        gone.append({"id": fid, "change": state, "site": p.get("site"), "rule": p.get("rule"),
-                     "title": p.get("title"), "subject": p.get("subject"), "period": p.get("period"),
-                     "severity": p.get("severity")})
+        gone.append({"id": fid, "change": state, **before[fid]})
     audit = (prev_scores or {}).get("audit") or {}
     return Comparison(
         compared_with={"path": str(previous_dir), "name": audit.get("name"), "period": audit.get("period"),
