@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from gongkai import __version__, lock, stages
+from gongkai import __version__, lock, scratch, stages
 from gongkai.targets import TargetsError, load_targets, region_warning
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_OFFLINE = 0, 1, 2, 3, 4
@@ -500,7 +500,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        with _run_locks():
+        with scratch.private_tempdir(), _run_locks():
             return args.func(args)
     except _input_errors() as exc:
         print(f"gongkai: error: {_one_line(exc)}", file=sys.stderr)
