@@ -24,10 +24,9 @@ from .scoring import SiteScore
 CHANGE_LABELS = {"new": "新增", "persisting": "仍存在", "fixed": "已整改", "unconfirmed": "无法确认"}
 
 
-def _read(path: Path, required: bool) -> Any:
+def _read(path: Path) -> Any:
+    """A small JSON file of the previous report (scores.json), None when it has none."""
     if not path.is_file():
-        if required:
-            raise ReportError(f"{path}: no such file (--compare needs a previous gongkai output directory)")
         return None
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -106,7 +105,7 @@ def compare(previous_dir: Path, current: list[Finding], data: AuditData, scores:
     """Mark every current finding and every vanished previous one (see the module docstring)."""
     previous_dir = Path(previous_dir)
     before = _previous_findings(previous_dir / "findings.json")
-    prev_scores = _read(previous_dir / "scores.json", required=False)
+    prev_scores = _read(previous_dir / "scores.json")
     passed = {finding_id(r.site, r.rule, r.subject, r.period) for r in data.results if r.status == "pass"}
     now = {f.id for f in current}
     gone = []
