@@ -286,7 +286,7 @@ def run_checks(store: st.Store, audit_id: int, rules_path: str | Path | None = N
                sites: list[str] | None = None, processes: int | None = None) -> CheckSummary:
     """Run every rule over every site of an audit (or the given sites) and store the results.
 
-    ``processes`` (default: :data:`checks.workers.PROCESSES`) judges a large audit's sites side by
+    ``processes`` (default: :data:`gongkai.processes.PROCESSES`) judges a large audit's sites side by
     side in worker processes (:mod:`checks.workers`); the stored results are the same.
     """
     from gongkai.checks import workers

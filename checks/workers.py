@@ -2,7 +2,7 @@
 
 A site is the check's unit: its rows are read, judged and replaced together (:mod:`checks.engine`),
 and sites share nothing while judged.  On a machine with several cores the sites of an audit of
-at least ``POOL_AFTER`` pages are judged in up to ``PROCESSES`` workers, each with its own store
+at least ``POOL_AFTER`` pages are judged in up to ``gongkai.processes.PROCESSES`` workers, each with its own store
 connection and :class:`~checks.view.AuditView`; each worker pickles a site's result rows into a
 file and the calling process stores them, site after site in the audit's order, as they arrive —
 so the store's results, and every report, are what one process writes, and only one process
@@ -22,7 +22,6 @@ from gongkai.checks.engine import CheckSummary, SiteOutcome, judge_site, store_s
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 
-PROCESSES = proc.PROCESSES   # workers at most (never more than the sites): each holds a site
 POOL_AFTER = 2000                 # pages in the audit below which sites are judged in the calling process
 
 _worker: dict[str, Any] = {}      # a worker's view and rules, set once by _start
@@ -30,7 +29,7 @@ _worker: dict[str, Any] = {}      # a worker's view and rules, set once by _star
 
 def processes_for(store: st.Store, audit_id: int, sites: int, asked: int | None) -> int:
     """How many processes judge this audit: 1 (the calling one) unless it is large and has several sites."""
-    wanted = PROCESSES if asked is None else asked
+    wanted = proc.PROCESSES if asked is None else asked   # never more than the sites: each holds one
     if wanted <= 1 or sites <= 1 or store.count(st.pages, audit_id) < POOL_AFTER:
         return 1
     return min(wanted, sites)

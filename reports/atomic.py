@@ -10,18 +10,16 @@ left untouched.
 Many small files (the 存档快照 of a large audit: one per distinct page behind a finding) go through
 :func:`batch`: each is written to its temporary name, one ``os.sync()`` makes them all durable, and
 only then is each renamed — the same either-old-or-complete guarantee, one flush instead of one a file.
-A batch writes in a background thread: creating a thousand files costs about a millisecond each
-while the disk is busy, time the report spends building its workbook meanwhile.  A write that
-fails is raised by the commit (and nothing is renamed).
+A batch writes in the caller's thread (the report's snapshots are handed to it by a thread of their
+own while the workbook is built: :class:`reports.snapshots.Rendering`); a write that fails is raised
+at once, and nothing is renamed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -81,56 +79,25 @@ def write_text(path: Path, text: str) -> Path:
     return replace(path, save)
 
 
-def _write_new(tmp: Path, text: str) -> None:
-    with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-
-
-QUEUE_CHARS = 4_000_000   # characters waiting for the writer thread at most; a caller ahead of it waits
-
-
 class Batch:
-    """Files written to their temporary names by a background thread, renamed together by :meth:`commit`.
-
-    At most ``QUEUE_CHARS`` of text wait in memory for the writer: a report of 100k pages renders
-    its 50 MB of snapshots faster than a busy disk takes them."""
+    """Files written to their temporary names, renamed together by :meth:`commit`."""
 
     def __init__(self) -> None:
         self.pending: list[tuple[Path, Path]] = []
-        self._writes: list[Future[None]] = []
-        self._queued: deque[tuple[Future[None], int]] = deque()
-        self._queued_chars = 0
-        self._writer = ThreadPoolExecutor(1, thread_name_prefix="gongkai-batch")
 
     def write_text(self, path: Path, text: str) -> Path:
         path = Path(path)
         tmp = temp_path(path)
-        while self._queued and self._queued_chars + len(text) > QUEUE_CHARS:
-            oldest, size = self._queued.popleft()
-            oldest.exception()   # waits for it; a failure is raised by commit
-            self._queued_chars -= size
+        try:
+            with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         self.pending.append((tmp, path))
-        write = self._writer.submit(_write_new, tmp, text)
-        self._writes.append(write)
-        self._queued.append((write, len(text)))
-        self._queued_chars += len(text)
         return path
 
-    def _written(self) -> None:
-        """Wait for every write; raise the first that failed."""
-        writes, self._writes = self._writes, []
-        self._queued.clear()
-        self._queued_chars = 0
-        failure = None
-        for write in writes:
-            error = write.exception()
-            failure = failure or error
-        self._writer.shutdown(wait=True)
-        if failure is not None:
-            raise failure
-
     def commit(self) -> None:
-        self._written()
         if not self.pending:
             return
         os.sync()   # every temporary file durable before any rename
@@ -141,10 +108,7 @@ class Batch:
         self.pending = []
 
     def abort(self) -> None:
-        """Stop: writes not started are cancelled, the one running is waited for, every temporary file removed."""
-        self._writer.shutdown(wait=True, cancel_futures=True)
-        self._writes = []
-        self._queued.clear()
+        """Remove every temporary file written."""
         for tmp, _ in self.pending:
             tmp.unlink(missing_ok=True)
         self.pending = []

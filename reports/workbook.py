@@ -158,7 +158,6 @@ def _data_cells(ws: Worksheet, cols: Sequence[Col], row: Sequence[Any], styles: 
                 ) -> list[tuple[Any, str, str | None]]:
     """(value, style id, link) per cell: URLs and snapshots linked unless shown as :class:`PlainUrl`."""
     out = []
-    made = styles.made
     for col, raw in zip(cols, row, strict=True):
         value = cell_value(raw)
         kind, href = "plain", None
@@ -173,7 +172,7 @@ def _data_cells(ws: Worksheet, cols: Sequence[Col], row: Sequence[Any], styles: 
             kind = "percent"
         elif col.kind == "score" and isinstance(value, int | float):
             kind = "score"
-        out.append((value, made.get(kind) or styles.get(ws, kind), href))
+        out.append((value, styles.get(ws, kind), href))
     return out
 
 

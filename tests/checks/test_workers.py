@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gongkai import processes as proc
 from gongkai import store as st
 from gongkai.checks import workers
 from gongkai.checks.engine import run_checks
@@ -92,7 +93,7 @@ def test_only_a_large_audit_of_several_sites_uses_workers(audit, monkeypatch) ->
     assert workers.processes_for(audit.store, audit.audit_id, 3, 2) == 2
     assert workers.processes_for(audit.store, audit.audit_id, 1, 4) == 1          # one site: nothing to share
     assert workers.processes_for(audit.store, audit.audit_id, 3, 1) == 1          # --processes 1
-    assert workers.processes_for(audit.store, audit.audit_id, 3, None) == min(workers.PROCESSES, 3)
+    assert workers.processes_for(audit.store, audit.audit_id, 3, None) == min(proc.PROCESSES, 3)
 
 
 def _children(pid: int) -> list[int]:

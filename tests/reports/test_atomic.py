@@ -117,12 +117,3 @@ def test_every_output_survives_a_write_that_hits_the_file_size_limit(
     write_json_list(out / "findings.json", findings(data, system, model.findings))                 # and without the limit it works
     assert "新问题" in (out / "findings.json").read_text(encoding="utf-8") and leftovers(out) == []
 
-
-def test_a_batch_holds_a_bounded_amount_of_text_for_its_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(atomic, "QUEUE_CHARS", 10)
-    with atomic.batch() as files:
-        for i in range(20):
-            files.write_text(tmp_path / f"{i}.html", f"page {i:02d}")   # 7 characters: one waits at a time
-            assert files._queued_chars <= 10
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{i}.html" for i in range(20))
-    assert (tmp_path / "13.html").read_text(encoding="utf-8") == "page 13" and leftovers(tmp_path) == []

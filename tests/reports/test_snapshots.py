@@ -117,3 +117,21 @@ def test_gongkai_report_takes_processes(tmp_path: Path) -> None:
                               "--processes", "0"], capture_output=True, text=True, timeout=600)
     assert refused.returncode == 2 and "--processes" in refused.stderr and "Traceback" not in refused.stderr
 
+
+
+def test_a_snapshot_that_cannot_be_written_fails_the_report_and_leaves_nothing(
+        town: Store, rules_path: Path, tmp_path: Path, pooled: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread taking the workers' copies back writes them: a full disk there (here a file-size
+    limit, EFBIG) is the report's error, raised in its own thread, with no file or temporary left."""
+    import errno
+
+    from .test_atomic import file_size_limit
+
+    monkeypatch.setattr(snapshots, "render", lambda page, state, also: "x" * 8_000_000)   # forked workers inherit it
+    out = tmp_path / "out"
+    with file_size_limit(4_000_000), pytest.raises(OSError) as failure:
+        write_reports(town, 1, out, rules_path=rules_path, processes=2)
+    assert failure.value.errno == errno.EFBIG and pooled == [2]
+    assert multiprocessing.active_children() == []
+    assert not [t for t in threading.enumerate() if t.name == "gongkai-snapshots"]
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == []
