@@ -1,11 +1,12 @@
 """Worker processes that behave: quiet on Ctrl-C, gone with their parent, stoppable when busy.
 
-Two stages spread CPU work over processes (the crawl's article reading, the check's sites).  Both
-need the same three things from :mod:`concurrent.futures`' process pools, which gives none of them:
-workers that leave Ctrl-C to the parent (it reaches the whole process group, and a worker's
-traceback would bury the parent's one line), workers that end when the parent is killed (no
-shutdown reaches them, and they would live on holding the pipes of whoever started the run), and
-a way to stop a pool whose workers are busy.
+Three stages spread CPU work over processes (the crawl's article reading, the check's sites, the
+report's snapshots).  All need the same things from :mod:`concurrent.futures`' process pools, which
+gives none of them: workers that leave Ctrl-C to the parent (it reaches the whole process group,
+and a worker's traceback would bury the parent's one line), workers that end when the parent is
+killed (no shutdown reaches them, and they would live on holding the pipes of whoever started the
+run), a way to stop a pool whose workers are busy, and a wait that ends when a worker was killed
+from outside (:func:`result`).
 """
 
 from __future__ import annotations
