@@ -28,6 +28,7 @@ T = TypeVar("T")
 
 PROCESSES = min(os.cpu_count() or 1, 4)   # default workers of a stage (the check's sites, the report's snapshots)
 PARENT_CHECK_SECONDS = 1.0
+_STOPPING = threading.Lock()   # held by stop(), and while result() looks for a dead worker
 STOP_WAIT_SECONDS = 30.0   # for a killed worker to be reaped
 
 
@@ -72,8 +73,10 @@ def result(future: Future[T], executor: ProcessPoolExecutor) -> T:
         try:
             return future.result(timeout=PARENT_CHECK_SECONDS)
         except FutureTimeout:
-            workers = list((getattr(executor, "_processes", None) or {}).values())
-            if any(process.exitcode is not None for process in workers):
+            with _STOPPING:   # a stop in another thread reaps the workers: never poll them meanwhile
+                workers = list((getattr(executor, "_processes", None) or {}).values())
+                dead = any(process.exitcode is not None for process in workers)
+            if dead:
                 stop(executor)
                 try:
                     return future.result(timeout=STOP_WAIT_SECONDS)
@@ -89,13 +92,14 @@ def stop(executor: ProcessPoolExecutor) -> None:
     comes): its future would never fail, and whoever waits on it — and the interpreter's exit —
     would hang.  Closing the parent's write end once the workers are gone ends that read: every
     future fails with BrokenProcessPool."""
-    workers = list((getattr(executor, "_processes", None) or {}).values())   # no public API stops a busy worker
-    for process in workers:
-        process.kill()
-    for process in workers:   # gone before the caller cleans up what they were writing
-        process.join(STOP_WAIT_SECONDS)
-    writer = getattr(getattr(executor, "_result_queue", None), "_writer", None)
-    if workers and writer is not None:
-        with contextlib.suppress(OSError):
-            writer.close()
-    executor.shutdown(wait=False, cancel_futures=True)
+    with _STOPPING:   # one stop at a time: two threads reaping one worker leave it unjoined
+        workers = list((getattr(executor, "_processes", None) or {}).values())   # no public API stops a busy worker
+        for process in workers:
+            process.kill()
+        for process in workers:   # gone before the caller cleans up what they were writing
+            process.join(STOP_WAIT_SECONDS)
+        writer = getattr(getattr(executor, "_result_queue", None), "_writer", None)
+        if workers and writer is not None:
+            with contextlib.suppress(OSError):
+                writer.close()
+        executor.shutdown(wait=False, cancel_futures=True)
