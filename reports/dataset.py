@@ -11,7 +11,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from gongkai import store as st
 from gongkai.models import STATUSES
@@ -24,12 +24,13 @@ from .rulemeta import RuleMeta, unknown_rule
 AUDIT_KEYS = ("id", "name", "period", "as_of", "crawled_at", "checked_at", "crawl_state", "crawl_close_reason")
 
 
-@dataclass(frozen=True, slots=True)
-class ResultRow:
+class ResultRow(NamedTuple):
     """A result as the reports see it: evidence decoded, the column type resolved.
 
     Only a finding (``fail``) keeps its evidence: no report shows the evidence of a pass, an
     unknown or a not-applicable result, and a large audit has hundreds of thousands of them.
+    A named tuple: as immutable as a frozen dataclass, made in a third of its time (a report
+    makes one per result).
     """
 
     site: str
@@ -86,30 +87,24 @@ def decode_evidence(text: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"value": value}
 
 
-def _column_type(evidence: dict[str, Any], site: str, subject: str,
-                 column_types: dict[tuple[str, str], str]) -> str | None:
-    declared = evidence.get("column_type")
-    if isinstance(declared, str) and declared:
-        return declared
-    return column_types.get((site, subject))
-
-
 NO_EVIDENCE: dict[str, Any] = {}   # shared by every non-finding: read, never written
 RESULT_FIELDS = ("site", "rule", "subject", "period", "status", "reason", "message", "evidence_json")
 
 
-def _result(row: dict[str, Any], column_types: dict[tuple[str, str], str]) -> ResultRow:
-    """One stored result; repeated words (site, rule, subject URL, status, reason) shared, not copied per row."""
-    status = row["status"] if row["status"] in STATUSES else "unknown"
-    text = row["evidence_json"]
+def _result(row: tuple[Any, ...], column_types: dict[tuple[str, str], str]) -> ResultRow:
+    """One stored result (a tuple of RESULT_FIELDS); repeated words (site, rule, subject URL,
+    status, reason) shared, not copied per row."""
+    site, rule, subject, period, status, reason, message, text = row
+    if status not in STATUSES:
+        status = "unknown"
     # the column type is all a report reads of a non-finding's evidence; decode only when it is there
-    evidence = decode_evidence(text) if status == "fail" or (text and '"column_type"' in text) else {}
-    return ResultRow(
-        site=sys.intern(row["site"]), rule=sys.intern(row["rule"]), subject=sys.intern(row["subject"]),
-        period=sys.intern(row["period"]) if row["period"] else row["period"], status=sys.intern(status),
-        reason=sys.intern(row["reason"] or ""), message=sys.intern(row["message"] or ""),
-        evidence=evidence if status == "fail" else NO_EVIDENCE,
-        column_type=_column_type(evidence, row["site"], row["subject"], column_types))
+    evidence = decode_evidence(text) if status == "fail" or (text and '"column_type"' in text) else NO_EVIDENCE
+    declared = evidence.get("column_type")
+    intern = sys.intern
+    return ResultRow(intern(site), intern(rule), intern(subject), intern(period) if period else period,
+                     intern(status), intern(reason or ""), intern(message or ""),
+                     evidence if status == "fail" else NO_EVIDENCE,
+                     declared if isinstance(declared, str) and declared else column_types.get((site, subject)))
 
 
 def load_audit(store: st.Store, audit_id: int, rules: Mapping[str, RuleMeta]) -> AuditData:
@@ -118,7 +113,7 @@ def load_audit(store: st.Store, audit_id: int, rules: Mapping[str, RuleMeta]) ->
         raise ReportError(f"{store.url}: no audit {audit_id}")
     columns = store.rows(st.columns, audit_id)
     column_types = {(c["site"], c["url"]): c["type"] for c in columns}
-    results = [_result(row, column_types) for row in store.stream(st.results, audit_id, RESULT_FIELDS)]
+    results = [_result(row, column_types) for row in store.stream_tuples(st.results, audit_id, RESULT_FIELDS)]
     return AuditData(
         audit={k: audit.get(k) for k in AUDIT_KEYS},
         sites=sorted(store.rows(st.sites, audit_id), key=lambda s: s["site"]),

@@ -138,11 +138,12 @@ def _distinct_failures(results: Sequence[Outcome], rules: Iterable[str],
 
 def rule_counts(results: Sequence[Outcome]) -> dict[str, dict[str, int]]:
     """Per rule: how many subjects passed, failed, were not applicable or undecided."""
+    pairs = Counter((r.rule, r.status) for r in results)   # counted in C: a site has one result a page and rule
     out: dict[str, dict[str, int]] = {}
-    for r in results:
-        counts = out.setdefault(r.rule, {s: 0 for s in (*STATUSES, "total")})
-        counts[r.status] += 1
-        counts["total"] += 1
+    for (rule, status), n in pairs.items():
+        counts = out.setdefault(rule, {s: 0 for s in (*STATUSES, "total")})
+        counts[status] += n
+        counts["total"] += n
     return dict(sorted(out.items()))
 
 
@@ -237,7 +238,9 @@ def _unscored_rules(system: IndicatorSystem, results: Sequence[Outcome]) -> list
 # -- a site --------------------------------------------------------------------------------------
 
 def score_site(system: IndicatorSystem, site: dict[str, Any], results: Sequence[Outcome]) -> SiteScore:
-    vetoes = [check_veto(v, results) for v in system.veto]
+    of_rule = _by_rule(results)   # each veto reads its rules' results, not the site's every one
+    vetoes = [check_veto(v, [r for rule in dict.fromkeys(v.rules) for r in of_rule.get(rule, ())])
+              for v in system.veto]
     hits = [v for v in vetoes if v.hit]
     share, undecided, decided = coverage(results)
     rules_ok = decided >= system.assessable.min_decided_rules

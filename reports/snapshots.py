@@ -223,9 +223,8 @@ def _jobs(pages: PageIndex, items: Iterable[Finding]) -> tuple[dict[str, dict[st
     return by_finding, jobs
 
 
-def _render_job(store: st.Store, job: _Job, state: AuditState) -> tuple[str | None, str | None]:
-    """(the inert copy, None) of a job's page, or (None, why it cannot be written)."""
-    html = store.snapshot(job.page.sha256) or ""
+def _render_job(job: _Job, html: str, state: AuditState) -> tuple[str | None, str | None]:
+    """(the inert copy, None) of a job's page given its stored HTML, or (None, why it cannot be written)."""
     if not html:
         return None, NOT_STORED
     try:
@@ -244,8 +243,14 @@ def _open_store(url: str) -> None:
 Rendered = list[tuple[str | None, str | None]]
 
 
+def _render_all(store: st.Store, jobs: list[_Job], state: AuditState) -> Rendered:
+    """The jobs' copies in order, their pages read from the store in one query."""
+    html = store.snapshots(job.page.sha256 for job in jobs)
+    return [_render_job(job, html.get(job.page.sha256, ""), state) for job in jobs]
+
+
 def _render_in_worker(jobs: list[_Job], state: AuditState) -> Rendered:
-    return [_render_job(_worker["store"], job, state) for job in jobs]
+    return _render_all(_worker["store"], jobs, state)
 
 
 PROCESS_AFTER = 200   # distinct pages below which snapshots are rendered in the calling process
@@ -332,8 +337,10 @@ class Rendering:
         Returns, per finding id, ``{"path": "scorecard/snapshots/<sha256>.html", "sha256": …}`` — ``path``
         null and ``omitted`` set when the copy was not written."""
         if self.thread is None:
-            for job in self.jobs:
-                self._keep(job, *_render_job(self.store, job, self.state))
+            for i in range(0, len(self.jobs), CHUNK):
+                task = self.jobs[i:i + CHUNK]
+                for job, rendered in zip(task, _render_all(self.store, task, self.state), strict=True):
+                    self._keep(job, *rendered)
         else:
             self.thread.join()
             if self.failure is not None:

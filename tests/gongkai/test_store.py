@@ -109,6 +109,10 @@ def test_snapshots_are_kept_once_per_body_and_compressed(target):
     other = next(p for p in store.rows(st.pages, audit) if p["url"].endswith("other.html"))
     assert store.snapshot(other["sha256"]) == "<html>另一页</html>"  # keyed by its text's hash when none was given
     assert store.snapshot(None) is None and store.snapshot("0" * 64) is None
+    # many at once (a report's snapshot files): those kept, by sha256; unknown, empty and repeated asked for nothing
+    both = store.snapshots(["ab" * 32, "0" * 64, "", other["sha256"], "ab" * 32])
+    assert both == {"ab" * 32: html, other["sha256"]: "<html>另一页</html>"}
+    assert store.snapshots([]) == {} and store.snapshots(["0" * 64]) == {}
 
 
 def test_nul_of_a_hostile_page_is_stored_as_every_output_shows_it(target):

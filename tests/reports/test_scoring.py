@@ -218,13 +218,12 @@ def test_an_unfinished_crawl_grades_and_ranks_nobody() -> None:
 def test_reply_late_vetoes_only_on_its_overdue_leg() -> None:
     """互动回应差 counts reply_late failures with evidence overdue=true; a reply past the regional
     deadline (overdue false) only costs points (bundled indicators)."""
-    from dataclasses import replace
 
     from gongkai.reports.indicators import load_indicators
 
     bundled = load_indicators()
-    late = replace(r("interaction.reply_late", "fail", "http://sy.gov.cn/ldxx/1.html"), evidence={"overdue": False})
-    overdue = replace(r("interaction.reply_late", "fail", "http://sy.gov.cn/ldxx/2.html"), evidence={"overdue": True})
+    late = r("interaction.reply_late", "fail", "http://sy.gov.cn/ldxx/1.html")._replace(evidence={"overdue": False})
+    overdue = r("interaction.reply_late", "fail", "http://sy.gov.cn/ldxx/2.html")._replace(evidence={"overdue": True})
     only_late = score_site(bundled, PLAIN, [home_ok(), late])
     assert not only_late.vetoed
     assert next(i for i in only_late.indicators if i.id == "message_replies").deducted == 1
