@@ -154,26 +154,56 @@ class _Styles:
         return style
 
 
-def _data_cells(ws: Worksheet, cols: Sequence[Col], row: Sequence[Any], styles: _Styles
-                ) -> list[tuple[Any, str, str | None]]:
-    """(value, style id, link) per cell: URLs and snapshots linked unless shown as :class:`PlainUrl`."""
-    out = []
-    for col, raw in zip(cols, row, strict=True):
-        value = cell_value(raw)
-        kind, href = "plain", None
-        if col.kind == "text":   # most columns
-            pass
-        elif col.kind in ("url", "snapshot") and isinstance(value, str):
-            if not isinstance(raw, PlainUrl):
-                href = value if col.kind == "snapshot" else present.safe_href(value)
-            if href:
-                kind = "link"
-        elif col.kind == "percent" and isinstance(value, int | float):
-            kind = "percent"
-        elif col.kind == "score" and isinstance(value, int | float):
-            kind = "score"
-        out.append((value, styles.get(ws, kind), href))
-    return out
+Cell = tuple[Any, str, str | None]   # (value, style id, link target or None)
+
+
+class _Cells:
+    """A sheet's rows as cells, each short value of a text column made once: a sheet of results
+    repeats its sites, rule titles, labels and reasons on every row (66k rows at 6k pages)."""
+
+    MEMO = 4096        # cells remembered (forgotten all at once when full)
+    MEMO_CHARS = 256   # the longest text remembered
+    _MEMO_TYPES = frozenset({str, int, float, bool, type(None)})
+
+    def __init__(self, ws: Worksheet, cols: Sequence[Col]) -> None:
+        self.ws, self.cols, self.styles = ws, cols, _Styles()
+        self.memo: dict[tuple[int, type, Any], Cell] = {}
+
+    def row(self, row: Sequence[Any]) -> list[Cell]:
+        out = []
+        memo = self.memo
+        for i, (col, raw) in enumerate(zip(self.cols, row, strict=True)):
+            # exact types only: a PlainUrl equals its str, True equals 1, and each is shown otherwise
+            if col.kind == "text" and type(raw) in self._MEMO_TYPES and (type(raw) is not str
+                                                                       or len(raw) <= self.MEMO_CHARS):
+                key = (i, type(raw), raw)
+                cell = memo.get(key)
+                if cell is None:
+                    if len(memo) >= self.MEMO:
+                        memo.clear()
+                    cell = memo[key] = _data_cell(self.ws, col, raw, self.styles)
+                out.append(cell)
+            else:
+                out.append(_data_cell(self.ws, col, raw, self.styles))
+        return out
+
+
+def _data_cell(ws: Worksheet, col: Col, raw: Any, styles: _Styles) -> Cell:
+    """(value, style id, link) of a cell: URLs and snapshots linked unless shown as :class:`PlainUrl`."""
+    value = cell_value(raw)
+    kind, href = "plain", None
+    if col.kind == "text":   # most columns
+        pass
+    elif col.kind in ("url", "snapshot") and isinstance(value, str):
+        if not isinstance(raw, PlainUrl):
+            href = value if col.kind == "snapshot" else present.safe_href(value)
+        if href:
+            kind = "link"
+    elif col.kind == "percent" and isinstance(value, int | float):
+        kind = "percent"
+    elif col.kind == "score" and isinstance(value, int | float):
+        kind = "score"
+    return value, styles.get(ws, kind), href
 
 
 def _links(cells: Sequence[tuple[Any, str, str | None]]) -> int:
@@ -250,9 +280,9 @@ def write_sheet(wb: Workbook, name: str, header: Sequence[Col | str], rows: Iter
     """
     cols = [c if isinstance(c, Col) else Col(c) for c in header]
     rows = iter(rows)
-    styles = _Styles()
     first = first or wb.create_sheet(name)
-    sample = [_data_cells(first, cols, row, styles) for row in islice(rows, WIDTH_SAMPLE - HEADER_ROW)]
+    made = _Cells(first, cols)
+    sample = [made.row(row) for row in islice(rows, WIDTH_SAMPLE - HEADER_ROW)]
     widths = [_display_width(c.name) for c in cols]
     for cells in sample:
         for i, (value, _, _) in enumerate(cells):
@@ -262,7 +292,7 @@ def write_sheet(wb: Workbook, name: str, header: Sequence[Col | str], rows: Iter
     for cells in sample:
         parts.append(cells)
     for row in rows:
-        parts.append(_data_cells(first, cols, row, styles))
+        parts.append(made.row(row))
     return parts.finish()
 
 
