@@ -1,7 +1,7 @@
 """Worker processes that behave: quiet on Ctrl-C, gone with their parent, stoppable when busy.
 
 Three stages spread CPU work over processes (the crawl's article reading, the check's sites, the
-report's snapshots).  All need the same things from :mod:`concurrent.futures`' process pools, which
+report's snapshots and its files other than the workbook).  All need the same things from :mod:`concurrent.futures`' process pools, which
 gives none of them: workers that leave Ctrl-C to the parent (it reaches the whole process group,
 and a worker's traceback would bury the parent's one line), workers that end when the parent is
 killed (no shutdown reaches them, and they would live on holding the pipes of whoever started the
@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -102,4 +102,50 @@ def stop(executor: ProcessPoolExecutor) -> None:
         if workers and writer is not None:
             with contextlib.suppress(OSError):
                 writer.close()
+        manager = getattr(executor, "_executor_manager_thread", None)
         executor.shutdown(wait=False, cancel_futures=True)
+        if manager is not None:   # it reaps the killed workers too: until it is done, one may
+            manager.join(STOP_WAIT_SECONDS)   # look alive to active_children() (reaped, its exit code not yet set)
+
+
+def can_fork() -> bool:
+    """Whether :class:`Forked` may run now (:func:`start_method` would fork)."""
+    return start_method().get_start_method() == "fork"
+
+
+_remembered: list[Callable[[], Any]] = []   # in a Forked worker: the call it was forked for
+
+
+def _remember(call: Callable[[], Any]) -> None:
+    _remembered.append(call)
+
+
+def _call_remembered() -> Any:
+    return _remembered[0]()
+
+
+class Forked(Generic[T]):
+    """``call()`` run in a forked copy of this process while this one goes on; :meth:`result` waits.
+
+    The copy sees everything this process holds as it is (a report's whole model), nothing pickled
+    but the result: the call reaches the worker as an argument of its start, which fork does not
+    pickle.  Only when :func:`can_fork`.  The worker is one of :func:`pool`'s (quiet on Ctrl-C, gone
+    with its parent); a call that raises raises in :meth:`result`; :meth:`abort` kills it at once.
+    """
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self.pool = pool(1, multiprocessing.get_context("fork"), _remember, (call,))
+        self.future: Future[T] = self.pool.submit(_call_remembered)
+        self.pid: int = next(iter(self.pool._processes))   # forked by submit (no public API names it)
+
+    def result(self) -> T:
+        try:
+            value = result(self.future, self.pool)
+        except BaseException:
+            self.abort()
+            raise
+        self.pool.shutdown(wait=True)
+        return value
+
+    def abort(self) -> None:
+        stop(self.pool)

@@ -609,10 +609,12 @@ class Store:
             result = conn.execution_options(yield_per=500).execute(query.order_by(*table.primary_key.columns))
             yield from _dicts(result)
 
-    def stream_tuples(self, table: sa.Table, audit_id: int, only: Sequence[str]) -> Iterator[tuple[Any, ...]]:
-        """:meth:`stream` as plain tuples in the order of ``only``: for the largest reads (a report's
-        every result), where even building a dict per row is a measurable share."""
-        query = sa.select(*(table.c[name] for name in only)).where(table.c.audit_id == audit_id)
+    def stream_tuples(self, table: sa.Table, audit_id: int,
+                      columns: Sequence[sa.ColumnElement[Any]]) -> Iterator[tuple[Any, ...]]:
+        """The values of ``columns`` (columns of ``table`` or expressions over them) for each row of
+        one audit, as tuples, in batches: for the largest reads (a report's every result), where
+        even building a dict per row is a measurable share."""
+        query = sa.select(*columns).where(table.c.audit_id == audit_id)
         with self.engine.connect() as conn:
             result = conn.execution_options(yield_per=500).execute(query.order_by(*table.primary_key.columns))
             for batch in result.partitions():

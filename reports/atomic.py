@@ -28,6 +28,13 @@ def temp_path(path: Path) -> Path:
     return path.with_name(f"{path.name}.tmp-{os.getpid()}")
 
 
+def remove_temporaries(directory: Path, pid: int) -> None:
+    """Remove the temporary files process ``pid`` left under ``directory`` (it was killed
+    mid-write: its own clean-up never ran)."""
+    for tmp in Path(directory).rglob(f"*.tmp-{pid}"):
+        tmp.unlink(missing_ok=True)
+
+
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

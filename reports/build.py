@@ -87,6 +87,34 @@ def build_model(store: Store, audit_id: int, out_dir: Path, snapshot_files: atom
     return model
 
 
+FORK_AFTER = 200   # findings from which the files other than the workbook are written in a forked process
+
+
+@dataclass(frozen=True)
+class _Files:
+    """The report's files other than the workbook (and the snapshots)."""
+
+    scorecard: Path
+    site_pages: dict[str, Path]
+    findings: Path
+    scores: Path
+    changes: Path | None
+
+
+def _write_files(model: ReportModel, out_dir: Path) -> _Files:
+    """The scorecards, changes.json, findings.json and scores.json of a model whose snapshots are written."""
+    index, pages = write_scorecards(out_dir / "scorecard", model)
+    changes = None
+    if model.comparison is not None:
+        changes = write_json(out_dir / "changes.json", model.comparison.document())
+    return _Files(
+        scorecard=index, site_pages=pages, changes=changes,
+        findings=write_json_list(out_dir / "findings.json",
+                                 findings(model.data, model.system, model.findings, model.snapshots, model.changes)),
+        scores=write_json(out_dir / "scores.json", scores_document(
+            model.data, model.system, model.scores, model.generated_at, model.references)))
+
+
 def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: Path | None = None,
                   rules_path: Path | None = None, compare_with: Path | None = None,
                   snapshot_budget: int = DEFAULT_BUDGET, processes: int | None = None) -> ReportPaths:
@@ -94,27 +122,30 @@ def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: P
 
     The snapshots are rendered (in up to ``processes`` worker processes, default one per core)
     while the workbook's sheets that show none are written, and are in place before the
-    scorecards that link them."""
+    scorecards that link them.  With more than one process, a report of ``FORK_AFTER`` findings
+    or more then writes its scorecards and JSON files in a forked process while the workbook's
+    last sheets are written and it is compressed (:class:`gongkai.processes.Forked`); each file
+    is still replaced whole or not at all, and a failure of either side fails the report."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     model = score_model(store, audit_id, indicators_path, rules_path, compare_with)
-    with atomic.batch() as snapshot_files, \
-            _rendering(model, store, out_dir, snapshot_files, snapshot_budget, processes) as pending:
-        def snapshots_written() -> None:
-            model.rendered = pending.finish()
-        workbook = write_workbook(out_dir / "report.xlsx", model, ready=snapshots_written)
-    index, pages = write_scorecards(out_dir / "scorecard", model)
-    changes = None
-    if model.comparison is not None:
-        changes = write_json(out_dir / "changes.json", model.comparison.document())
-    return ReportPaths(
-        out_dir=out_dir,
-        findings=write_json_list(out_dir / "findings.json",
-                                 findings(model.data, model.system, model.findings, model.snapshots, model.changes)),
-        scores=write_json(out_dir / "scores.json", scores_document(
-            model.data, model.system, model.scores, model.generated_at, model.references)),
-        scorecard=index,
-        workbook=workbook,
-        site_pages=pages,
-        changes=changes,
-    )
+    processes = proc.PROCESSES if processes is None else processes
+    alongside: proc.Forked[_Files] | None = None
+    try:
+        with atomic.batch() as snapshot_files, \
+                _rendering(model, store, out_dir, snapshot_files, snapshot_budget, processes) as pending:
+            def snapshots_written() -> None:
+                nonlocal alongside
+                model.rendered = pending.finish()
+                if processes > 1 and len(model.findings) >= FORK_AFTER and proc.can_fork():
+                    snapshot_files.commit()   # the scorecards written alongside link them
+                    alongside = proc.Forked(lambda: _write_files(model, out_dir))
+            workbook = write_workbook(out_dir / "report.xlsx", model, ready=snapshots_written)
+        files = alongside.result() if alongside is not None else _write_files(model, out_dir)
+    except BaseException:
+        if alongside is not None:   # killed, maybe mid-write: what it had half written goes too
+            alongside.abort()
+            atomic.remove_temporaries(out_dir, alongside.pid)
+        raise
+    return ReportPaths(out_dir=out_dir, findings=files.findings, scores=files.scores, scorecard=files.scorecard,
+                       workbook=workbook, site_pages=files.site_pages, changes=files.changes)

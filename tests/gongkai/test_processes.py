@@ -109,3 +109,44 @@ def test_waiting_on_a_worker_killed_from_outside_mid_send_ends() -> None:
 
     done = subprocess.run([sys.executable, "-c", KILLED_FROM_OUTSIDE], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0 and done.stdout.strip() == "broken", (done.stdout, done.stderr[-2000:])
+
+
+class _Unpicklable:
+    """State only a forked copy can see: pickling it fails."""
+
+    def __init__(self, values: list[int]) -> None:
+        self.values = values
+
+    def __reduce__(self):  # noqa: ANN204 - refuses
+        raise TypeError("not picklable")
+
+
+def test_forked_runs_the_call_on_this_process_state_and_returns_its_result() -> None:
+    state = _Unpicklable([1, 2, 3])
+    forked = processes.Forked(lambda: (os.getpid(), sum(state.values)))
+    pid, total = forked.result()
+    assert total == 6 and pid != os.getpid()
+    assert multiprocessing.active_children() == []
+
+
+def test_forked_raises_what_the_call_raised() -> None:
+    def full_disk() -> None:
+        raise OSError(28, "No space left on device")
+
+    forked = processes.Forked(full_disk)
+    try:
+        forked.result()
+    except OSError as exc:
+        assert exc.errno == 28
+    else:
+        raise AssertionError("the call's error was not raised")
+    assert multiprocessing.active_children() == []
+
+
+def test_an_aborted_fork_is_gone_at_once() -> None:
+    forked = processes.Forked(lambda: _pid_then_sleep(600))
+    time.sleep(0.5)
+    started = time.monotonic()
+    forked.abort()
+    assert time.monotonic() - started < processes.STOP_WAIT_SECONDS
+    assert multiprocessing.active_children() == []
