@@ -15,7 +15,7 @@ from gongkai.checks.coverage import Coverage
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result, Status
-from gongkai.redact import redact, redact_data
+from gongkai.redact import redact, redact_string
 
 MAX_SNIPPET = 200   # characters of crawled text quoted in evidence
 MAX_SAMPLES = 10    # URLs listed per evidence item
@@ -35,6 +35,23 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _evidence(value: Any) -> Any:
+    """``redact_data(plain(value))`` in one walk: a result's evidence as JSON-able data, every
+    string but URLs redacted (every result's evidence goes through it: two walks were a tenth of
+    the check)."""
+    if isinstance(value, str):
+        return redact_string(value)
+    if type(value) in _SCALARS:
+        return value
+    if isinstance(value, date | datetime):
+        return redact_string(value.isoformat())
+    if isinstance(value, dict):
+        return {str(k): _evidence(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_evidence(v) for v in value]
+    return value
+
+
 def snippet(text: str | None, start: int = 0, end: int | None = None) -> str:
     """A bounded piece of crawled text for evidence (it is data: reports escape it)."""
     if not text:
@@ -51,7 +68,7 @@ def result(site: SiteInfo, rule: Rule, subject: str, status: Status, reason: str
     crawled text, no report shows a 身份证号 or mobile number in full.
     """
     return Result(site=site.site, rule=rule.id, subject=subject or site.home, status=status,
-                  reason=redact(reason), period=period, evidence=redact_data(plain(evidence)))
+                  reason=redact(reason), period=period, evidence=_evidence(evidence))
 
 
 HOME_NOT_READ = "首页未能抓取"

@@ -20,6 +20,7 @@ ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{4})(\d{2})(\d{2})\d{3}[0-9Xx
 MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9A-Za-z])")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")   # both patterns need one: a text without any cannot hold either
+SHORTEST = 11                # characters of the shortest match of either (a mobile number's 11 digits)
 
 
 def mask_id(number: str) -> str:
@@ -36,16 +37,21 @@ def mask_mobile(number: str) -> str:
 
 def redact(text: str) -> str:
     """``text`` with every ID-shaped and mobile-shaped number masked."""
-    if not text or not _DIGIT.search(text):
+    if not text or len(text) < SHORTEST or not _DIGIT.search(text):   # dates, counts, short words: most evidence
         return text
     text = ID_NUMBER.sub(lambda m: mask_id(m.group(0)), text)
     return MOBILE.sub(lambda m: mask_mobile(m.group(0)), text)
 
 
+def redact_string(text: str) -> str:
+    """A string of data redacted, unless it is a URL (a link must still lead somewhere)."""
+    return text if _URL.match(text) else redact(text)
+
+
 def redact_data(value: Any) -> Any:
-    """JSON-like data with every string redacted, except URLs (a link must still lead somewhere)."""
+    """JSON-like data with every string redacted, except URLs (:func:`redact_string`)."""
     if isinstance(value, str):
-        return value if _URL.match(value) else redact(value)
+        return redact_string(value)
     if isinstance(value, dict):
         return {k: redact_data(v) for k, v in value.items()}
     if isinstance(value, list):

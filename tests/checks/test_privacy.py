@@ -130,3 +130,41 @@ def test_a_mobile_after_a_masked_id_on_the_same_row_is_found(audit) -> None:
                text="3　王建国　男　身份证号5304**********0048　13812345678\n")
     [hit] = audit.by_subject("privacy.phone_number")[url].evidence["hits"]
     assert hit["number_masked"] == "138****5678"
+
+
+def test_every_result_evidence_is_plain_json_with_numbers_masked_but_urls_kept() -> None:
+    """checks.base.result: dates become ISO text, tuples and sets lists, keys text; every string
+    masked (a str subclass too) except URLs — nested at any depth."""
+    from datetime import date, datetime
+
+    from gongkai.checks.base import result
+    from gongkai.checks.rules import Rule
+    from gongkai.checks.view import SiteInfo
+
+    class Quoted(str):
+        pass
+
+    site = SiteInfo(site="s", name="s", home="http://s.gov.cn/", kind="department", region=None, dialect=None,
+                    origins=())
+    rule = Rule.model_validate({"id": "x.y", "kind": "spam_injection", "title": "t", "severity": "low",
+                                "message": "m", "source": [{"doc": "d", "clause": "c", "status": "official"}]})
+    got = result(site, rule, "", "fail", f"见{VALID}", snippets=[{"text": Quoted(f"手机13812345678，{VALID}")}],
+                 at=(date(2024, 7, 1), datetime(2024, 7, 1, 8, 30)), seen={1: {"13812345678"}},
+                 url="http://s.gov.cn/13812345678.html", count=3, ok=True, none=None)
+    masked = redact(VALID)
+    assert got.reason == f"见{masked}" and got.subject == "http://s.gov.cn/"
+    assert got.evidence == {"snippets": [{"text": f"手机138****5678，{masked}"}], "at": ["2024-07-01", "2024-07-01T08:30:00"],
+                            "seen": {"1": ["138****5678"]}, "url": "http://s.gov.cn/13812345678.html",
+                            "count": 3, "ok": True, "none": None}
+    assert type(got.evidence["snippets"][0]["text"]) is str
+
+
+def test_texts_shorter_than_any_match_are_left_as_they_are() -> None:
+    """redact skips texts under SHORTEST characters: no ID or mobile pattern can match one."""
+    from re import _parser
+
+    from gongkai import redact as r
+
+    shortest = min(_parser.parse(p.pattern, p.flags).getwidth()[0] for p in (r.ID_NUMBER, r.MOBILE))
+    assert shortest >= r.SHORTEST
+    assert r.redact("13812345678") == "138****5678" and len("13812345678") == r.SHORTEST
