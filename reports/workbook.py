@@ -168,6 +168,27 @@ class _Cells:
     def __init__(self, ws: Worksheet, cols: Sequence[Col]) -> None:
         self.ws, self.cols, self.styles = ws, cols, _Styles()
         self.memo: dict[tuple[int, type, Any], Cell] = {}
+        self.templates: dict[tuple[Any, ...], xlsxrows.RowTemplate] = {}
+
+    TEMPLATES = 1024         # rows remembered as markup around their varying cell (forgotten all at once)
+    TEMPLATE_CHARS = 1024    # the longest texts of a row's other cells remembered together
+
+    def templated(self, row: Sequence[Any], varying: int) -> tuple[xlsxrows.RowTemplate, Cell] | None:
+        """The markup of ``row`` around its cell at ``varying``, made once per distinct other
+        values, and that cell; None when those values cannot be remembered (not hashable, or long)."""
+        others = (*row[:varying], *row[varying + 1:])
+        key = (*map(type, others), *others)   # exact types, as in row()
+        try:
+            made = self.templates.get(key)
+        except TypeError:   # a list or dict among them
+            return None
+        if made is None:
+            if sum(len(value) for value in others if isinstance(value, str)) > self.TEMPLATE_CHARS:
+                return None
+            if len(self.templates) >= self.TEMPLATES:
+                self.templates.clear()
+            made = self.templates[key] = xlsxrows.template(self.row(row), varying)
+        return made, _data_cell(self.ws, self.cols[varying], row[varying], self.styles)
 
     def row(self, row: Sequence[Any]) -> list[Cell]:
         out = []
@@ -248,12 +269,19 @@ class _SheetParts:
         self.links = 0
 
     def append(self, cells: Sequence[tuple[Any, str, str | None]]) -> None:
-        links = _links(cells)
+        self._make_room(_links(cells)).append(cells)
+
+    def append_to(self, template: xlsxrows.RowTemplate, cell: Cell) -> None:
+        """A row made from a template and its varying cell (:meth:`_Cells.templated`)."""
+        self._make_room(len(template.links) + (1 if cell[2] else 0)).append_to(template, cell)
+
+    def _make_room(self, links: int) -> xlsxrows.RowWriter:
+        """The part the next row goes to, with ``links`` links: the next part past a limit."""
         assert self.rows is not None, "the first part is opened before any row"
         if self.rows.rows >= self.limits.rows or self.links + links > self.limits.links:
             self._open()
-        self.rows.append(cells)
         self.links += links
+        return self.rows
 
     def _close(self) -> None:
         if self.ws is None or self.rows is None:
@@ -269,7 +297,7 @@ class _SheetParts:
 
 def write_sheet(wb: Workbook, name: str, header: Sequence[Col | str], rows: Iterable[Sequence[Any]],
                 title: Callable[[str], str] | None = None, incomplete: bool = False, subtitle: str = "",
-                limits: Limits = EXCEL, first: Worksheet | None = None) -> list[str]:
+                limits: Limits = EXCEL, first: Worksheet | None = None, varying: int | None = None) -> list[str]:
     """Write the title rows, the header row and data rows of sheet ``name`` (and of its
     continuation sheets past a limit, see :class:`Limits`); returns the names of the sheets written.
 
@@ -277,6 +305,8 @@ def write_sheet(wb: Workbook, name: str, header: Sequence[Col | str], rows: Iter
     audit is never held as cells.  What the file writes before its rows (column widths, panes,
     print set-up) is set first, widths from the first WIDTH_SAMPLE rows, held back until then.
     ``first``: the sheet, created earlier in its place (a new one at the end otherwise).
+    ``varying``: the column whose value differs from row to row while the others repeat (检查结果's
+    对象): rows are then made from markup remembered for their other values (the same cells).
     """
     cols = [c if isinstance(c, Col) else Col(c) for c in header]
     rows = iter(rows)
@@ -292,7 +322,11 @@ def write_sheet(wb: Workbook, name: str, header: Sequence[Col | str], rows: Iter
     for cells in sample:
         parts.append(cells)
     for row in rows:
-        parts.append(made.row(row))
+        templated = made.templated(row, varying) if varying is not None else None
+        if templated is not None:
+            parts.append_to(*templated)
+        else:
+            parts.append(made.row(row))
     return parts.finish()
 
 
@@ -454,6 +488,7 @@ class Sheet:
     rows: Callable[[ReportModel], Iterable[Sequence[Any]]]
     note: str = ""              # for the subtitle row
     snapshots: bool = False     # shows snapshot links: written once the snapshots are
+    varying: int | None = None  # the one column that differs on most rows (see write_sheet)
 
 
 def _matrix_sheet(model: ReportModel) -> Sheet:
@@ -469,7 +504,7 @@ def _sheets(model: ReportModel) -> list[Sheet]:
         Sheet("问题清单", FINDINGS_HEADER, _findings, snapshots=True),
         _matrix_sheet(model),
         Sheet("检查结果", [Col("网站"), Col("问题"), Col("对象", "url"), Col("期间"), Col("结果"), Col("原因"), Col("规则")],
-              _results, RESULTS_NOTE),
+              _results, RESULTS_NOTE, varying=2),
         Sheet("扣分明细", [Col("网站"), Col("分组"), Col("指标"), Col("分值", "score"), Col("扣分", "score"), Col("问题数"),
                        Col("已检查"), Col("分值来源")], _deductions),
         Sheet("抓取覆盖", COVERAGE_HEADER, _coverage),
@@ -499,7 +534,7 @@ def write_workbook(path: Path, model: ReportModel, limits: Limits = EXCEL,
                 if sheet.snapshots == with_snapshots:
                     write_sheet(wb, sheet.name, sheet.header, sheet.rows(model),
                                 lambda name: sheet_title(model.data, name), incomplete,
-                                f"{subtitle}　{sheet.note}" if sheet.note else subtitle, limits, ws)
+                                f"{subtitle}　{sheet.note}" if sheet.note else subtitle, limits, ws, sheet.varying)
         return atomic.replace(Path(path), lambda tmp: xlsxlinks.save(wb, tmp))
     except SerialisationError as exc:
         raise _os_error(exc) from exc

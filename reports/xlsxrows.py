@@ -26,6 +26,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Generator, Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 
 from lxml.etree import Comment
@@ -61,6 +62,42 @@ def _text_cell(value: str) -> str:
     if value[0].isspace() or value[-1].isspace():
         return f' t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>'
     return f' t="inlineStr"><is><t>{_escape(value)}</t></is></c>'
+
+
+@dataclass(frozen=True)
+class RowTemplate:
+    """A row's markup around its varying cell (:func:`template`)."""
+
+    pieces: list[str]                      # joined by the row's number
+    at: int                                # the piece the varying cell's style and value begin
+    letter: str                            # the varying cell's column
+    links: tuple[tuple[str, str], ...]     # (column, target) of the other cells that link
+
+
+def _cell_body(value: Any) -> str:
+    """A cell's markup after its style: the type and value as openpyxl writes them."""
+    if isinstance(value, str):
+        return _text_cell(value)
+    if value is None:
+        return ' t="n"/>'
+    return f' t="n"><v>{safe_string(value)}</v></c>'
+
+
+def template(cells: Sequence[tuple[Any, str, str | None]], varying: int) -> RowTemplate:
+    """A row's markup with every cell made but the one at ``varying`` (whatever is there is
+    ignored): :meth:`RowWriter.append_to` then writes rows that differ only there without making
+    each of their cells again (a sheet of results repeats all but the subject on most rows)."""
+    letters = [get_column_letter(i) for i in range(1, len(cells) + 1)]
+    # a row's markup is its pieces joined by its number: <row r="|"><c r="A|" s=…>…</c><c r="B|" …</row>
+    pieces = ['<row r="']
+    after = '">'
+    for i, (letter, (value, style, _)) in enumerate(zip(letters, cells, strict=True)):
+        pieces.append(f'{after}<c r="{letter}')
+        after = "" if i == varying else f'" s="{style}"{_cell_body(value)}'
+    pieces.append(f"{after}</row>")
+    links = tuple((letter, link) for i, (letter, (_, _, link)) in enumerate(zip(letters, cells, strict=True))
+                  if link and i != varying)
+    return RowTemplate(pieces, varying + 2, letters[varying], links)
 
 
 HEAD_BYTES = 1 << 16      # the sheet's part up to its rows: layout elements and the marker
@@ -113,37 +150,56 @@ class RowWriter:
             self.pending = []
             self.side.write(chunk.encode("utf-8"))
 
+    def _letters(self, count: int) -> list[str]:
+        while len(self.letters) < count:
+            self.letters.append(get_column_letter(len(self.letters) + 1))
+        return self.letters
+
+    def _body(self, value: Any) -> str:
+        """A cell's markup after its style, texts remembered (see KNOWN)."""
+        if not isinstance(value, str):
+            return _cell_body(value)
+        body = self.known.get(value)
+        if body is None:
+            body = _text_cell(value)
+            if len(value) <= self.KNOWN_CHARS:   # a long text (evidence) seldom repeats
+                if len(self.known) >= self.KNOWN:
+                    self.known.clear()
+                self.known[value] = body
+        return body
+
     def append(self, cells: Sequence[tuple[Any, str, str | None]]) -> None:
         """One row; a cell that cannot be written (``ValueError``) leaves nothing of its row."""
         r = str(self.rows + 1)
         out = [f'<row r="{r}">']
         links = []
-        while len(self.letters) < len(cells):
-            self.letters.append(get_column_letter(len(self.letters) + 1))
-        known = self.known
-        for letter, (value, style, link) in zip(self.letters, cells, strict=False):
-            if isinstance(value, str):
-                body = known.get(value)
-                if body is None:
-                    body = _text_cell(value)
-                    if len(value) <= self.KNOWN_CHARS:   # a long text (evidence) seldom repeats
-                        if len(known) >= self.KNOWN:
-                            known.clear()
-                        known[value] = body
-                out.append(f'<c r="{letter}{r}" s="{style}"{body}')
-            elif value is None:
-                out.append(f'<c r="{letter}{r}" s="{style}" t="n"/>')
-            else:
-                out.append(f'<c r="{letter}{r}" s="{style}" t="n"><v>{safe_string(value)}</v></c>')
+        for letter, (value, style, link) in zip(self._letters(len(cells)), cells, strict=False):
+            out.append(f'<c r="{letter}{r}" s="{style}"{self._body(value)}')
             if link:
                 links.append((letter + r, link))
         out.append("</row>")
+        self._add("".join(out), links)
+
+    def _add(self, markup: str, links: Sequence[tuple[str, str]]) -> None:
         self.rows += 1
         for ref, link in links:
             xlsxlinks.add(self.links, ref, link)
-        self.pending.append("".join(out))
+        self.pending.append(markup)
         if len(self.pending) >= self.BATCH:
             self._write()
+
+    def append_to(self, template: RowTemplate, cell: tuple[Any, str, str | None]) -> None:
+        """One row: ``template`` with ``cell`` in its varying place (see :func:`template`); the
+        markup :meth:`append` writes for the same cells."""
+        value, style, link = cell
+        r = str(self.rows + 1)
+        self._letters(len(template.pieces) - 2)   # the sheet's width, for its <dimension>
+        pieces = template.pieces.copy()
+        pieces[template.at] = f'" s="{style}"{_cell_body(value)}{pieces[template.at]}'   # not remembered: it varies
+        links = [(letter + r, target) for letter, target in template.links]
+        if link:
+            links.append((template.letter + r, link))
+        self._add(r.join(pieces), links)
 
     def close(self) -> None:
         """Close the sheet, then copy its part once: the ``<dimension>`` openpyxl's write-only writer

@@ -41,3 +41,28 @@ def test_equal_values_shown_differently_keep_their_own_cells() -> None:
     assert linked[2] == URL and plain[2] is None and linked[1] != plain[1]
     assert made.row([LONG, URL, 1, ""])[0][0] == LONG   # a long text (evidence) seldom repeats: not remembered
     assert not any(key[2] == LONG for key in made.memo)
+
+
+def test_a_sheet_written_from_templates_is_the_sheet_written_cell_by_cell(tmp_path) -> None:  # noqa: ANN001
+    """write_sheet with a varying column: the same parts, rows, cells and links, also for rows whose
+    other values cannot be remembered (a list, texts longer than TEMPLATE_CHARS together) and past
+    the row and link limits of a part."""
+    from zipfile import ZipFile
+
+    rows = []
+    for i in range(wb._Cells.TEMPLATES + 300):    # the templates fill and are forgotten
+        url = f"{URL}?p={i}"
+        rows.append([TEXTS[i % len(TEXTS)], wb.PlainUrl(url) if i % 3 else url, i % 7,
+                     ["a", "b"] if i % 50 == 0 else LONG * 5 if i % 60 == 0 else f"第{i % 13}类"])
+    limits = wb.Limits(rows=wb.HEADER_ROW + 400, links=200)
+    parts = {}
+    for varying in (None, 1):
+        book = Workbook(write_only=True)
+        parts[varying] = wb.write_sheet(book, "检查结果", COLS, rows, limits=limits, varying=varying)
+        book.save(tmp_path / f"{varying}.xlsx")
+    assert parts[None] == parts[1] and len(parts[1]) > 2
+    with ZipFile(tmp_path / "None.xlsx") as plain, ZipFile(tmp_path / "1.xlsx") as templated:
+        names = [n for n in plain.namelist() if n.startswith("xl/worksheets/")]
+        assert names == [n for n in templated.namelist() if n.startswith("xl/worksheets/")]
+        for name in names:
+            assert plain.read(name) == templated.read(name), name

@@ -76,3 +76,37 @@ def test_a_character_xml_forbids_is_refused_not_written(tmp_path: Path) -> None:
             writer.append([(bad, style, None)])
     writer.close()
     assert writer.rows == 1
+
+
+def _sheet_xml(path: Path) -> bytes:
+    with ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml") + z.read("xl/worksheets/_rels/sheet1.xml.rels")
+
+
+def test_rows_made_from_a_template_are_the_rows_appended(tmp_path: Path) -> None:
+    """Whichever cell varies (first, inside, last), a row made from a template and that cell is the
+    markup of the same row appended, links of the other cells and of the varying one included."""
+    import pytest
+
+    rows = [[(VALUES[(i + j) % len(VALUES)], "0", f"http://x.gov.cn/{i}/{j}" if (i + j) % 4 == 0 else None)
+             for j in range(3)] for i in range(40)]
+    for varying in range(3):
+        written = {}
+        for how in ("append", "template"):
+            wb = Workbook(write_only=True)
+            ws = wb.create_sheet("s")
+            writer = xlsxrows.RowWriter(ws)
+            style = xlsxrows.style_id(ws)
+            for row in rows:
+                cells = [(value, style, link) for value, _, link in row]
+                if how == "append":
+                    writer.append(cells)
+                else:
+                    writer.append_to(xlsxrows.template(cells, varying), cells[varying])
+            if how == "template":   # a character XML forbids in the varying cell: refused, nothing written
+                with pytest.raises(ValueError, match="XML forbids"):
+                    writer.append_to(xlsxrows.template(cells, varying), ("a\x01b", style, "http://x.gov.cn/"))
+            writer.close()
+            wb.save(tmp_path / f"{how}{varying}.xlsx")
+            written[how] = _sheet_xml(tmp_path / f"{how}{varying}.xlsx")
+        assert written["template"] == written["append"] and b"<hyperlink " in written["append"]
