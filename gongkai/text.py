@@ -229,4 +229,6 @@ def visible_controls(text: str) -> str:
     """
     if not text or text.isprintable():   # fast path: every character shown is in no hidden category
         return text
+    if ("\n" in text or "\t" in text) and text.replace("\n", " ").replace("\t", " ").isprintable():
+        return text   # the same, for the kept tab and newline (evidence, multi-line cells)
     return _invisible().sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)

@@ -44,6 +44,8 @@ def safe_href(url: Any) -> str | None:
     """
     if not isinstance(url, str) or len(url) > 4000:
         return None
+    if not url[:6].lower().startswith(("http:", "https:")):   # most texts asked are no URL at all
+        return None
     if SPACE.search(url) or visible_controls(url) != url:
         return None
     try:

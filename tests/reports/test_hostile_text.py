@@ -31,6 +31,8 @@ URL = f"http://www.shenyang.gov.cn/zwgk/{ZWSP}a{RLO}.html"
     ("\x1b[31m\x7f\x85", "⟨U+001B⟩[31m⟨U+007F⟩⟨U+0085⟩"), ("\r", "⟨U+000D⟩"), ("\ud800", "⟨U+D800⟩"),
     ("\U000e0041", "⟨U+E0041⟩"), ("\uffff", "⟨U+FFFF⟩"),
     ("政策解读\t第1页\n", "政策解读\t第1页\n"), ("", ""),
+    ("第一行\n第二行\u202e\t", "第一行\n第二行⟨U+202E⟩\t"), ("证据：\n  · 名称\x00\n", "证据：\n  · 名称⟨U+0000⟩\n"),
+    ("\u3000全角\n\u2028", "\u3000全角\n⟨U+2028⟩"),   # multi-line text: the tab and newline kept, nothing else hidden
 ])
 def test_visible_controls(raw: str, shown: str) -> None:
     assert visible_controls(raw) == shown
@@ -42,6 +44,9 @@ def test_nothing_excel_rejects_survives_and_urls_with_hidden_characters_are_not_
     assert not ILLEGAL_CHARACTERS_RE.search(cell_value(every_c0))
     assert safe_href(URL) is None and safe_href("http://a.gov.cn/x\t") is None
     assert safe_href("http://a.gov.cn/x") == "http://a.gov.cn/x"
+    assert safe_href("HTTPS://A.gov.cn/x") == "HTTPS://A.gov.cn/x"
+    for not_a_link in ("javascript:alert(1)", "https:", "httpx://a.gov.cn/", "//a.gov.cn/", "a.gov.cn", "数据", ""):
+        assert safe_href(not_a_link) is None, not_a_link
 
 
 @pytest.fixture
