@@ -135,8 +135,12 @@ class Forked(Generic[T]):
 
     def __init__(self, call: Callable[[], T]) -> None:
         self.pool = pool(1, multiprocessing.get_context("fork"), _remember, (call,))
-        self.future: Future[T] = self.pool.submit(_call_remembered)
-        self.pid: int = next(iter(self.pool._processes))   # forked by submit (no public API names it)
+        try:
+            self.future: Future[T] = self.pool.submit(_call_remembered)
+            self.pid: int = next(iter(self.pool._processes))   # forked by submit (no public API names it)
+        except BaseException:   # interrupted once forked: the copy must not go on alone
+            stop(self.pool)
+            raise
 
     def result(self) -> T:
         try:

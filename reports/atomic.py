@@ -56,18 +56,47 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+Renames = list[tuple[Path, Path]]   # (temporary, final) pairs written, not yet renamed
+_held: Renames | None = None        # set within held(): replace() leaves its renames there
+
+
+@contextlib.contextmanager
+def held() -> Iterator[Renames]:
+    """Within, :func:`replace` writes and syncs each file under its temporary name and leaves the
+    rename to :func:`rename_all`: a process writes files another one commits once its own are written
+    (the report's forked files wait for its workbook)."""
+    global _held
+    outer, _held = _held, []
+    try:
+        yield _held
+    finally:
+        _held = outer
+
+
+def rename_all(renames: Renames) -> None:
+    """Rename the files :func:`held` kept back, each over its old version."""
+    for tmp, path in renames:
+        os.replace(tmp, path)
+    for directory in {path.parent for _, path in renames}:
+        _fsync_directory(directory)
+
+
 def replace(path: Path, save: Callable[[Path], object]) -> Path:
     """Let ``save`` write the file at a temporary path, then rename it to ``path``.
 
     ``save`` receives the temporary path (openpyxl's ``Workbook.save`` fits as is).  Whatever it
     raises — a full disk, a file-size limit, a rendering error — propagates after the temporary
-    file is removed; ``path`` keeps its old content.
+    file is removed; ``path`` keeps its old content.  Within :func:`held` the rename is left to
+    the caller.
     """
     path = Path(path)
     tmp = temp_path(path)
     try:
         save(tmp)
         _fsync_file(tmp)
+        if _held is not None:
+            _held.append((tmp, path))
+            return path
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

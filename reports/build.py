@@ -115,6 +115,36 @@ def _write_files(model: ReportModel, out_dir: Path) -> _Files:
             model.data, model.system, model.scores, model.generated_at, model.references)))
 
 
+def _write_files_held(model: ReportModel, out_dir: Path) -> tuple[_Files, atomic.Renames]:
+    """:func:`_write_files` with every rename held back (the fork's part: the report renames them
+    once its workbook and snapshots are in place, so a failed report replaces none of them)."""
+    with atomic.held() as renames:
+        files = _write_files(model, out_dir)
+    return files, list(renames)
+
+
+def _fork_files(model: ReportModel, out_dir: Path) -> proc.Forked[tuple[_Files, atomic.Renames]] | None:
+    """The files other than the workbook, being written in a forked process; None when no process
+    can be had (a memory or process limit): they are then written here after the workbook."""
+    try:
+        return proc.Forked(lambda: _write_files_held(model, out_dir))
+    except OSError:
+        return None
+
+
+def _files_from(alongside: proc.Forked[tuple[_Files, atomic.Renames]], model: ReportModel, out_dir: Path) -> _Files:
+    """The fork's files, renamed into place — or written here when the fork failed: killed (out of
+    memory), or with an error that did not survive the way back; a real one (a full disk) is met
+    again here and raised as the report's own."""
+    try:
+        files, renames = alongside.result()
+    except Exception:  # noqa: BLE001 - whatever it was, writing here says it truly or succeeds
+        atomic.remove_temporaries(out_dir, alongside.pid)
+        return _write_files(model, out_dir)
+    atomic.rename_all(renames)
+    return files
+
+
 def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: Path | None = None,
                   rules_path: Path | None = None, compare_with: Path | None = None,
                   snapshot_budget: int = DEFAULT_BUDGET, processes: int | None = None) -> ReportPaths:
@@ -124,13 +154,14 @@ def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: P
     while the workbook's sheets that show none are written, and are in place before the
     scorecards that link them.  With more than one process, a report of ``FORK_AFTER`` findings
     or more then writes its scorecards and JSON files in a forked process while the workbook's
-    last sheets are written and it is compressed (:class:`gongkai.processes.Forked`); each file
-    is still replaced whole or not at all, and a failure of either side fails the report."""
+    last sheets are written and it is compressed (:class:`gongkai.processes.Forked`); they are
+    renamed into place after the workbook and the snapshots, so a report that fails replaces
+    none of them, as when they are written after the workbook."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     model = score_model(store, audit_id, indicators_path, rules_path, compare_with)
     processes = proc.PROCESSES if processes is None else processes
-    alongside: proc.Forked[_Files] | None = None
+    alongside: proc.Forked[tuple[_Files, atomic.Renames]] | None = None
     try:
         with atomic.batch() as snapshot_files, \
                 _rendering(model, store, out_dir, snapshot_files, snapshot_budget, processes) as pending:
@@ -138,12 +169,11 @@ def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: P
                 nonlocal alongside
                 model.rendered = pending.finish()
                 if processes > 1 and len(model.findings) >= FORK_AFTER and proc.can_fork():
-                    snapshot_files.commit()   # the scorecards written alongside link them
-                    alongside = proc.Forked(lambda: _write_files(model, out_dir))
+                    alongside = _fork_files(model, out_dir)
             workbook = write_workbook(out_dir / "report.xlsx", model, ready=snapshots_written)
-        files = alongside.result() if alongside is not None else _write_files(model, out_dir)
+        files = _files_from(alongside, model, out_dir) if alongside is not None else _write_files(model, out_dir)
     except BaseException:
-        if alongside is not None:   # killed, maybe mid-write: what it had half written goes too
+        if alongside is not None:   # killed, maybe mid-write: what it had written goes too
             alongside.abort()
             atomic.remove_temporaries(out_dir, alongside.pid)
         raise

@@ -163,31 +163,30 @@ class _Cells:
 
     MEMO = 4096        # cells remembered (forgotten all at once when full)
     MEMO_CHARS = 256   # the longest text remembered
-    _MEMO_TYPES = frozenset({str, int, float, bool, type(None)})
+    _MEMO_TYPES = frozenset({str, int, bool, type(None)})   # not float: -0.0 equals 0.0 and shows otherwise
 
     def __init__(self, ws: Worksheet, cols: Sequence[Col]) -> None:
         self.ws, self.cols, self.styles = ws, cols, _Styles()
         self.memo: dict[tuple[int, type, Any], Cell] = {}
-        self.templates: dict[tuple[Any, ...], xlsxrows.RowTemplate] = {}
+        self.templates: dict[tuple[str | None, ...], xlsxrows.RowTemplate] = {}
 
+    _TEMPLATE_TYPES = frozenset({str, type(None)})
     TEMPLATES = 1024         # rows remembered as markup around their varying cell (forgotten all at once)
     TEMPLATE_CHARS = 1024    # the longest texts of a row's other cells remembered together
 
     def templated(self, row: Sequence[Any], varying: int) -> tuple[xlsxrows.RowTemplate, Cell] | None:
         """The markup of ``row`` around its cell at ``varying``, made once per distinct other
-        values, and that cell; None when those values cannot be remembered (not hashable, or long)."""
+        values, and that cell; None unless those are texts and blanks, together short enough."""
         others = (*row[:varying], *row[varying + 1:])
-        key = (*map(type, others), *others)   # exact types, as in row()
-        try:
-            made = self.templates.get(key)
-        except TypeError:   # a list or dict among them
-            return None
+        if not self._TEMPLATE_TYPES.issuperset(map(type, others)):   # texts and blanks only: no two
+            return None                                               # of them are equal yet shown apart
+        made = self.templates.get(others)
         if made is None:
-            if sum(len(value) for value in others if isinstance(value, str)) > self.TEMPLATE_CHARS:
+            if sum(len(value) for value in others if value is not None) > self.TEMPLATE_CHARS:
                 return None
             if len(self.templates) >= self.TEMPLATES:
                 self.templates.clear()
-            made = self.templates[key] = xlsxrows.template(self.row(row), varying)
+            made = self.templates[others] = xlsxrows.template(self.row(row), varying)
         return made, _data_cell(self.ws, self.cols[varying], row[varying], self.styles)
 
     def row(self, row: Sequence[Any]) -> list[Cell]:
@@ -273,7 +272,7 @@ class _SheetParts:
 
     def append_to(self, template: xlsxrows.RowTemplate, cell: Cell) -> None:
         """A row made from a template and its varying cell (:meth:`_Cells.templated`)."""
-        self._make_room(len(template.links) + (1 if cell[2] else 0)).append_to(template, cell)
+        self._make_room(template.links + (1 if cell[2] else 0)).append_to(template, cell)
 
     def _make_room(self, links: int) -> xlsxrows.RowWriter:
         """The part the next row goes to, with ``links`` links: the next part past a limit."""

@@ -71,7 +71,9 @@ class RowTemplate:
     pieces: list[str]                      # joined by the row's number
     at: int                                # the piece the varying cell's style and value begin
     letter: str                            # the varying cell's column
-    links: tuple[tuple[str, str], ...]     # (column, target) of the other cells that link
+    before: tuple[tuple[str, str], ...]    # (column, target) of the cells before it that link …
+    after: tuple[tuple[str, str], ...]     # … and of those after it
+    links: int                             # how many those are
 
 
 def _cell_body(value: Any) -> str:
@@ -95,9 +97,10 @@ def template(cells: Sequence[tuple[Any, str, str | None]], varying: int) -> RowT
         pieces.append(f'{after}<c r="{letter}')
         after = "" if i == varying else f'" s="{style}"{_cell_body(value)}'
     pieces.append(f"{after}</row>")
-    links = tuple((letter, link) for i, (letter, (_, _, link)) in enumerate(zip(letters, cells, strict=True))
-                  if link and i != varying)
-    return RowTemplate(pieces, varying + 2, letters[varying], links)
+    links = [(letter, link) for letter, (_, _, link) in zip(letters, cells, strict=True)]
+    before = tuple((letter, link) for letter, link in links[:varying] if link)
+    after = tuple((letter, link) for letter, link in links[varying + 1:] if link)
+    return RowTemplate(pieces, varying + 2, letters[varying], before, after, len(before) + len(after))
 
 
 HEAD_BYTES = 1 << 16      # the sheet's part up to its rows: layout elements and the marker
@@ -196,9 +199,10 @@ class RowWriter:
         self._letters(len(template.pieces) - 2)   # the sheet's width, for its <dimension>
         pieces = template.pieces.copy()
         pieces[template.at] = f'" s="{style}"{_cell_body(value)}{pieces[template.at]}'   # not remembered: it varies
-        links = [(letter + r, target) for letter, target in template.links]
+        links = [(letter + r, target) for letter, target in template.before]   # in column order, as append() adds them
         if link:
             links.append((template.letter + r, link))
+        links.extend((letter + r, target) for letter, target in template.after)
         self._add(r.join(pieces), links)
 
     def close(self) -> None:

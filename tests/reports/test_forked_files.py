@@ -1,6 +1,7 @@
 """A large report writes its scorecards and JSON files in a forked process while the workbook is
-finished (reports/build.py): the same files as written one after the other, and a failure on
-either side fails the report with no process and no temporary file left behind."""
+finished (reports/build.py): the same files as written one after the other, renamed into place
+only once the workbook is; a failed workbook replaces none of them and leaves no process and no
+temporary file; a failed fork's files are written by the report itself."""
 
 from __future__ import annotations
 
@@ -93,7 +94,7 @@ def test_a_workbook_failing_while_the_fork_writes_kills_it_and_leaves_no_tempora
     def sheet(wb, name, *args, **kwargs):  # noqa: ANN001, ANN202 - write_sheet's signature
         if name == "问题清单":   # filled after the snapshots, while the fork writes
             deadline = time.monotonic() + 120
-            while not list(out.rglob("*.tmp-*")) and time.monotonic() < deadline:
+            while not list(out.rglob(f"*.tmp-{forks[0].pid}")) and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert list(out.rglob(f"*.tmp-{forks[0].pid}")), "the fork never began writing"
             raise OSError(28, "No space left on device")
@@ -110,8 +111,55 @@ def test_a_workbook_failing_while_the_fork_writes_kills_it_and_leaves_no_tempora
     assert not (out / "report.xlsx").exists() and not (out / "findings.json").exists()
 
 
-def test_the_fork_failing_fails_the_report(town: Store, rules_path: Path, tmp_path: Path,
-                                           forks: list[proc.Forked], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_workbook_failing_after_the_fork_finished_replaces_none_of_its_files(
+        town: Store, rules_path: Path, tmp_path: Path, forks: list[proc.Forked],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    real_sheet, out = workbook.write_sheet, tmp_path / "out"
+
+    def sheet(wb, name, *args, **kwargs):  # noqa: ANN001, ANN202 - write_sheet's signature
+        if name == "问题清单":
+            deadline = time.monotonic() + 120
+            while not forks[0].future.done() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert forks[0].future.result() and list(out.rglob(f"*.tmp-{forks[0].pid}"))   # written, held back
+            raise OSError(28, "No space left on device")
+        return real_sheet(wb, name, *args, **kwargs)
+
+    monkeypatch.setattr(workbook, "write_sheet", sheet)
+    with pytest.raises(OSError, match="No space left"):
+        build.write_reports(town, 1, out, rules_path=rules_path, processes=2)
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == []   # no file, no snapshot, no temporary
+    assert multiprocessing.active_children() == []
+
+
+def test_a_fork_that_fails_alone_leaves_the_report_to_write_its_files(
+        town: Store, rules_path: Path, tmp_path: Path, forks: list[proc.Forked],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed in the middle of findings.json (as the out-of-memory killer would): the report writes
+    the files itself, the same as a report without a fork, and the fork's leftovers are gone."""
+    import os
+    import signal
+
+    parent, real = os.getpid(), build.write_json_list
+
+    def killed_in_the_fork(path, items):  # noqa: ANN001, ANN202 - write_json_list's signature
+        if os.getpid() != parent:
+            path.with_name(f"{path.name}.tmp-{os.getpid()}").write_text("[", encoding="utf-8")
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(path, items)
+
+    monkeypatch.setattr(build, "write_json_list", killed_in_the_fork)
+    alone = build.write_reports(town, 1, tmp_path / "alone", rules_path=rules_path, processes=1)
+    paths = build.write_reports(town, 1, tmp_path / "out", rules_path=rules_path, processes=2)
+    assert len(forks) == 1 and multiprocessing.active_children() == []
+    assert _files(paths.out_dir) == _files(alone.out_dir) and not list(paths.out_dir.rglob("*.tmp-*"))
+
+
+def test_an_error_of_the_fork_is_met_again_and_fails_the_report(
+        town: Store, rules_path: Path, tmp_path: Path, forks: list[proc.Forked],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     def full_disk(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - write_json_list's signature
         raise OSError(28, "No space left on device")
 

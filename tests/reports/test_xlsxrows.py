@@ -88,8 +88,8 @@ def test_rows_made_from_a_template_are_the_rows_appended(tmp_path: Path) -> None
     markup of the same row appended, links of the other cells and of the varying one included."""
     import pytest
 
-    rows = [[(VALUES[(i + j) % len(VALUES)], "0", f"http://x.gov.cn/{i}/{j}" if (i + j) % 4 == 0 else None)
-             for j in range(3)] for i in range(40)]
+    rows = [[(VALUES[(i + j) % len(VALUES)], "0", f"http://x.gov.cn/{i}/{j}" if (i * j + j) % 3 == 0 else None)
+             for j in range(3)] for i in range(40)]   # rows with one, two and three links
     for varying in range(3):
         written = {}
         for how in ("append", "template"):
