@@ -129,7 +129,8 @@ def load_audit(store: st.Store, audit_id: int, rules: Mapping[str, RuleMeta]) ->
     columns = store.rows(st.columns, audit_id)
     column_types = {(c["site"], c["url"]): c["type"] for c in columns}
     with _collector_paused():
-        results = [_result(row, column_types) for row in store.stream_tuples(st.results, audit_id, [st.results.c[name] for name in RESULT_FIELDS])]
+        rows = store.stream_tuples(st.results, audit_id, [st.results.c[name] for name in RESULT_FIELDS])
+        results = [_result(row, column_types) for row in rows]
     return AuditData(
         audit={k: audit.get(k) for k in AUDIT_KEYS},
         sites=sorted(store.rows(st.sites, audit_id), key=lambda s: s["site"]),

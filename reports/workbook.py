@@ -158,21 +158,21 @@ Cell = tuple[Any, str, str | None]   # (value, style id, link target or None)
 
 
 class _Cells:
-    """A sheet's rows as cells, each short value of a text column made once: a sheet of results
-    repeats its sites, rule titles, labels and reasons on every row (66k rows at 6k pages)."""
+    """A sheet's rows as cells, each short value of a text column made once, and — for a sheet
+    with a varying column — whole rows as templates around it: a sheet of results repeats its
+    sites, rule titles, labels and reasons on every row (66k rows at 6k pages, 1.1M at 100k)."""
 
     MEMO = 4096        # cells remembered (forgotten all at once when full)
     MEMO_CHARS = 256   # the longest text remembered
     _MEMO_TYPES = frozenset({str, int, bool, type(None)})   # not float: -0.0 equals 0.0 and shows otherwise
+    TEMPLATES = 1024         # rows remembered as markup around their varying cell (forgotten all at once)
+    TEMPLATE_CHARS = 1024    # the longest texts of a row's other cells remembered together
+    _TEMPLATE_TYPES = frozenset({str, type(None)})
 
     def __init__(self, ws: Worksheet, cols: Sequence[Col]) -> None:
         self.ws, self.cols, self.styles = ws, cols, _Styles()
         self.memo: dict[tuple[int, type, Any], Cell] = {}
         self.templates: dict[tuple[str | None, ...], xlsxrows.RowTemplate] = {}
-
-    _TEMPLATE_TYPES = frozenset({str, type(None)})
-    TEMPLATES = 1024         # rows remembered as markup around their varying cell (forgotten all at once)
-    TEMPLATE_CHARS = 1024    # the longest texts of a row's other cells remembered together
 
     def templated(self, row: Sequence[Any], varying: int) -> tuple[xlsxrows.RowTemplate, Cell] | None:
         """The markup of ``row`` around its cell at ``varying``, made once per distinct other

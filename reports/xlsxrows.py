@@ -68,7 +68,7 @@ def _text_cell(value: str) -> str:
 class RowTemplate:
     """A row's markup around its varying cell (:func:`template`)."""
 
-    pieces: list[str]                      # joined by the row's number
+    pieces: tuple[str, ...]                # joined by the row's number
     at: int                                # the piece the varying cell's style and value begin
     letter: str                            # the varying cell's column
     before: tuple[tuple[str, str], ...]    # (column, target) of the cells before it that link …
@@ -98,9 +98,10 @@ def template(cells: Sequence[tuple[Any, str, str | None]], varying: int) -> RowT
         after = "" if i == varying else f'" s="{style}"{_cell_body(value)}'
     pieces.append(f"{after}</row>")
     links = [(letter, link) for letter, (_, _, link) in zip(letters, cells, strict=True)]
-    before = tuple((letter, link) for letter, link in links[:varying] if link)
-    after = tuple((letter, link) for letter, link in links[varying + 1:] if link)
-    return RowTemplate(pieces, varying + 2, letters[varying], before, after, len(before) + len(after))
+    links_before = tuple((letter, link) for letter, link in links[:varying] if link)
+    links_after = tuple((letter, link) for letter, link in links[varying + 1:] if link)
+    return RowTemplate(tuple(pieces), varying + 2, letters[varying], links_before, links_after,
+                       len(links_before) + len(links_after))
 
 
 HEAD_BYTES = 1 << 16      # the sheet's part up to its rows: layout elements and the marker
@@ -197,7 +198,7 @@ class RowWriter:
         value, style, link = cell
         r = str(self.rows + 1)
         self._letters(len(template.pieces) - 2)   # the sheet's width, for its <dimension>
-        pieces = template.pieces.copy()
+        pieces = list(template.pieces)
         pieces[template.at] = f'" s="{style}"{_cell_body(value)}{pieces[template.at]}'   # not remembered: it varies
         links = [(letter + r, target) for letter, target in template.before]   # in column order, as append() adds them
         if link:
