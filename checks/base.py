@@ -7,6 +7,7 @@ knowledge of Python types.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -22,33 +23,20 @@ MAX_SAMPLES = 10    # URLs listed per evidence item
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def plain(value: Any) -> Any:
-    """Evidence as JSON-able data: dates become ISO strings, tuples and sets become lists."""
-    if type(value) in _SCALARS:   # most values: returned at once (this runs for every result)
-        return value
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [plain(v) for v in value]
-    return value
-
-
-def _evidence(value: Any) -> Any:
-    """``redact_data(plain(value))`` in one walk: a result's evidence as JSON-able data, every
-    string but URLs redacted (every result's evidence goes through it: two walks were a tenth of
-    the check)."""
+def plain(value: Any, clean: Callable[[str], str] | None = None) -> Any:
+    """Evidence as JSON-able data: dates become ISO strings, tuples and sets become lists, keys
+    strings; with ``clean``, every string (a date's too) passes through it — :func:`result` redacts
+    each in this same walk (it runs for every result)."""
     if isinstance(value, str):
-        return redact_string(value)
-    if type(value) in _SCALARS:
+        return clean(value) if clean else value
+    if type(value) in _SCALARS:   # most values: returned at once
         return value
     if isinstance(value, date | datetime):
-        return redact_string(value.isoformat())
+        return clean(value.isoformat()) if clean else value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _evidence(v) for k, v in value.items()}
+        return {str(k): plain(v, clean) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [_evidence(v) for v in value]
+        return [plain(v, clean) for v in value]
     return value
 
 
@@ -68,7 +56,7 @@ def result(site: SiteInfo, rule: Rule, subject: str, status: Status, reason: str
     crawled text, no report shows a 身份证号 or mobile number in full.
     """
     return Result(site=site.site, rule=rule.id, subject=subject or site.home, status=status,
-                  reason=redact(reason), period=period, evidence=_evidence(evidence))
+                  reason=redact(reason), period=period, evidence=plain(evidence, redact_string))
 
 
 HOME_NOT_READ = "首页未能抓取"

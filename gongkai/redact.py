@@ -14,7 +14,6 @@ quote costs nothing, showing a real 身份证号 is the harm the audit reports.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{4})(\d{2})(\d{2})\d{3}[0-9Xx](?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9A-Za-z])")
@@ -46,14 +45,3 @@ def redact(text: str) -> str:
 def redact_string(text: str) -> str:
     """A string of data redacted, unless it is a URL (a link must still lead somewhere)."""
     return text if _URL.match(text) else redact(text)
-
-
-def redact_data(value: Any) -> Any:
-    """JSON-like data with every string redacted, except URLs (:func:`redact_string`)."""
-    if isinstance(value, str):
-        return redact_string(value)
-    if isinstance(value, dict):
-        return {k: redact_data(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_data(v) for v in value]
-    return value

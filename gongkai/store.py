@@ -599,22 +599,19 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar() or 0)
 
-    def stream(self, table: sa.Table, audit_id: int, only: Iterable[str], **where: Any) -> Iterator[dict[str, Any]]:
+    def stream(self, table: sa.Table, audit_id: int, only: Sequence[str], **where: Any) -> Iterator[dict[str, Any]]:
         """Rows of one audit, only the named columns, fetched in batches (a whole audit's pages
         with their snapshots would not fit in memory at scale)."""
+        for row in self.stream_tuples(table, audit_id, only, **where):
+            yield dict(zip(only, row, strict=True))
+
+    def stream_tuples(self, table: sa.Table, audit_id: int, only: Sequence[str],
+                      **where: Any) -> Iterator[tuple[Any, ...]]:
+        """:meth:`stream` as tuples in the order of ``only``: for the largest reads (a report's every
+        result), where even building a dict per row is a measurable share."""
         query = sa.select(*(table.c[name] for name in only)).where(table.c.audit_id == audit_id)
         for key, value in where.items():
             query = query.where(table.c[key] == value)
-        with self.engine.connect() as conn:
-            result = conn.execution_options(yield_per=500).execute(query.order_by(*table.primary_key.columns))
-            yield from _dicts(result)
-
-    def stream_tuples(self, table: sa.Table, audit_id: int,
-                      columns: Sequence[sa.ColumnElement[Any]]) -> Iterator[tuple[Any, ...]]:
-        """The values of ``columns`` (columns of ``table`` or expressions over them) for each row of
-        one audit, as tuples, in batches: for the largest reads (a report's every result), where
-        even building a dict per row is a measurable share."""
-        query = sa.select(*columns).where(table.c.audit_id == audit_id)
         with self.engine.connect() as conn:
             result = conn.execution_options(yield_per=500).execute(query.order_by(*table.primary_key.columns))
             for batch in result.partitions():

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import store as st
-from gongkai.redact import redact_data
+from gongkai.redact import redact_string
 from gongkai.text import visible_controls
 
 from . import atomic
@@ -32,7 +32,7 @@ def cell(value: Any) -> Any:
     身份证号 and mobile numbers are masked (a page title or link text may hold them; URLs kept)."""
     if value is None or isinstance(value, bool | int | float):
         return "" if value is None else value
-    text = visible_controls(redact_data(str(value)))
+    text = visible_controls(redact_string(str(value)))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 

@@ -129,7 +129,7 @@ def load_audit(store: st.Store, audit_id: int, rules: Mapping[str, RuleMeta]) ->
     columns = store.rows(st.columns, audit_id)
     column_types = {(c["site"], c["url"]): c["type"] for c in columns}
     with _collector_paused():
-        rows = store.stream_tuples(st.results, audit_id, [st.results.c[name] for name in RESULT_FIELDS])
+        rows = store.stream_tuples(st.results, audit_id, RESULT_FIELDS)
         results = [_result(row, column_types) for row in rows]
     return AuditData(
         audit={k: audit.get(k) for k in AUDIT_KEYS},

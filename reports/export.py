@@ -176,12 +176,13 @@ def write_json_list(path: Path, items: Iterable[Any]) -> Path:
     return atomic.replace(path, save)
 
 
-
 READ_CHUNK = 1 << 20   # characters read at a time by read_json_list
 
 
 class NotAList(ValueError):
     """A JSON file whose text is not a list at all (an object, a number, nothing)."""
+
+
 _BLANK = " \t\n\r"
 
 
@@ -254,6 +255,7 @@ def read_json_list(path: Path, chunk: int = READ_CHUNK) -> Iterator[Any]:
                     raise ValueError(f"{path}: expected ',' or ']' after an item of the list")
         if text.next_char():
             raise ValueError(f"{path}: extra data after the list")
+
 
 def write_json(path: Path, value: Any) -> Path:
     """UTF-8 JSON, controls shown visibly, written atomically — and chunk by chunk: the findings of
