@@ -21,12 +21,14 @@ from gongkai.redact import redact, redact_string
 MAX_SNIPPET = 200   # characters of crawled text quoted in evidence
 MAX_SAMPLES = 10    # URLs listed per evidence item
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_NOT_TEXT = _SCALARS - {str}   # scalars no cleaning touches
 
 
 def plain(value: Any, clean: Callable[[str], str] | None = None) -> Any:
     """Evidence as JSON-able data: dates become ISO strings, tuples and sets become lists, keys
     strings; with ``clean``, every string (a date's too) passes through it — :func:`result` redacts
-    each in this same walk (it runs for every result)."""
+    each in this same walk (it runs for every result, so the items of a dict or list that are plain
+    already are taken as they are, without a call each)."""
     if isinstance(value, str):
         return clean(value) if clean else value
     if type(value) in _SCALARS:   # most values: returned at once
@@ -34,9 +36,10 @@ def plain(value: Any, clean: Callable[[str], str] | None = None) -> Any:
     if isinstance(value, date | datetime):
         return clean(value.isoformat()) if clean else value.isoformat()
     if isinstance(value, dict):
-        return {str(k): plain(v, clean) for k, v in value.items()}
+        return {k if type(k) is str else str(k): v if type(v) in _NOT_TEXT else plain(v, clean)
+                for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [plain(v, clean) for v in value]
+        return [v if type(v) in _NOT_TEXT else plain(v, clean) for v in value]
     return value
 
 

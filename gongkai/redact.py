@@ -18,7 +18,9 @@ import re
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{4})(\d{2})(\d{2})\d{3}[0-9Xx](?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9A-Za-z])")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-_DIGIT = re.compile(r"\d")   # both patterns need one: a text without any cannot hold either
+# eight digits, one separator allowed in the middle: every match of either pattern holds such a run
+# (a mobile number's last two groups, an ID number's 17 digits), and most texts with digits do not
+_DIGIT_RUN = re.compile(r"\d{4}[- ]?\d{4}")
 SHORTEST = 11                # characters of the shortest match of either (a mobile number's 11 digits)
 
 
@@ -36,7 +38,7 @@ def mask_mobile(number: str) -> str:
 
 def redact(text: str) -> str:
     """``text`` with every ID-shaped and mobile-shaped number masked."""
-    if not text or len(text) < SHORTEST or not _DIGIT.search(text):   # dates, counts, short words: most evidence
+    if not text or len(text) < SHORTEST or not _DIGIT_RUN.search(text):   # dates, titles, short words: most evidence
         return text
     text = ID_NUMBER.sub(lambda m: mask_id(m.group(0)), text)
     return MOBILE.sub(lambda m: mask_mobile(m.group(0)), text)

@@ -168,3 +168,30 @@ def test_texts_shorter_than_any_match_are_left_as_they_are() -> None:
     shortest = min(_parser.parse(p.pattern, p.flags).getwidth()[0] for p in (r.ID_NUMBER, r.MOBILE))
     assert shortest >= r.SHORTEST
     assert r.redact("13812345678") == "138****5678" and len("13812345678") == r.SHORTEST
+
+
+def test_texts_without_a_run_of_eight_digits_are_left_as_they_are() -> None:
+    """redact skips texts without a run of eight digits (one separator allowed): every match of
+    either pattern holds one — checked on the numbers of both shapes and on random texts made of
+    digits, separators, letters and Chinese, where any match found must pass the gate too."""
+    import random
+    from collections import Counter
+
+    from gongkai import redact as r
+
+    shapes = ["13812345678", "+86 138-1234-5678", "86-138 1234 5678", "138 1234 5678",
+              "11010519491231002X", "110105194912310028", "号码：138-1234 5678。"]
+    for text in shapes:
+        assert r.ID_NUMBER.search(text) or r.MOBILE.search(text)
+        assert r._DIGIT_RUN.search(text) and r.redact(text) != text
+    rng, found = random.Random(11), Counter()
+    pieces = ["-", " ", "--", "+86", "86", "x", "X", "a", "号", "1", "13", "138", "1381234", "5678"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) if rng.random() < 0.4 else str(rng.randrange(10 ** rng.randint(1, 18)))
+                       for _ in range(rng.randint(2, 7)))
+        hits = [p.pattern for p in (r.ID_NUMBER, r.MOBILE) if p.search(text)]
+        found.update(hits)
+        if hits:
+            assert r._DIGIT_RUN.search(text), text
+    assert min(found[r.ID_NUMBER.pattern], found[r.MOBILE.pattern]) > 50   # both shapes were met often
+    assert r.redact("基准政发〔2024〕14号 2024-06-17 第0-3-13项") == "基准政发〔2024〕14号 2024-06-17 第0-3-13项"
