@@ -10,9 +10,10 @@ left untouched.
 Many small files (the 存档快照 of a large audit: one per distinct page behind a finding) go through
 :func:`batch`: each is written to its temporary name, one ``os.sync()`` makes them all durable, and
 only then is each renamed — the same either-old-or-complete guarantee, one flush instead of one a file.
-A batch writes in the caller's thread (the report's snapshots are handed to it by a thread of their
-own while the workbook is built: :class:`reports.snapshots.Rendering`); a write that fails is raised
-at once, and nothing is renamed.
+A batch writes in the caller's thread, or adopts files other processes wrote under the caller's
+temporary names (:func:`write_temporary`: the report's snapshot workers write the copies they
+render, :class:`reports.snapshots.Rendering`); a write that fails is raised at once, and nothing
+is renamed.
 """
 
 from __future__ import annotations
@@ -23,9 +24,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
-def temp_path(path: Path) -> Path:
-    """The temporary sibling a new version of ``path`` is written to before the rename."""
-    return path.with_name(f"{path.name}.tmp-{os.getpid()}")
+def temp_path(path: Path, owner: int | None = None) -> Path:
+    """The temporary sibling a new version of ``path`` is written to before the rename: named by
+    the process that renames it (``owner``, by default this one), so that it can remove what its
+    helpers left (:func:`remove_temporaries`)."""
+    return path.with_name(f"{path.name}.tmp-{os.getpid() if owner is None else owner}")
+
+
+def write_temporary(path: Path, data: bytes, owner: int | None = None) -> Path:
+    """Write ``data`` to ``path``'s temporary sibling (see :func:`temp_path`), which is returned for
+    the owner to rename; on failure nothing is left."""
+    tmp = temp_path(path, owner)
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def remove_temporaries(directory: Path, pid: int) -> None:
@@ -123,13 +139,10 @@ class Batch:
 
     def write_text(self, path: Path, text: str) -> Path:
         path = Path(path)
-        tmp = temp_path(path)
-        try:
-            with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        return self.adopt(write_temporary(path, text.encode("utf-8")), path)
+
+    def adopt(self, tmp: Path, path: Path) -> Path:
+        """Rename ``tmp`` (already written: by this process or a helper) to ``path`` with the batch."""
         self.pending.append((tmp, path))
         return path
 

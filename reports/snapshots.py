@@ -18,6 +18,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import itertools
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -233,6 +234,28 @@ def _render_job(job: _Job, html: str, state: AuditState) -> tuple[str | None, st
         return None, f"{NOT_RENDERED}（{type(exc).__name__}）"
 
 
+@dataclass(frozen=True)
+class _Copy:
+    """What became of one job: its copy written under the report's temporary name (``tmp``), of
+    ``size`` bytes, or why not (``reason``; ``size`` too when it was too large to fit)."""
+
+    tmp: Path | None
+    size: int | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where a task's copies go: the snapshot folder, under temporary names of the report's
+    process (``owner``: it renames them, or removes whatever a stopped worker left), and the bytes
+    left in the budget when the task was handed out (``room``: only ever less when it is kept, so
+    a larger copy is not written at all)."""
+
+    directory: Path
+    owner: int
+    room: int
+
+
 _worker: dict[str, Any] = {}   # a render worker's store, set once by _open_store
 
 
@@ -240,17 +263,38 @@ def _open_store(url: str) -> None:
     _worker["store"] = st.Store(url)
 
 
-Rendered = list[tuple[str | None, str | None]]
+def _write_all(store: st.Store, jobs: list[_Job], state: AuditState, target: _Target) -> list[_Copy]:
+    """The jobs' copies rendered and written, their pages read from the store in one query.
 
-
-def _render_all(store: st.Store, jobs: list[_Job], state: AuditState) -> Rendered:
-    """The jobs' copies in order, their pages read from the store in one query."""
+    The copies are written where they are made (a worker process, in parallel, instead of one
+    thread of the report writing every file); if one cannot be, those already written for the
+    task are removed before the error is raised: a task's files are all handed back or none is
+    left."""
     html = store.snapshots(job.page.sha256 for job in jobs)
-    return [_render_job(job, html.get(job.page.sha256, ""), state) for job in jobs]
+    copies: list[_Copy] = []
+    try:
+        for job in jobs:
+            copies.append(_write_copy(job, html.get(job.page.sha256, ""), state, target))
+    except BaseException:
+        for copy in copies:
+            if copy.tmp is not None:
+                copy.tmp.unlink(missing_ok=True)
+        raise
+    return copies
 
 
-def _render_in_worker(jobs: list[_Job], state: AuditState) -> Rendered:
-    return _render_all(_worker["store"], jobs, state)
+def _write_copy(job: _Job, html: str, state: AuditState, target: _Target) -> _Copy:
+    text, reason = _render_job(job, html, state)
+    if text is None:
+        return _Copy(None, reason=reason)
+    data = text.encode("utf-8")
+    if len(data) > target.room:
+        return _Copy(None, len(data), OVER_BUDGET)
+    return _Copy(atomic.write_temporary(target.directory / f"{job.page.sha256}.html", data, target.owner), len(data))
+
+
+def _write_in_worker(jobs: list[_Job], state: AuditState, target: _Target) -> list[_Copy]:
+    return _write_all(_worker["store"], jobs, state, target)
 
 
 PROCESS_AFTER = 200   # distinct pages below which snapshots are rendered in the calling process
@@ -263,11 +307,14 @@ class Rendering:
 
     Each distinct page behind a finding is made inert in one of up to ``processes`` worker processes
     (a large report has thousands; lxml holds the interpreter while it works), read there from the
-    store, ``CHUNK`` pages a task.  A thread of the calling process takes the copies back in
-    priority order, keeps each within the byte budget and writes it through the caller's batch:
-    what is kept, and every file, is what one process writes.  At most ``WINDOW`` tasks per worker
-    are ahead of it, so memory stays bounded however many findings there are.  A report of fewer
-    than ``PROCESS_AFTER`` pages, or run with one process, renders them in :meth:`finish`.
+    store, ``CHUNK`` pages a task, and written there under the report's temporary name (creating
+    thousands of files was the slowest part of the report's own process).  A thread of the calling
+    process takes each task's outcome back in priority order and keeps each copy within the byte
+    budget — adopted by the caller's batch, or its file removed — so what is kept is what one
+    process writing them would keep.  At most ``WINDOW`` tasks per worker are ahead of it, so memory
+    stays bounded however many findings there are; a stopped report removes what its workers
+    wrote.  A report of fewer than ``PROCESS_AFTER`` pages, or run with one process, renders and
+    writes them in :meth:`finish`.
     """
 
     def __init__(self, out_dir: Path, store: st.Store, audit_id: int, items: Iterable[Finding], state: AuditState,
@@ -292,44 +339,46 @@ class Rendering:
             return
         processes = self.processes
         self.pool = proc.pool(processes, proc.start_method(), _open_store, (self.store.url,))
-        ahead: collections.deque[tuple[list[_Job], Future[Rendered]]] = collections.deque()
+        ahead: collections.deque[tuple[list[_Job], Future[list[_Copy]]]] = collections.deque()
         tasks = (self.jobs[i:i + CHUNK] for i in range(0, len(self.jobs), CHUNK))
+        self.directory.mkdir(parents=True, exist_ok=True)
         for task in itertools.islice(tasks, WINDOW * processes):
-            ahead.append((task, self.pool.submit(_render_in_worker, task, self.state)))
+            ahead.append((task, self.pool.submit(_write_in_worker, task, self.state, self._target())))
         self.thread = threading.Thread(target=self._take_back, args=(ahead, tasks), name="gongkai-snapshots",
                                        daemon=True)
         self.thread.start()
 
-    def _take_back(self, ahead: collections.deque[tuple[list[_Job], Future[Rendered]]],
+    def _target(self) -> _Target:
+        return _Target(self.directory, os.getpid(), self.budget - self.used)
+
+    def _take_back(self, ahead: collections.deque[tuple[list[_Job], Future[list[_Copy]]]],
                    tasks: Iterator[list[_Job]]) -> None:
         pool = self.pool
         assert pool is not None, "started before the thread"
         try:
             while ahead and not self.stopping.is_set():
                 task, future = ahead.popleft()
-                for job, rendered in zip(task, proc.result(future, pool), strict=True):
-                    self._keep(job, *rendered)
+                for job, copy in zip(task, proc.result(future, pool), strict=True):
+                    self._keep(job, copy)
                 following = next(tasks, None)
                 with self.submitting:   # never after abort() has begun: a late task would wait for ever
                     if following is not None and not self.stopping.is_set():
-                        ahead.append((following, pool.submit(_render_in_worker, following, self.state)))
+                        ahead.append((following, pool.submit(_write_in_worker, following, self.state, self._target())))
         except BaseException as exc:  # noqa: BLE001 - raised again by finish(), in the caller's thread
             self.failure = exc
 
-    def _keep(self, job: _Job, text: str | None, reason: str | None) -> None:
-        """Keep a page's copy if it fits the budget; else record why it was left out."""
+    def _keep(self, job: _Job, copy: _Copy) -> None:
+        """Keep a page's copy if it fits the budget; else remove it and record why it was left out."""
         entry = job.entry()
-        if text is None:
-            self.omitted.append({**entry, "reason": reason})
+        if copy.tmp is not None and copy.size is not None and self.used + copy.size <= self.budget:
+            self.files.adopt(copy.tmp, self.directory / f"{job.page.sha256}.html")
+            self.used += copy.size
+            self.written.append({**entry, "path": f"{DIRECTORY}/{job.page.sha256}.html", "size": copy.size})
             return
-        size = len(text.encode("utf-8"))
-        if self.used + size > self.budget:
-            self.omitted.append({**entry, "reason": OVER_BUDGET, "size": size})
-            return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.files.write_text(self.directory / f"{job.page.sha256}.html", text)
-        self.used += size
-        self.written.append({**entry, "path": f"{DIRECTORY}/{job.page.sha256}.html", "size": size})
+        if copy.tmp is not None:   # written while there was room; the pages kept before it took it
+            copy.tmp.unlink()
+            copy = _Copy(None, copy.size, OVER_BUDGET)
+        self.omitted.append({**entry, "reason": copy.reason, **({"size": copy.size} if copy.size is not None else {})})
 
     def finish(self) -> SnapshotSet:
         """Every page kept or left out (rendered here when no worker did), the index written with them.
@@ -337,10 +386,12 @@ class Rendering:
         Returns, per finding id, ``{"path": "scorecard/snapshots/<sha256>.html", "sha256": …}`` — ``path``
         null and ``omitted`` set when the copy was not written."""
         if self.thread is None:
+            if self.jobs:
+                self.directory.mkdir(parents=True, exist_ok=True)
             for i in range(0, len(self.jobs), CHUNK):
                 task = self.jobs[i:i + CHUNK]
-                for job, rendered in zip(task, _render_all(self.store, task, self.state), strict=True):
-                    self._keep(job, *rendered)
+                for job, copy in zip(task, _write_all(self.store, task, self.state, self._target()), strict=True):
+                    self._keep(job, copy)
         else:
             self.thread.join()
             if self.failure is not None:
@@ -370,6 +421,8 @@ class Rendering:
             proc.stop(self.pool)
         if self.thread is not None:
             self.thread.join(proc.STOP_WAIT_SECONDS)
+        if self.pool is not None:   # copies written by tasks never taken back, or cut off by the stop
+            atomic.remove_temporaries(self.directory, os.getpid())
         self.pool = None
 
 

@@ -74,7 +74,8 @@ def test_workers_render_what_the_report_process_renders(town: Store, rules_path:
     reasons = {o["reason"] for o in index["omitted"]}
     assert "超出快照容量上限" in reasons and index["written"]
     assert ("快照生成失败（ValueError）" in reasons) == (method == "fork")
-    assert not list(workers.rglob("*.tmp-*")) and multiprocessing.active_children() == []
+    assert not list(workers.rglob("*.tmp-*")) and not list(inline.rglob("*.tmp-*"))
+    assert multiprocessing.active_children() == []
 
 
 def test_a_report_failing_while_snapshots_render_stops_the_workers_and_leaves_no_file(
@@ -94,6 +95,42 @@ def test_a_report_failing_while_snapshots_render_stops_the_workers_and_leaves_no
     assert multiprocessing.active_children() == []
     assert not [t for t in threading.enumerate() if t.name == "gongkai-snapshots"]
     assert sorted(p.name for p in out.rglob("*") if p.is_file()) == []   # no snapshot, no temporary file
+
+
+def test_copies_workers_wrote_but_nobody_took_back_are_removed_when_the_report_fails(
+        town: Store, rules_path: Path, tmp_path: Path, pooled: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers write their copies under the report's temporary names; the thread taking them
+    back is held up at the first, so tasks done but never taken back hold written files when the
+    workbook fails (a full disk): the report removes them too, not only the copies its batch kept."""
+    import time
+
+    out, held_up = tmp_path / "out", threading.Event()
+    folder = out / "scorecard" / "snapshots"
+    keep = snapshots.Rendering._keep
+
+    def behind(self, job, copy):  # noqa: ANN001, ANN202 - _keep's signature
+        held_up.wait(120)
+        keep(self, job, copy)
+
+    def disk_full_once_copies_wait(wb, name, *args, **kwargs):  # noqa: ANN001, ANN202 - write_sheet's signature
+        if name == "检查结果":
+            deadline = time.monotonic() + 120
+            while len(list(folder.glob("*.tmp-*"))) < 2 * snapshots.CHUNK and time.monotonic() < deadline:
+                time.sleep(0.05)
+            written = len(list(folder.glob("*.tmp-*")))
+            held_up.set()
+            assert written >= 2 * snapshots.CHUNK   # more than the first task's: copies nobody took back
+            raise OSError(28, "No space left on device")
+        return real(wb, name, *args, **kwargs)
+
+    real = workbook.write_sheet
+    monkeypatch.setattr(snapshots.Rendering, "_keep", behind)
+    monkeypatch.setattr(workbook, "write_sheet", disk_full_once_copies_wait)
+    with pytest.raises(OSError, match="No space left"):
+        write_reports(town, 1, out, rules_path=rules_path, processes=2)
+    assert pooled == [2] and multiprocessing.active_children() == []
+    assert not [t for t in threading.enumerate() if t.name == "gongkai-snapshots"]
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == []
 
 
 def test_gongkai_report_takes_processes(tmp_path: Path) -> None:
