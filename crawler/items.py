@@ -39,6 +39,7 @@ class FetchedPage:
     as_link_probe: bool = True                       # the page is also a checked link target
     probes: list[Row] = field(default_factory=list)  # more probes of this answer (a home attempt), completed
                                                      # with the page's identity and answer
+    extraction: tuple[str, bytes] | None = None      # an article's facts as kept for the next audit (crawler/reuse.py)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class PageItem:
     document: Row | None = None
     probes: list[Row] = field(default_factory=list)
     refs: list[Row] = field(default_factory=list)   # page_refs rows: body citations, insecure loads
+    extraction: tuple[str, bytes] | None = None     # (key, facts) kept for the next audit (crawler/reuse.py)
 
 
 @dataclass(frozen=True)

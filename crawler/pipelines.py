@@ -172,7 +172,8 @@ class StorePipeline:
         if self.batch.holds(key):   # the same page again (a home retried): the batch holds it once
             self._write()
         self.batch.add_page({"page": page, "links": item.links, "list_items": item.list_items,
-                             "document": item.document, "probes": item.probes, "refs": item.refs},
+                             "document": item.document, "probes": item.probes, "refs": item.refs,
+                             "extraction": item.extraction},
                             fresh=key not in self.stored and key[1] is not None)
         self.stored.add(key)
         self._batched()

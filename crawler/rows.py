@@ -66,7 +66,7 @@ def page_item(fetched: FetchedPage, owns: Any) -> PageItem:
     answer = {"final_url": response.url, "status": response.status}
     probes = [link_probe(page, **answer)] if fetched.as_link_probe else []
     probes += [{**link_probe(page, **answer), **extra} for extra in fetched.probes]
-    return PageItem(page, links, fetched.list_items, fetched.document, probes, refs)
+    return PageItem(page, links, fetched.list_items, fetched.document, probes, refs, fetched.extraction)
 
 
 def page_row(fetched: FetchedPage) -> Row:

@@ -393,7 +393,9 @@ def coverage_lines(store: Store, audit_id: int) -> list[str]:
     reused = store.count(st.pages, audit_id, variant="normal", revalidated=True)
     if reused:
         fetched = store.count(st.pages, audit_id, variant="normal")
-        lines.append(f"重用 reused {reused}/{fetched} pages unchanged since the last audit (HTTP 304)")
+        kept = store.count(st.pages, audit_id, variant="normal", facts_reused=True)
+        lines.append(f"重用 reused {reused}/{fetched} pages unchanged since the last audit (HTTP 304); "
+                     f"{kept} articles not parsed again (their extraction kept)")
     for site in sorted(by_site):
         cols = by_site[site]
         if not cols:

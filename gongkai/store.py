@@ -75,6 +75,7 @@ pages = sa.Table(
     sa.Column("encoding", sa.Text), sa.Column("size", sa.Integer), sa.Column("sha256", sa.Text),
     sa.Column("fetched_at", sa.Text), sa.Column("dialect", sa.Text),
     sa.Column("revalidated", sa.Boolean, default=False),  # unchanged since the last audit (HTTP 304): body reused
+    sa.Column("facts_reused", sa.Boolean, default=False),  # … and an article's extraction with it (no parse)
     sa.Column("kind", sa.Text),               # home | list | article | not_found_probe | other
     sa.Column("column_type", sa.Text), sa.Column("column_url", sa.Text),
     sa.Column("title", sa.Text), sa.Column("text", sa.Text),   # the HTML itself: `snapshots`, by sha256
@@ -179,6 +180,15 @@ snapshots = sa.Table(
     "snapshots", meta,
     sa.Column("sha256", sa.Text, primary_key=True),
     sa.Column("html_z", sa.LargeBinary, nullable=False),   # zlib-compressed UTF-8
+)
+
+# what the crawl read from an article (crawler/extraction.py ArticleFacts, pickled, zlib-compressed),
+# by a key of its HTML, URLs, what was asked of it and the extractor's code: a later audit whose
+# page answered 304 Not Modified takes it from here instead of parsing the page again
+extractions = sa.Table(
+    "extractions", meta,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("facts_z", sa.LargeBinary, nullable=False),
 )
 
 # availability monitoring (`gongkai probe`, run from cron): one timed request per site home, kept
@@ -418,6 +428,9 @@ class Store:
             if batch.bodies:   # in sha256 order: two PostgreSQL writers storing the same bodies cannot deadlock
                 _insert_ignore(conn, snapshots, [{"sha256": sha, "html_z": batch.bodies[sha]}
                                                  for sha in sorted(batch.bodies)])
+            kept = dict(entry.extraction for entry in entries if entry.extraction)
+            if kept:   # in key order, as the bodies
+                _insert_ignore(conn, extractions, [{"key": key, "facts_z": kept[key]} for key in sorted(kept)])
             for table in (pages, probes, links, page_refs, list_items):
                 rows = [row for entry in entries for row in getattr(entry, table.name)]
                 if rows:
@@ -569,6 +582,11 @@ class Store:
 
     def iter_rows(self, table: sa.Table, audit_id: int, **where: Any) -> Iterator[dict[str, Any]]:
         yield from self.rows(table, audit_id, **where)
+
+    def extraction(self, key: str) -> bytes | None:
+        """An article's facts as the crawl kept them under ``key`` (see ``extractions``), or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(extractions.c.facts_z).where(extractions.c.key == key)).scalar()
 
     def snapshot(self, sha256: str | None) -> str | None:
         """The decoded HTML of the body whose bytes as fetched had ``sha256`` (None if not kept)."""
@@ -781,6 +799,7 @@ class _Entry:
     page_refs: list[dict[str, Any]] = field(default_factory=list)
     list_items: list[dict[str, Any]] = field(default_factory=list)
     documents: list[dict[str, Any]] = field(default_factory=list)
+    extraction: tuple[str, bytes] | None = None   # (key, facts) of an article read (see ``extractions``)
 
 
 class PageBatch:
@@ -844,6 +863,7 @@ class PageBatch:
         for sha in entry.shas:   # last: a row that raised above leaves the batch as it was
             if sha not in self.bodies:
                 self.bodies[sha] = _compress(html)
+        entry.extraction = bundle.get("extraction")
         self.entries.append(entry)
         self.keys.add(key)
         return key

@@ -62,6 +62,7 @@ from gongkai.crawler.items import (
 )
 from gongkai.crawler.markup import is_article_url, parse_document
 from gongkai.crawler.middlewares import text_of
+from gongkai.crawler.reuse import ExtractionReuse, facts_key, kept_article_facts, kept_facts
 from gongkai.crawler.rows import link_probe
 from gongkai.crawler.settings import BAIDUSPIDER_UA
 from gongkai.crawler.stamp import asked_url, identity, stamp
@@ -114,6 +115,7 @@ class PortalSpider(scrapy.Spider):
         self.audit_id = audit_id
         self.ledger = ledger or {}
         self.sites: dict[str, SiteState] = {}
+        self.reuse = ExtractionReuse(None)   # off unless the crawl has an HTTP cache and a store (from_crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -129,6 +131,8 @@ class PortalSpider(scrapy.Spider):
         spider.attachments = AttachmentFetcher.from_settings(s)
         spider.extraction = ExtractionPool.from_settings(s)
         crawler.signals.connect(spider.extraction.close, signal=signals.spider_closed)
+        spider.reuse = ExtractionReuse.from_crawler(crawler)
+        crawler.signals.connect(spider.reuse.close, signal=signals.spider_closed)
         spider.tls = {"check": s.getbool("GONGKAI_TLS_CHECK"), "cafile": s.get("GONGKAI_TLS_CAFILE") or None,
                       "port": s.getint("GONGKAI_TLS_PORT"), "timeout": min(s.getfloat("DOWNLOAD_TIMEOUT"), 15.0)}
         start = spider.targets.audit.parsed_period.start
@@ -344,14 +348,19 @@ class PortalSpider(scrapy.Spider):
         ctype, curl = response.meta.get("column_type"), response.meta.get("column_url")
         url = asked_url(response.request)
         answered = linkcheck.classify_status(response.status, html)
+        kept, reused = None, False
         try:
-            facts = await self.extraction.run(article_facts, html, response.url, url, extract=answered.outcome == "ok",
-                                              messages=ctype == "messages") if html else None
+            if html:
+                facts, kept, reused = await self._read_article(response, html, url, extract=answered.outcome == "ok",
+                                                               messages=ctype == "messages")
+            else:
+                facts = None
         except ExtractionFailed as exc:  # the page is kept, unread: unknown, and its column incomplete
             yield CrawlErrorItem(state.target.id, "extract", url, str(exc))
             facts, answered = ArticleFacts(PageFacts("", "", {}, {}), None), linkcheck.Outcome("unknown", str(exc))
         page = self._fetched(response, state, "article", html, answered=answered, facts=facts and facts.page,
-                             fields={"column_type": ctype, "column_url": curl, "dialect": facts and facts.dialect})
+                             fields={"column_type": ctype, "column_url": curl, "dialect": facts and facts.dialect,
+                                     "facts_reused": reused}, extraction=kept)
         if facts and facts.error:
             yield CrawlErrorItem(state.target.id, "extract", url, facts.error)
         elif facts and facts.fields:
@@ -364,6 +373,20 @@ class PortalSpider(scrapy.Spider):
         if page.document:  # its files, read for the content and privacy rules (crawler/attachments.py)
             for request in self.attachments.requests(state.target.id, url, facts.fields.attachments):
                 yield request
+
+    async def _read_article(self, response: Response, html: str, url: str, *, extract: bool,
+                            messages: bool) -> tuple[ArticleFacts, tuple[str, bytes] | None, bool]:
+        """The article's facts; when read (in an extraction worker), what to keep of them for the
+        next audit; whether they were kept from the last one instead (it answered 304: crawler/reuse.py)."""
+        if not self.reuse.enabled:
+            return await self.extraction.run(article_facts, html, response.url, url, extract=extract,
+                                             messages=messages), None, False
+        key = facts_key(html, response.url, url, extract=extract, messages=messages)
+        facts = self.reuse.kept(response, key)
+        if facts is not None:
+            return facts, None, True
+        kept = await self.extraction.run(kept_article_facts, html, response.url, url, extract=extract, messages=messages)
+        return kept_facts(kept), (key, kept), False
 
     def parse_not_found(self, response: Response) -> Iterator[Any]:
         state = self.sites[response.meta["site"]]
