@@ -4,7 +4,8 @@ A page that answers 304 Not Modified is the cached body again (``crawler/httpcac
 it again would give the same facts, at half the crawl's cost per page.  So each article's facts
 (:class:`ArticleFacts`: fields, text, links, footer identity, message) are kept in the store under
 a key of every input of :func:`article_facts` and of the extractor itself (its code, vocabularies,
-Python's and lxml's versions), and an article answering 304 takes them from there.  Facts made by
+the versions of Python, libxml2 and the libraries it calls), and an article answering 304 takes
+them from there.  Facts made by
 another extractor, or for another body or URL, are never taken: their key differs.  An audit
 whose store has no facts for a page (a store of an older release, an HTTP cache shared by several
 output directories' stores) reads the page as before.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import logging
 import pickle
 import sys
@@ -30,16 +32,28 @@ from gongkai.crawler.extraction import ArticleFacts, article_facts
 logger = logging.getLogger(__name__)
 
 
+LIBRARIES = ("lxml", "OpenCC", "dateparser", "w3lib", "Scrapy")   # whose answers the extractor reads
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
 @functools.lru_cache(maxsize=1)
 def extractor_digest() -> str:
     """A digest of everything an article's facts depend on besides the page: the crawler's and the
-    shared core's code, the bundled vocabularies, Python's and lxml's versions.  Facts kept by
+    shared core's code, the bundled vocabularies, the versions of Python, libxml2 and the libraries
+    it calls (a parser's or converter's fix changes what a page reads as).  Facts kept by
     another extractor (an upgrade, a patched rule of extraction) are never taken for this one's."""
     import gongkai
     from gongkai import config
     from gongkai import crawler as crawler_package
 
-    digest = hashlib.sha256(f"{sys.version_info[:2]} {etree.LXML_VERSION} {etree.LIBXML_VERSION}".encode())
+    libraries = " ".join(f"{name}={_version(name)}" for name in LIBRARIES)
+    digest = hashlib.sha256(f"{sys.version} {etree.LIBXML_VERSION} {libraries}".encode())
     files = [*Path(gongkai.__file__).parent.glob("*.py"), *Path(crawler_package.__file__).parent.rglob("*.py"),
              *Path(config.__file__).parent.glob("*.yaml")]
     for path in sorted(files):

@@ -67,3 +67,41 @@ def _read(store: st.Store, audit: int) -> dict[str, list[tuple]]:
             "documents": rows(st.documents, *(c.name for c in st.documents.columns if c.name not in ("id", "audit_id"))),
             "links": rows(st.links, "page_url", "target", "text", "hidden", "internal"),
             "refs": rows(st.page_refs, *(c.name for c in st.page_refs.columns if c.name not in ("id", "audit_id")))}
+
+
+def test_a_re_audit_judges_the_answers_of_now_never_the_copy_kept_from_the_last(tmp_path):
+    """A page answering 503 now, and a server that is gone, are judged on those answers: the copy
+    the HTTP cache kept from the last audit never stands in for them (Scrapy's RFC 2616 policy
+    serves it for a 5xx, and its cache middleware for a download error) — else a site that is
+    down would pass ``site.unreachable`` on last quarter's pages, marked as revalidated."""
+    root = trs_site(tmp_path / "trs")
+    targets, out = tmp_path / "targets.yaml", tmp_path / "out"
+
+    def crawl() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "gongkai.cli", "crawl", str(targets), "--out", str(out)],
+                              capture_output=True, text=True, timeout=240)
+
+    with SiteServer(root) as server:
+        targets.write_text(yaml.safe_dump({
+            "audit": {"name": "复查", "period": "2024Q2", "as_of": "2024-08-05"},
+            "crawl": {"download_delay": 0, "retry_times": 1, "cloak_check": False, "home_attempt_interval": 1},
+            "sites": [{"id": "trs", "name": "江川市人民政府", "home": server.base_url}]}, allow_unicode=True),
+            encoding="utf-8")
+        assert crawl().returncode == 0
+        failing = "/zwgk/zcwj/202406/t20240610_1003.html"
+        server.config.status[failing] = 503
+        assert crawl().returncode == 0
+    gone = crawl()   # the server is stopped: every request is refused
+    store = st.Store(out / "gongkai.sqlite")
+    now = {p["url"]: p for p in store.rows(st.pages, 2, variant="normal")}
+    page = now[server.url(failing)]
+    assert page["status"] == 503 and page["outcome"] != "ok" and not page["revalidated"]
+    assert sum(p["revalidated"] for p in now.values()) >= 5   # the others did answer 304
+    pages = store.rows(st.pages, 3, variant="normal")
+    assert pages and not any(p["revalidated"] or p["status"] == 200 or p["outcome"] == "ok" for p in pages)
+    assert "reused" not in gone.stdout
+    checked = subprocess.run([sys.executable, "-m", "gongkai.cli", "check", "--out", str(out)],
+                             capture_output=True, text=True, timeout=240)
+    assert checked.returncode == 0, checked.stderr[-2000:]
+    verdict = [r for r in store.rows(st.results, 3) if r["rule"] == "site.unreachable"]
+    assert [r["status"] for r in verdict] in (["fail"], ["unknown"]), verdict
