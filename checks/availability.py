@@ -2,7 +2,8 @@
 
 The official veto (国办秘函〔2019〕19号) rests on a week of probes: at least 20 a day, a 15 s
 timeout, a failure share of 5 % or more.  When ``gongkai probe`` (run from cron) recorded such a
-week before the audit's as_of, that history decides, and the evidence is its log.  Otherwise the
+week up to the audit's as_of — Beijing days, each with enough probes that answered or failed (one
+refused to us, ``blocked``, is not counted) — that history decides, and the evidence is its log.  Otherwise the
 audit's own attempts decide: the crawler tries a failing home again ``home_attempts`` times,
 ``home_attempt_interval`` seconds apart, and the rule fails only when at least ``min_attempts``
 of them all failed; the evidence lists every attempt (time, outcome, seconds, the crawl's
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from pydantic import Field
@@ -25,8 +27,10 @@ from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
+from gongkai.workdays import BEIJING, beijing_day
 
 FAILED = ("broken", "error")
+JUDGED = ("ok", *FAILED)   # a probe answered or failed; "blocked" (refused to us) and "unknown" say neither
 AUDIT_BASIS = "审计期间分散探测（未达到官方一周监测口径）"
 MONITOR_BASIS = "可用性监测记录（gongkai probe）"
 
@@ -51,21 +55,36 @@ def run(view: AuditView, site: SiteInfo, rule: Rule, params: ReachabilityParams)
 
 # -- the official basis: a week of monitoring --------------------------------------------------------
 
-def _monitoring(view: AuditView, site: SiteInfo, params: ReachabilityParams) -> list[dict[str, Any]] | None:
-    """The monitoring probes of the week before as_of, if every day of it has enough of them."""
-    until = view.as_of + timedelta(days=1)
-    probes = view.monitor_history(site.site, until - timedelta(days=params.monitor_days), until)
-    per_day = Counter(p["at"][:10] for p in probes)
+@dataclass(frozen=True)
+class _Week:
+    """The monitoring of the week up to as_of: the probes that could be judged, and the others."""
+
+    probes: list[dict[str, Any]]     # answered (ok) or failed: what the failure share is of
+    not_judged: Counter[str]         # outcome → probes refused to us (blocked) or of unknown result
+
+
+def _monitoring(view: AuditView, site: SiteInfo, params: ReachabilityParams) -> _Week | None:
+    """The monitoring probes of the ``monitor_days`` Beijing days up to as_of, if each of those days
+    has enough probes that could be judged: a probe the site refused to answer (a WAF's 412) says
+    nothing about whether people can open it, so it neither fails nor passes nor counts."""
+    first = datetime.combine(view.as_of - timedelta(days=params.monitor_days - 1), time(), BEIJING)
+    after = datetime.combine(view.as_of + timedelta(days=1), time(), BEIJING)
+    probes = view.monitor_history(site.site, first.astimezone(UTC), after.astimezone(UTC))
+    judged = [p for p in probes if p["outcome"] in JUDGED]
+    per_day = Counter(beijing_day(p["at"]) for p in judged)
     enough = sum(n >= params.monitor_per_day for n in per_day.values())
-    return probes if enough >= params.monitor_days else None
+    if enough < params.monitor_days:
+        return None
+    return _Week(judged, Counter(p["outcome"] for p in probes if p["outcome"] not in JUDGED))
 
 
-def _judge_monitoring(site: SiteInfo, rule: Rule, params: ReachabilityParams,
-                      probes: list[dict[str, Any]]) -> Result:
+def _judge_monitoring(site: SiteInfo, rule: Rule, params: ReachabilityParams, week: _Week) -> Result:
+    probes = week.probes
     failed = [p for p in probes if p["outcome"] in FAILED]
     share = len(failed) / len(probes)
     ev = {"basis": MONITOR_BASIS, "probes": len(probes), "failed": len(failed), "failure_share": round(share, 4),
-          "threshold": params.monitor_failure_share, "days": params.monitor_days,
+          "threshold": params.monitor_failure_share, "days": params.monitor_days, "days_in": "北京时间",
+          "not_counted": dict(sorted(week.not_judged.items())),
           "timeout_s": sorted({p["timeout_s"] for p in probes if p["timeout_s"] is not None}),
           "failures": [{k: p[k] for k in ("at", "outcome", "status", "seconds", "reason")} for p in failed]}
     if share >= params.monitor_failure_share:

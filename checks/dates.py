@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from pydantic import Field
@@ -29,8 +29,7 @@ from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
 from gongkai.text import date_from_url
-
-CHINA = timedelta(hours=8)  # publish dates are Beijing days; fetched_at is UTC
+from gongkai.workdays import beijing_day
 
 
 class DateParams(KindParams):
@@ -49,7 +48,7 @@ def _crawl_day(page: dict[str, Any] | None, view: AuditView) -> date:
     stamp = (page or {}).get("fetched_at")
     if not stamp:
         return view.crawl_day
-    return (datetime.fromisoformat(stamp) + CHINA).date()
+    return beijing_day(stamp)   # publish dates are Beijing days; fetched_at is UTC
 
 
 def _list_index(view: AuditView, site: SiteInfo) -> dict[str, list[dict[str, Any]]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -308,7 +308,7 @@ class AuditView:
         """The HTML of a stored page as it was fetched (kept once per body, compressed)."""
         return self._store.snapshot(page.get("sha256"))
 
-    def monitor_history(self, site: str, since: date, until: date) -> list[dict[str, Any]]:
+    def monitor_history(self, site: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
         """`gongkai probe` records of a site's home from ``since`` up to (not including) ``until``."""
         return self._store.monitor_history(site, since.isoformat(), until.isoformat())
 

@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 
 import chinese_calendar
 
 MAX_SPAN_DAYS = 3700  # ten years: bound loops over hostile dates
+BEIJING = timezone(timedelta(hours=8), "北京时间")   # the days of every deadline; the store's times are UTC
+
+
+def beijing_day(stamp: str) -> date:
+    """The Beijing calendar day of an ISO time the store recorded (UTC, or with its own offset)."""
+    moment = datetime.fromisoformat(stamp)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(BEIJING).date()
 
 
 @lru_cache(maxsize=8192)   # deadlines of thousands of documents walk the same few months

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
+
+from gongkai.workdays import BEIJING
 
 from . import present
 
-BEIJING = timezone(timedelta(hours=8), "北京时间")
 MAX_FIELDS = 14          # fields shown per level
 MAX_ENTRIES = 8          # entries of a list shown
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from gongkai.workdays import BEIJING
+
 H = "http://www.dl.gov.cn/"
 
 
@@ -47,17 +51,24 @@ def test_blocked_is_unknown_and_page_fallback(make_audit) -> None:
     assert nothing.run("site.unreachable")[0].status == "unknown"
 
 
-def _monitor(audit, days: int, failures: int, per_day: int = 20) -> None:
-    """``days`` days of monitoring before as_of (2024-07-15), ``failures`` of them failed."""
+def _probe_at(audit, beijing: datetime, outcome: str = "ok") -> None:
+    """One `gongkai probe` record at a Beijing time (stored in UTC, as the probe writes it)."""
+    failed = outcome in ("broken", "error")
+    audit.store.save_monitor_probe({
+        "site": audit.site, "url": H, "at": beijing.astimezone(UTC).isoformat(timespec="seconds"),
+        "seconds": 15.0 if failed else 0.3, "timeout_s": 15.0,
+        "status": {"ok": 200, "blocked": 412}.get(outcome), "outcome": outcome,
+        "reason": "超时 (timeout)" if failed else "HTTP 412" if outcome == "blocked" else "HTTP 200"})
+
+
+def _monitor(audit, days: int, failures: int, per_day: int = 20, outcome: str = "ok") -> None:
+    """``days`` Beijing days of monitoring up to as_of (2024-07-15), ``failures`` of them failed;
+    an hour apart from 00:00 Beijing time (16:00 UTC the day before)."""
     done = 0
     for day in range(days):
         for n in range(per_day):
-            failed = done < failures
+            _probe_at(audit, datetime(2024, 7, 15 - day, n, tzinfo=BEIJING), "broken" if done < failures else outcome)
             done += 1
-            audit.store.save_monitor_probe({
-                "site": audit.site, "url": H, "at": f"2024-07-{15 - day:02d}T{n:02d}:00:00+00:00",
-                "seconds": 15.0 if failed else 0.3, "timeout_s": 15.0, "status": None if failed else 200,
-                "outcome": "broken" if failed else "ok", "reason": "超时 (timeout)" if failed else "HTTP 200"})
 
 
 def test_a_week_of_monitoring_decides_as_the_official_check_does(make_audit) -> None:
@@ -78,3 +89,36 @@ def test_less_than_a_week_of_monitoring_falls_back_to_the_audit_attempts(make_au
     audit.probe("home", H, "ok", status=200)
     [res] = audit.run("site.unreachable")
     assert res.status == "pass" and res.evidence["basis"].startswith("审计期间")
+
+
+def test_the_week_is_of_beijing_days(make_audit) -> None:
+    """The seven days up to as_of are Beijing days (the store's times are UTC): failures in the
+    first hours of the day after as_of are not the week's, those in the first hours of its first
+    day are."""
+    after = make_audit()
+    _monitor(after, days=7, failures=0)
+    for hour in range(10):   # 07-16 00:00–09:00 Beijing: 07-15 UTC, the day after the week
+        _probe_at(after, datetime(2024, 7, 16, hour, 30, tzinfo=BEIJING), "broken")
+    [res] = after.run("site.unreachable")
+    assert res.status == "pass" and res.evidence["probes"] == 140 and res.evidence["failed"] == 0
+    first = make_audit()
+    _monitor(first, days=7, failures=0)
+    for hour in range(8):    # 07-09 00:30–07:30 Beijing: 07-08 UTC, inside the week
+        _probe_at(first, datetime(2024, 7, 9, hour, 30, tzinfo=BEIJING), "broken")
+    [res] = first.run("site.unreachable")
+    assert res.status == "fail" and res.evidence["probes"] == 148 and res.evidence["failed"] == 8
+
+
+def test_probes_refused_to_us_are_not_counted_as_answers(make_audit) -> None:
+    """A week a WAF refused every probe (412) is no monitoring basis: the audit's own attempts
+    decide (blocked: unknown) — never a pass for "0 of 140 failed"."""
+    blocked = make_audit()
+    _monitor(blocked, days=7, failures=0, outcome="blocked")
+    blocked.probe("home", H, "blocked", status=412, reason="HTTP 412 (WAF)")
+    [res] = blocked.run("site.unreachable")
+    assert res.status == "unknown" and res.evidence["basis"].startswith("审计期间")
+    mixed = make_audit()
+    _monitor(mixed, days=7, failures=7)
+    _monitor(mixed, days=7, failures=0, per_day=3, outcome="blocked")
+    [res] = mixed.run("site.unreachable")
+    assert res.status == "fail" and res.evidence["probes"] == 140 and res.evidence["not_counted"] == {"blocked": 21}
