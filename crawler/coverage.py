@@ -83,8 +83,8 @@ class ColumnCoverage:
             return []
         out = []
         pages = self.announced_pages
-        if pages is not None and pages < MAX_PAGES and self.list_pages < pages:
-            out.append(f"CMS公布{pages}页，只读到{self.list_pages}页（翻页方式未能识别）")
+        if pages is not None and self.list_pages < pages:   # a pager's number is capped at MAX_PAGES: "at least"
+            out.append(f"CMS公布{'至少' if pages >= MAX_PAGES else ''}{pages}页，只读到{self.list_pages}页（翻页方式未能识别）")
         records = self.announced_records
         if records is not None and self.items_listed < records and not out:
             out.append(f"CMS公布{records}条，列表只读到{self.items_listed}条")

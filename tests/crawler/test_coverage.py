@@ -299,3 +299,19 @@ def test_rules_needing_the_cut_column_say_unknown(cut, dialect):
     subject = cut.url(dialect, interps.path)
     for rule in ("column.stale", "column.empty"):
         assert cut.results(dialect, rule).get(subject) in ("pass", "unknown"), rule
+
+
+def test_a_pager_announcing_more_pages_than_are_believed_still_counts():
+    """A pager's number is capped at MAX_PAGES (a broken or hostile one may say anything); a column
+    whose pager says 1,000 pages or more and of which one page was read — its pagination not
+    recognised, nothing past the window — is incomplete, not complete."""
+    from gongkai.crawler.coverage import ColumnCoverage
+    from gongkai.crawler.dialects.listpage import MAX_PAGES
+
+    read_one = ColumnCoverage("http://a.gov.cn/gzdt/", announced_pages=MAX_PAGES, list_pages=1, items_listed=20)
+    [reason] = read_one.reasons(set(), set(), True, "finished")
+    assert reason == f"CMS公布至少{MAX_PAGES}页，只读到1页（翻页方式未能识别）"
+    to_the_window = ColumnCoverage("http://a.gov.cn/gzdt/", announced_pages=MAX_PAGES, list_pages=3, past_cutoff=True)
+    assert to_the_window.reasons(set(), set(), True, "finished") == []
+    every_page = ColumnCoverage("http://a.gov.cn/gzdt/", announced_pages=MAX_PAGES, list_pages=MAX_PAGES)
+    assert every_page.reasons(set(), set(), True, "finished") == []
