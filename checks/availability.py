@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field
 
@@ -27,10 +28,12 @@ from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
+from gongkai.targets import origin
 from gongkai.workdays import BEIJING, beijing_day
 
 FAILED = ("broken", "error")
 JUDGED = ("ok", *FAILED)   # a probe answered or failed; "blocked" (refused to us) and "unknown" say neither
+OTHER_HOME = "other_home"  # a probe of another home URL under the same site id: not this home's history
 AUDIT_BASIS = "审计期间分散探测（未达到官方一周监测口径）"
 MONITOR_BASIS = "可用性监测记录（gongkai probe）"
 
@@ -66,16 +69,25 @@ class _Week:
 def _monitoring(view: AuditView, site: SiteInfo, params: ReachabilityParams) -> _Week | None:
     """The monitoring probes of the ``monitor_days`` Beijing days up to as_of, if each of those days
     has enough probes that could be judged: a probe the site refused to answer (a WAF's 412) says
-    nothing about whether people can open it, so it neither fails nor passes nor counts."""
+    nothing about whether people can open it, and one of another home URL is another site's, so
+    neither fails nor passes nor counts."""
     first = datetime.combine(view.as_of - timedelta(days=params.monitor_days - 1), time(), BEIJING)
     after = datetime.combine(view.as_of + timedelta(days=1), time(), BEIJING)
     probes = view.monitor_history(site.site, first.astimezone(UTC), after.astimezone(UTC))
+    # of this home: the site id may have had another home (a targets file changed)
+    probes = [p if _same_home(p["url"], site.home) else {**p, "outcome": OTHER_HOME} for p in probes]
     judged = [p for p in probes if p["outcome"] in JUDGED]
     per_day = Counter(beijing_day(p["at"]) for p in judged)
     enough = sum(n >= params.monitor_per_day for n in per_day.values())
     if enough < params.monitor_days:
         return None
     return _Week(judged, Counter(p["outcome"] for p in probes if p["outcome"] not in JUDGED))
+
+
+def _same_home(url: str, home: str) -> bool:
+    """The same URL but for the letters' case of scheme and host and an explicit default port."""
+    a, b = urlsplit(url), urlsplit(home)
+    return origin(url) == origin(home) and (a.path or "/", a.query) == (b.path or "/", b.query)
 
 
 def _judge_monitoring(site: SiteInfo, rule: Rule, params: ReachabilityParams, week: _Week) -> Result:

@@ -122,3 +122,20 @@ def test_probes_refused_to_us_are_not_counted_as_answers(make_audit) -> None:
     _monitor(mixed, days=7, failures=0, per_day=3, outcome="blocked")
     [res] = mixed.run("site.unreachable")
     assert res.status == "fail" and res.evidence["probes"] == 140 and res.evidence["not_counted"] == {"blocked": 21}
+
+
+def test_probes_of_another_home_under_the_same_site_id_are_not_its_history(make_audit) -> None:
+    """The site's id was probed at another home URL (the targets file changed it): that week is
+    not this home's, and the audit's own attempts decide."""
+    moved = make_audit()
+    _monitor(moved, days=7, failures=20)
+    with moved.store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE monitor_probes SET url = 'http://old.dl.gov.cn/'")
+    moved.probe("home", H, "ok", status=200)
+    [res] = moved.run("site.unreachable")
+    assert res.status == "pass" and res.evidence["basis"].startswith("审计期间")
+    same = make_audit()
+    _monitor(same, days=7, failures=20)
+    with same.store.engine.begin() as conn:   # the same home, written otherwise
+        conn.exec_driver_sql("UPDATE monitor_probes SET url = 'HTTP://www.dl.gov.cn:80/'")
+    assert same.run("site.unreachable")[0].status == "fail"
