@@ -4,7 +4,8 @@ On one generated portal (``bench/portal.py``: TRS, Hanweb and generic sites) ser
 (``bench/serve.py``) it prints: pages/s of ``gongkai crawl``, the bare spider and ``scrapy
 bench``; the coverage of each; check + report time per 1,000 pages; peak RSS and store size at two
 sizes; the politeness ratio (12 sites under ``download_delay``, on one host and on 12 hosts); the
-speed-up of 2 workers over 1.  Rates are read from the server's request log, first request to
+speed-up of 2 workers over 1; a re-audit of the unchanged portal (time, pages answered 304, articles
+not parsed again).  Rates are read from the server's request log, first request to
 last, so process start-up is left out (and printed apart); every crawl runs in its own process
 and its own peak RSS is read with ``os.wait4``.  Ratios measured in one run are the figures to
 compare: absolute rates move with the machine's load, which is printed too.
@@ -229,6 +230,23 @@ def print_sizes(small: Sized, big: Sized) -> None:
               f"+{(b.rss_mb - a.rss_mb) / max(big.pages - small.pages, 1) * 1000:.1f} MiB per 1,000 pages more)")
 
 
+def print_reaudit(root: Path, manifest: portal.Manifest, sites: int, work: Path, big: Sized, nginx: bool) -> None:
+    """The same crawl again into the same directory (its store, its HTTP cache), the portal unchanged:
+    what a quarterly re-audit of an unchanged portal costs, and what it reused."""
+    with Portal(root, sites, use_nginx=nginx) as served:
+        again = gongkai_crawl(served, manifest, work, big.crawl.label, throughput_options())
+    with sqlite3.connect(work / big.crawl.label / "gongkai.sqlite") as con:
+        audit = con.execute("select max(audit_id) from pages").fetchone()[0]
+        revalidated, articles, kept = con.execute(
+            "select sum(revalidated), sum(kind = 'article'), sum(facts_reused) from pages "
+            "where audit_id = ? and variant = 'normal'", (audit,)).fetchone()
+    first = big.crawl.seen.seconds
+    print(f"\nre-audit of the unchanged portal (same directory): {again.seen.seconds:.1f} s vs {first:.1f} s "
+          f"the first time (×{again.seen.seconds / first:.2f}), {again.seen.requests} requests, "
+          f"{revalidated}/{again.stored} pages unchanged (HTTP 304), {kept}/{articles} articles not parsed again, "
+          f"{again.columns[0] if again.columns else 0}/{again.columns[1] if again.columns else 0} columns complete")
+
+
 def print_politeness(cache: Path, work: Path, nginx: bool) -> None:
     print(f"\npoliteness: {POLITE_SITES} sites × 1 column × {POLITE_DOCS} documents, download_delay "
           f"{POLITE_DELAY}, ratio = crawl time / (busiest slot's requests × delay), target ≤ 1.1")
@@ -298,6 +316,8 @@ def main() -> None:
     print(f"\ngongkai pages/s by fifth of the crawl: {fifths}")
     print_after(big)
     print_sizes(sized_run(small_root, small, sites, work, "gongkai crawl (¼ size)", nginx), big)
+    if not args.memory_only:
+        print_reaudit(root, manifest, sites, work, big, nginx)
     if not (args.skip_politeness or args.memory_only):
         print_politeness(args.cache, work, nginx)
     if not (args.skip_workers or args.memory_only):

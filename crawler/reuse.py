@@ -5,10 +5,10 @@ it again would give the same facts, at half the crawl's cost per page.  So each 
 (:class:`ArticleFacts`: fields, text, links, footer identity, message) are kept in the store under
 a key of every input of :func:`article_facts` and of the extractor itself (its code, vocabularies,
 the versions of Python, libxml2 and the libraries it calls), and an article answering 304 takes
-them from there.  Facts made by
-another extractor, or for another body or URL, are never taken: their key differs.  An audit
-whose store has no facts for a page (a store of an older release, an HTTP cache shared by several
-output directories' stores) reads the page as before.
+them from there.  Facts made by another extractor, or for another body or URL, are never taken:
+their key differs.  An audit whose store has no facts for a page (a store of an older release,
+an HTTP cache shared by several output directories' stores), or facts it cannot read back, reads
+the page as before.
 """
 
 from __future__ import annotations
@@ -107,7 +107,13 @@ class ExtractionReuse:
         if self._store is None:
             self._store = st.Store(self._store_url)
         kept = self._store.extraction(key)
-        return None if kept is None else kept_facts(kept)
+        if kept is None:
+            return None
+        try:
+            return kept_facts(kept)
+        except Exception as exc:  # noqa: BLE001 - a damaged row costs a parse, never the page
+            logger.warning("kept facts of %s unreadable (%s): the page is read again", response.url, exc)
+            return None
 
     def close(self) -> None:
         if self._store is not None:

@@ -40,3 +40,25 @@ def test_kept_facts_read_back_as_made() -> None:
     facts = reuse.kept_facts(kept)
     assert isinstance(facts, ArticleFacts)
     assert facts == article_facts(HTML, ARGS["final_url"], ARGS["asked_url"], extract=True, messages=False)
+
+
+def test_facts_that_cannot_be_read_back_make_the_page_read_again(tmp_path) -> None:
+    """A damaged row (a disk fault, a store edited by hand) costs a parse, never the page."""
+    from scrapy.http import HtmlResponse
+
+    from gongkai.store import Store, extractions
+
+    store = Store(tmp_path / "s.sqlite")
+    good = reuse.kept_article_facts(HTML, ARGS["final_url"], ARGS["asked_url"], extract=True, messages=False)
+    with store.engine.begin() as conn:
+        conn.execute(extractions.insert(), [{"key": "good", "facts_z": good}, {"key": "bad", "facts_z": good[:20]}])
+    kept = reuse.ExtractionReuse(store.url)
+    cached = HtmlResponse(ARGS["final_url"], body=HTML.encode(), encoding="utf-8", flags=["cached"])
+    try:
+        assert kept.kept(cached, "good") == reuse.kept_facts(good)
+        assert kept.kept(cached, "bad") is None and kept.kept(cached, "absent") is None
+        fresh = HtmlResponse(ARGS["final_url"], body=HTML.encode(), encoding="utf-8")
+        assert kept.kept(fresh, "good") is None   # only a page that answered 304 takes kept facts
+    finally:
+        kept.close()
+        store.close()
