@@ -46,14 +46,31 @@ class RevalidatePolicy(RFC2616Policy):
         return response.status == 304
 
 
+VALIDATORS = (b"ETag", b"Last-Modified")   # a 304 naming others has the entry written again (Scrapy's way)
+
+
 class AuditCacheMiddleware(HttpCacheMiddleware):
     """Scrapy's HTTP cache middleware without its error recovery: a download error (timeout,
     refused connection, DNS failure) is the page's answer, retried and recorded as such, never
-    replaced by the copy kept from the last audit (which would read as a page that answered)."""
+    replaced by the copy kept from the last audit (which would read as a page that answered).
+
+    A 304 that names the kept validators is answered with the kept entry as it is: Scrapy writes
+    the entry again with the 304's headers merged in (its freshness, which this policy never
+    uses), a compressed write and a rename per unchanged page — most of a re-audit's own work."""
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
         request.meta.pop("cached_response", None)   # a retry looks it up again, with its validators
         return None
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        kept = request.meta.get("cached_response")
+        if (kept is not None and response.status == 304 and not request.meta.get("dont_cache")
+                and all(response.headers.get(h) in (None, kept.headers.get(h)) for h in VALIDATORS)):
+            request.meta.pop("cached_response")
+            self.stats.inc_value("httpcache/revalidate")
+            return kept
+        return super().process_response(request, response)
+
 
 
 class AtomicCacheStorage(FilesystemCacheStorage):

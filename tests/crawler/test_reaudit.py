@@ -30,11 +30,15 @@ def test_a_second_crawl_of_an_unchanged_portal_downloads_almost_nothing(tmp_path
                 with sqlite3.connect(out / "gongkai.sqlite") as db:
                     db.execute("delete from extractions")
             before = dict(server.statuses)
+            if crawl == 1:
+                entries = {p: p.stat().st_mtime_ns for p in (out / "httpcache").rglob("*") if p.is_file()}
             proc = subprocess.run([sys.executable, "-m", "gongkai.cli", "crawl", str(targets), "--out", str(out)],
                                   capture_output=True, text=True, timeout=240)
             assert proc.returncode == 0, proc.stderr[-2000:]
             runs.append(proc.stdout)
             statuses.append({code: n - before.get(code, 0) for code, n in server.statuses.items()})
+            if crawl == 1:   # a 304 leaves the kept entry as it was: nothing written again
+                assert entries and {p: p.stat().st_mtime_ns for p in entries} == entries
     store = st.Store(out / "gongkai.sqlite")
     first, second, third = 1, 2, 3
     pages = [p for p in store.rows(st.pages, second, variant="normal") if p["status"] == 200]
