@@ -72,7 +72,6 @@ class AuditCacheMiddleware(HttpCacheMiddleware):
         return super().process_response(request, response)
 
 
-
 class AtomicCacheStorage(FilesystemCacheStorage):
     """Scrapy's filesystem cache layout (one place per request fingerprint), one file per entry,
     written whole or not at all.

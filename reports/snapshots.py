@@ -376,7 +376,7 @@ class Rendering:
             self.written.append({**entry, "path": f"{DIRECTORY}/{job.page.sha256}.html", "size": copy.size})
             return
         if copy.tmp is not None:   # written while there was room; the pages kept before it took it
-            copy.tmp.unlink()
+            copy.tmp.unlink(missing_ok=True)
             copy = _Copy(None, copy.size, OVER_BUDGET)
         self.omitted.append({**entry, "reason": copy.reason, **({"size": copy.size} if copy.size is not None else {})})
 
