@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from gongkai import store as st
 from gongkai.checks.coverage import Coverage, column_coverage
-from gongkai.workdays import Period, parse_period
+from gongkai.workdays import Period, beijing_day, parse_period
 
 T = TypeVar("T")
 # page columns a check reads; ``text`` (visible text, up to 200k characters a page) only by streaming
@@ -100,9 +100,10 @@ class AuditView:
 
     @cached_property
     def crawl_day(self) -> date:
-        """The day the crawl ended (or began, or the audit's as_of): nothing published is later."""
+        """The Beijing day the crawl ended (or began, or the audit's as_of): nothing published is
+        later (the store's times are UTC: a crawl ending at 20:00 UTC ended the next Beijing day)."""
         stamp = self._row.get("crawled_at") or self._row.get("started_at")
-        return date.fromisoformat(stamp[:10]) if stamp else self.as_of
+        return beijing_day(stamp) if stamp else self.as_of
 
     @cached_property
     def targets(self) -> dict[str, Any]:

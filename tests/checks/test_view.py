@@ -109,3 +109,14 @@ def test_held_pages_share_one_decoding_of_a_repeated_identity(audit) -> None:
     home, a, b = audit.view().pages(audit.site)
     assert home["identity"] == footer and home["identity"] is a["identity"] and b["identity"]["footer_text"] == "别的页脚"
     assert home["meta"] == {"keywords": "政务"} and "identity_json" not in home and "meta_json" not in home
+
+
+def test_the_crawl_day_is_a_beijing_day(audit) -> None:
+    """The store keeps UTC: a crawl that ended at 20:00 UTC ended the next Beijing day, and rules
+    that ask "published after the crawl?" (dates, privacy's ages) ask it of that day."""
+    from datetime import date
+
+    audit.store.mark_audit(audit.audit_id, crawled_at="2024-07-15T20:00:00+00:00")
+    assert audit.view().crawl_day == date(2024, 7, 16)
+    audit.store.mark_audit(audit.audit_id, crawled_at="2024-07-15T15:59:59+00:00")
+    assert audit.view().crawl_day == date(2024, 7, 15)
