@@ -81,6 +81,8 @@ class ColumnCoverage:
         """The CMS announced more than the lists gave, and pagination did not stop at the window."""
         if self.past_cutoff or self.failed_pages or self.list_refused:
             return []
+        if self.list_pages >= MAX_PAGES:   # pagination stops at the cap (listpage.has_next): the rest is unread
+            return [f"翻页达到{MAX_PAGES}页上限，其后列表页未读"]
         out = []
         pages = self.announced_pages
         if pages is not None and self.list_pages < pages:   # a pager's number is capped at MAX_PAGES: "at least"

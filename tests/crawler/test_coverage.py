@@ -301,10 +301,10 @@ def test_rules_needing_the_cut_column_say_unknown(cut, dialect):
         assert cut.results(dialect, rule).get(subject) in ("pass", "unknown"), rule
 
 
-def test_a_pager_announcing_more_pages_than_are_believed_still_counts():
-    """A pager's number is capped at MAX_PAGES (a broken or hostile one may say anything); a column
-    whose pager says 1,000 pages or more and of which one page was read — its pagination not
-    recognised, nothing past the window — is incomplete, not complete."""
+def test_a_cap_on_pages_is_never_taken_for_the_column_s_end():
+    """MAX_PAGES caps a pager's number (a broken or hostile one may say anything) and pagination
+    itself: a column whose pager says 1,000 pages or more and of which one page was read, or
+    which was read to the cap, nothing past the window, is incomplete, not complete."""
     from gongkai.crawler.coverage import ColumnCoverage
     from gongkai.crawler.dialects.listpage import MAX_PAGES
 
@@ -313,5 +313,10 @@ def test_a_pager_announcing_more_pages_than_are_believed_still_counts():
     assert reason == f"CMS公布至少{MAX_PAGES}页，只读到1页（翻页方式未能识别）"
     to_the_window = ColumnCoverage("http://a.gov.cn/gzdt/", announced_pages=MAX_PAGES, list_pages=3, past_cutoff=True)
     assert to_the_window.reasons(set(), set(), True, "finished") == []
-    every_page = ColumnCoverage("http://a.gov.cn/gzdt/", announced_pages=MAX_PAGES, list_pages=MAX_PAGES)
-    assert every_page.reasons(set(), set(), True, "finished") == []
+    # the same cap stops pagination itself: a column read to it, still inside the window, is not whole
+    to_the_cap = ColumnCoverage("http://a.gov.cn/gzdt/", announced_pages=MAX_PAGES, list_pages=MAX_PAGES)
+    assert to_the_cap.reasons(set(), set(), True, "finished") == [f"翻页达到{MAX_PAGES}页上限，其后列表页未读"]
+    unannounced = ColumnCoverage("http://a.gov.cn/gzdt/", list_pages=MAX_PAGES)
+    assert unannounced.reasons(set(), set(), True, "finished") == [f"翻页达到{MAX_PAGES}页上限，其后列表页未读"]
+    below = ColumnCoverage("http://a.gov.cn/gzdt/", announced_pages=MAX_PAGES - 1, list_pages=MAX_PAGES - 1)
+    assert below.reasons(set(), set(), True, "finished") == []
