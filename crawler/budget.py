@@ -1,13 +1,20 @@
-"""Per-site page budgets and per-column list budgets, as a spider middleware.
+"""Per-site page budgets and per-column list budgets, as an extension judging each request as the
+engine schedules it.
 
 A portal with a runaway calendar or an endless pager must not hold the audit hostage, so each
 site may ask at most ``GONGKAI_MAX_PAGES_PER_SITE`` pages (home, list and article pages; link
 checks have their own budget) and each column at most ``GONGKAI_MAX_LIST_PAGES`` list pages.
 
-A request the budget refuses is never silent: the middleware sends ``page_budget_exceeded``
+The budget is judged in ``request_scheduled``, where a handler raising ``IgnoreRequest`` drops the
+request, and not in a spider middleware: Scrapy pulls up to ``2 × CONCURRENT_ITEMS`` outputs of a
+callback through the spider middlewares before it schedules the first of them, so a list page's
+whole fan-out passed a middleware's check against a count that had not moved yet (a budget of 5
+fetched 16 pages).  Scheduling is one synchronous step (signal, dupefilter, ``request_dropped``),
+so the count is exact: a duplicate the dupefilter drops costs nothing.
+
+A request the budget refuses is never silent: the extension sends ``page_budget_exceeded``
 (the spider marks the column's coverage, so a column cut short says so) and counts it in the
-stats.  Pages are counted when the scheduler admits them (``request_scheduled`` less
-``request_dropped``), so a duplicate the dupefilter drops costs nothing.
+stats.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from collections import Counter
 from typing import Any
 
 from scrapy import Request, signals
-from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+from scrapy.exceptions import IgnoreRequest
 
 PAGE_ROLES = frozenset({"home", "list", "article"})
 STATS_PREFIX = "gongkai/budget"
@@ -29,11 +36,11 @@ def counted(request: Request) -> bool:
     return request.meta.get("role") in PAGE_ROLES and not request.dont_filter and "site" in request.meta
 
 
-class PageBudgetMiddleware(BaseSpiderMiddleware):
-    """Refuses page requests over the site's or the column's budget, and says so."""
+class PageBudget:
+    """Refuses page requests over the site's or the column's budget as they are scheduled, and says so."""
 
     def __init__(self, crawler: Any) -> None:
-        super().__init__(crawler)
+        self.crawler = crawler
         settings = crawler.settings
         self.max_pages = settings.getint("GONGKAI_MAX_PAGES_PER_SITE")
         self.max_list_pages = settings.getint("GONGKAI_MAX_LIST_PAGES")
@@ -42,27 +49,25 @@ class PageBudgetMiddleware(BaseSpiderMiddleware):
         crawler.signals.connect(self.dropped, signal=signals.request_dropped)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> PageBudgetMiddleware:
+    def from_crawler(cls, crawler: Any) -> PageBudget:
         return cls(crawler)
 
     def scheduled(self, request: Request, spider: Any = None) -> None:
-        if counted(request):
-            self.pages[request.meta["site"]] += 1
+        """Count a page request that fits; refuse (``IgnoreRequest``) one that does not."""
+        if not counted(request):
+            return
+        reason = self._over(request)
+        if reason is not None:
+            site = request.meta["site"]
+            self.crawler.stats.inc_value(f"{STATS_PREFIX}/{site}/{request.meta['role']}")
+            self.crawler.signals.send_catch_log(page_budget_exceeded, request=request, site=site, reason=reason)
+            raise IgnoreRequest(reason)
+        self.pages[request.meta["site"]] += 1
 
     def dropped(self, request: Request, spider: Any = None) -> None:
+        """A request the dupefilter dropped was counted as it was scheduled: it costs nothing."""
         if counted(request):
             self.pages[request.meta["site"]] -= 1
-
-    def get_processed_request(self, request: Request, response: Any) -> Request | None:
-        if not counted(request):
-            return request
-        reason = self._over(request)
-        if reason is None:
-            return request
-        site = request.meta["site"]
-        self.crawler.stats.inc_value(f"{STATS_PREFIX}/{site}/{request.meta['role']}")
-        self.crawler.signals.send_catch_log(page_budget_exceeded, request=request, site=site, reason=reason)
-        return None
 
     def _over(self, request: Request) -> str | None:
         """Why the budget refuses this request, in Chinese for the report (None: it fits)."""

@@ -65,14 +65,14 @@ HTTPCACHE_DIR = ""   # set per run by gongkai.stages.crawl; empty → cache off
 
 # The components of the crawl (docs/architecture.md): the spider only routes.
 DUPEFILTER_CLASS = "gongkai.crawler.dupefilter.SiteDupeFilter"            # (site, fingerprint), drops counted
-SPIDER_MIDDLEWARES = {"gongkai.crawler.budget.PageBudgetMiddleware": 600}  # page / list budgets
 DOWNLOADER_MIDDLEWARES = {"gongkai.crawler.middlewares.BinarySniffMiddleware": 550,  # decoding, binary sniffing
                           # the HTTP cache without its error recovery (crawler/httpcache.py), in Scrapy's place
                           "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
                           "gongkai.crawler.httpcache.AuditCacheMiddleware": 900}
 ITEM_PIPELINES = {"gongkai.crawler.rows.PageRowPipeline": 200,             # FetchedPage → PageItem
                   "gongkai.crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"gongkai.crawler.progress.CrawlProgress": 500, "gongkai.crawler.closing.CrawlCloser": 100,
+EXTENSIONS = {"gongkai.crawler.budget.PageBudget": 300,  # page / list budgets, judged as requests are scheduled
+              "gongkai.crawler.progress.CrawlProgress": 500, "gongkai.crawler.closing.CrawlCloser": 100,
               "gongkai.crawler.linkchecker.LinkChecker": 200}
 GONGKAI_PROGRESS = True  # shown only when stderr is a terminal
 # The store pipeline writes pages (with their links, list items, document, snapshot) and probes in

@@ -7,7 +7,7 @@ closes (``crawler/closing.py``).  Everything else is a component of the crawl (d
 - identity and dedup: ``crawler/stamp.py`` stamps each request with Scrapy's request fingerprint
   (method + canonical URL + body: Hanweb's dataproxy POSTs share one URL); ``SiteDupeFilter``
   drops a (site, fingerprint) asked before and counts the drop;
-- budgets: ``PageBudgetMiddleware`` refuses pages over the site's or column's budget and tells
+- budgets: ``PageBudget`` refuses pages over the site's or column's budget and tells
   the spider, which marks the column incomplete;
 - decoding and binary sniffing: ``BinarySniffMiddleware``;
 - page rows: ``PageRowPipeline`` turns each ``FetchedPage`` into a ``PageItem`` for the store;
