@@ -4,8 +4,9 @@ Exit status: 0 when the command ran (whatever the audit found), 2 for bad usage 
 (one line naming the file, line and field), 1 for an unexpected internal error or a failure of
 the machine (disk full, read-only file system, no permission: one line naming the path; what
 was already stored stays in the store), 3 when the crawl did not finish (interrupted: nothing is
-graded; ``--resume`` continues it), 4 when nothing at all answered (the auditor's network is
-down: nothing is graded).
+graded; ``--resume`` continues it) — also from ``check`` and ``report`` on such an audit, or from
+``report`` when the check did not run to its end after the last crawl (the outputs are written,
+marked 未完成) — 4 when nothing at all answered (the auditor's network is down: nothing is graded).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -138,7 +140,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     stages.check(store, audit_id, rules, processes=args.processes)
     paths = _report(store, audit_id, out, args, rules)
     _say(f"报告 scorecard: {getattr(paths, 'index', out / 'scorecard' / 'index.html')}")
-    return EXIT_OK
+    return _unfinished(store, audit_id, "reported") or EXIT_OK
 
 
 def _audit_store(args: argparse.Namespace, out: Path) -> Path | str:
@@ -264,7 +266,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     audit_id = stages.resolve_audit(store, args.audit)
     summary = stages.check(store, audit_id, _rules_path(args), processes=args.processes)
     _say(f"audit {audit_id} checked: {summary}")
-    return EXIT_OK
+    return _unfinished(store, audit_id, "checked") or EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -273,7 +275,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = _out_dir(args.out) if args.out else Path(store.url.removeprefix("sqlite:///")).parent
     paths = _report(store, audit_id, out, args, _rules_path(args))
     _say(f"报告 scorecard: {getattr(paths, 'index', out / 'scorecard' / 'index.html')}")
-    return EXIT_OK
+    return _unfinished(store, audit_id, "reported") or EXIT_OK
+
+
+def _unfinished(store: stages.Store, audit_id: int, done: str) -> int | None:
+    """EXIT_INCOMPLETE, after one line saying why, when the audit's crawl or check did not finish:
+    its outputs are written, marked 未完成 on every page, and cron must not take them for a grade."""
+    from gongkai.reports.auditstate import audit_state
+
+    state = audit_state(store.audit(audit_id) or {})
+    if state.complete:
+        return None
+    print(f"gongkai: audit {audit_id} {done}, but it is unfinished ({state.why}): marked 未完成, nothing graded",
+          file=sys.stderr)
+    return EXIT_INCOMPLETE
 
 
 def _compare_dir(args: argparse.Namespace) -> Path | None:
@@ -309,20 +324,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = _out_dir(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    store_file = stages.store_path(out)
-    if store_file.exists():
-        store_file.unlink()
-        for suffix in ("-wal", "-shm"):
-            Path(str(store_file) + suffix).unlink(missing_ok=True)
+    _remove_demo_run(out)
     with DemoPortal() as portal:
         targets_file = portal.write_targets(out / "targets.yaml")
         _say(f"演示门户 demo portal: {', '.join(portal.base_urls)}")
         args.targets, args.out = str(targets_file), str(out)
         args.rules = args.indicators = args.store = args.redis = args.processes = None
         args.resume = False
-        cmd_audit(args)
-    _say(f"打开 open: {(out / 'scorecard' / 'index.html').resolve()}")
-    return EXIT_OK
+        status = cmd_audit(args)
+    if status == EXIT_OK:
+        _say(f"打开 open: {(out / 'scorecard' / 'index.html').resolve()}")
+    return status
+
+
+DEMO_OUTPUTS = ("findings.json", "scores.json", "changes.json", "report.xlsx")
+
+
+def _remove_demo_run(out: Path) -> None:
+    """A demo starts anew: the last demo's store and outputs go, so an interrupted demo leaves no
+    scorecard of the run before it looking like its own."""
+    store_file = stages.store_path(out)
+    for path in (store_file, Path(f"{store_file}-wal"), Path(f"{store_file}-shm"), *(out / n for n in DEMO_OUTPUTS)):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(out / "scorecard", ignore_errors=True)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -481,13 +505,15 @@ def _one_line(text: object) -> str:
 
 def _machine_line(path: str, detail: str) -> str:
     """``path: detail``, saying so when the disk is full: SQLite reports a full disk on which it
-    cannot map its shared-memory file as a bare "disk I/O error"."""
+    cannot map its shared-memory file as a bare "disk I/O error".  A file system without blocks
+    (/proc, /sys) has none free either, and is not full."""
     if "://" not in path and "full" not in detail and "space" not in detail.lower():
         with contextlib.suppress(OSError, ValueError):
             probe = Path(path)
             while not probe.exists() and probe != probe.parent:
                 probe = probe.parent
-            if os.statvfs(probe).f_bavail == 0:
+            disk = os.statvfs(probe)
+            if disk.f_blocks and disk.f_bavail == 0:
                 detail += " (no space left on device)"
     return f"gongkai: error: {path}: {detail}"
 

@@ -130,12 +130,16 @@ def reconcile(store: Store, audit_id: int, targets: Targets) -> None:
 
     A site added to the file since the interrupted run (or never written, when the run was
     killed between creating the audit and its sites) gets its row, so it is checked and
-    reported; a changed period or a removed site would mix two audits and is refused.  The
-    audit keeps its own ``as_of``: a resumed run grades as of the day the audit started.
+    reported; a changed name or period, or a removed site, would mix two audits and is refused
+    (a shared database holds other evaluators' audits: the newest one may not be this file's).
+    The audit keeps its own ``as_of``: a resumed run grades as of the day the audit started.
     """
     from gongkai import store as st
 
     audit = store.audit(audit_id) or {}
+    if audit.get("name") != targets.audit.name:
+        raise StageError(f"audit.name: {targets.audit.name} differs from the name of audit {audit_id} "
+                         f"being resumed ({audit.get('name')}); resume with the targets file that started it")
     if audit.get("period") != targets.audit.period:
         raise StageError(f"audit.period: {targets.audit.period} differs from the period of audit {audit_id} "
                          f"being resumed ({audit.get('period')}); start a new audit in another --out")
@@ -236,6 +240,7 @@ def crawl(targets: Targets | None, store_location: Path | str, *, quiet: bool = 
     elif resume and store.latest_audit_id() is not None:
         audit_id = resolve_audit(store, None)
         reconcile(store, audit_id, targets)
+        store.begin_crawl(audit_id)   # before the ledger is read (slow): a stop from here on leaves it unfinished
         ledger = resume_ledger(store, audit_id)
     else:
         audit_id = start_audit(store, targets)

@@ -48,6 +48,7 @@ audits = sa.Table(
     sa.Column("crawled_at", sa.Text), sa.Column("checked_at", sa.Text),
     sa.Column("crawl_state", sa.Text),          # running | finished | interrupted
     sa.Column("crawl_close_reason", sa.Text),   # Scrapy's close reason (finished, shutdown, …) or ours
+    sa.Column("check_state", sa.Text),          # running | finished (null: not checked since the crawl last ran)
 )
 
 sites = sa.Table(
@@ -60,6 +61,7 @@ sites = sa.Table(
     sa.Column("crawl_state", sa.Text),          # queued | running | finished | interrupted (null: one-process crawl)
     sa.Column("crawl_close_reason", sa.Text),   # Scrapy's close reason of the site's job, or why the job was lost
     sa.Column("worker", sa.Text),               # host/worker name that ran the site's job
+    sa.Column("links_unchecked", sa.Integer),   # link targets the link budget left unprobed (null: not recorded)
     sa.PrimaryKeyConstraint("audit_id", "site"),
 )
 
@@ -371,9 +373,14 @@ class Store:
             row = conn.execute(sa.select(audits).where(audits.c.id == audit_id)).mappings().first()
         return dict(row) if row else None
 
-    def mark_audit(self, audit_id: int, **stamps: str) -> None:
+    def mark_audit(self, audit_id: int, **stamps: str | None) -> None:
         with self.engine.begin() as conn:
             conn.execute(audits.update().where(audits.c.id == audit_id).values(**stamps))
+
+    def begin_crawl(self, audit_id: int) -> None:
+        """The audit's crawl (re)starts: it is running, and the check results stored so far judged
+        pages this crawl may replace — they stand only once the audit is checked again."""
+        self.mark_audit(audit_id, crawl_state="running", crawl_close_reason=None, check_state=None, checked_at=None)
 
     def upsert_site(self, audit_id: int, row: dict[str, Any]) -> None:
         with self.engine.begin() as conn:
@@ -385,8 +392,9 @@ class Store:
             conn.execute(sites.update().where(sites.c.audit_id == audit_id, sites.c.site == site)
                          .values(dialect=dialect))
 
-    def set_site_crawl(self, audit_id: int, site: str, **values: str | None) -> None:
-        """Record how one site's crawl job went (``crawl_state``, ``crawl_close_reason``, ``worker``)."""
+    def set_site_crawl(self, audit_id: int, site: str, **values: str | int | None) -> None:
+        """Record how one site's crawl went (``crawl_state``, ``crawl_close_reason``, ``worker`` of its
+        job; ``links_unchecked``)."""
         with self.engine.begin() as conn:
             conn.execute(sites.update().where(sites.c.audit_id == audit_id, sites.c.site == site).values(**values))
 

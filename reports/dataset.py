@@ -23,7 +23,8 @@ from .coverage import SiteCoverage, by_site
 from .errors import ReportError
 from .rulemeta import RuleMeta, unknown_rule
 
-AUDIT_KEYS = ("id", "name", "period", "as_of", "crawled_at", "checked_at", "crawl_state", "crawl_close_reason")
+AUDIT_KEYS = ("id", "name", "period", "as_of", "crawled_at", "checked_at", "crawl_state", "crawl_close_reason",
+              "check_state")
 
 
 class ResultRow(NamedTuple):

@@ -240,3 +240,35 @@ def test_results_go_through_a_spool_on_disk_unchanged(audit, monkeypatch) -> Non
     spooled = run_checks(audit.store, audit.audit_id)
     assert stored() == expected and len(expected) > 20
     assert spooled.counts == held.counts
+
+
+def test_only_a_check_run_to_its_end_marks_the_audit_checked(audit, monkeypatch) -> None:
+    """A check stopped part-way leaves sites judged by two rulebooks (or not at all): the audit
+    stays ``running`` — the report's 未完成 — until a whole check ends; judging some sites again
+    leaves it as checked as it was."""
+    from gongkai.checks import engine
+    from gongkai.reports.auditstate import audit_state
+
+    audit.page(H, "home", title="大连市人民政府")
+    audit.store.mark_audit(audit.audit_id, crawl_state="finished", crawled_at=st.now_iso())
+    assert "尚未完成检查" in audit_state(audit.store.audit(audit.audit_id)).why
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "_run_site", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            run_checks(audit.store, audit.audit_id, processes=1)
+    row = audit.store.audit(audit.audit_id)
+    assert row["check_state"] == "running" and "检查未完成" in audit_state(row).why
+    run_checks(audit.store, audit.audit_id, sites=["dalian"], processes=1)
+    assert audit.store.audit(audit.audit_id)["check_state"] == "running"   # the other sites are still unjudged
+    run_checks(audit.store, audit.audit_id, processes=1)
+    row = audit.store.audit(audit.audit_id)
+    assert row["check_state"] == "finished" and row["checked_at"] and audit_state(row).complete
+    run_checks(audit.store, audit.audit_id, sites=["dalian"], processes=1)
+    assert audit.store.audit(audit.audit_id)["check_state"] == "finished"
+    audit.store.begin_crawl(audit.audit_id)   # a resumed crawl: the results judged pages it may replace
+    row = audit.store.audit(audit.audit_id)
+    assert (row["crawl_state"], row["check_state"], row["checked_at"]) == ("running", None, None)

@@ -312,6 +312,16 @@ def test_out_in_a_directory_we_may_not_write_is_one_line_exit_1(tmp_path):
         shutil.rmtree(base, ignore_errors=True)
 
 
+def test_a_file_system_without_blocks_is_not_called_full(tmp_path):
+    """/proc has no free blocks because it has no blocks at all: not "no space left on device"."""
+    targets = tmp_path / "t.yaml"
+    targets.write_text("audit: {name: x, period: 2024Q2}\n" + SITE, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "gongkai.cli", "crawl", str(targets), "--out", "/proc/gongkai-out"],
+                          capture_output=True, text=True, timeout=120)
+    line = one_line_error(proc, 1)
+    assert line.startswith("gongkai: error: /proc/gongkai-out") and "space" not in line
+
+
 def test_a_full_disk_before_the_store_exists_is_one_line_exit_1(small_disk, tmp_path):
     from gongkai.demo.server import SiteServer
     from tests.crawler.sites import trs_site

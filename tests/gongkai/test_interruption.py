@@ -7,6 +7,7 @@ slowly, so the crawl is surely in flight when the signal arrives; no timing is t
 from __future__ import annotations
 
 import dataclasses
+import json
 import signal
 import sqlite3
 import subprocess
@@ -165,6 +166,40 @@ def test_resume_adds_sites_new_to_the_targets_file_and_refuses_a_new_period(slow
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     sites = {rule_site[0] for rule_site in _result_sites(out)}
     assert sites == {"trs", "trs2"}
+
+
+def gongkai(*args: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gongkai.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=240)
+
+
+def assert_unfinished(proc: subprocess.CompletedProcess, why: str) -> None:
+    """Exit 3 and one line naming why the audit is unfinished."""
+    assert proc.returncode == 3, proc.stderr[-3000:]
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("gongkai:")]
+    assert len(lines) == 1 and "unfinished" in lines[0] and why in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_check_and_report_of_an_unfinished_audit_exit_3_and_a_resumed_crawl_needs_a_new_check(slow_portal, tmp_path):
+    """cron must not take the outputs of an unfinished crawl, nor a check that judged pages a resumed
+    crawl has since replaced, for a grade: exit 3, and every output says 未完成."""
+    server, targets = slow_portal
+    out = tmp_path / "out"
+    assert_refused(interrupt(audit_cmd(targets, out), out, server, signal.SIGTERM), out)
+    assert_unfinished(gongkai("check", "--out", out), "抓取中断：shutdown")
+    assert_unfinished(gongkai("report", "--out", out), "抓取中断：shutdown")
+    assert json.loads((out / "scores.json").read_text(encoding="utf-8"))["audit"]["complete"] is False
+
+    server.config = dataclasses.replace(server.config, slow={})
+    assert gongkai("audit", targets, "--out", out, "--resume").returncode == 0
+    assert json.loads((out / "scores.json").read_text(encoding="utf-8"))["audit"]["complete"] is True
+    crawled = gongkai("crawl", targets, "--out", out, "--resume")   # the pages may change under the results
+    assert crawled.returncode == 0, crawled.stderr[-3000:]
+    assert_unfinished(gongkai("report", "--out", out), "抓取后尚未完成检查")
+    assert "抓取后尚未完成检查" in json.loads((out / "scores.json").read_text(encoding="utf-8"))["audit"]["note"]
+    assert gongkai("check", "--out", out).returncode == 0
+    assert gongkai("report", "--out", out).returncode == 0
 
 
 def _result_sites(out: Path) -> set[tuple[str]]:

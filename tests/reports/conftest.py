@@ -159,7 +159,7 @@ def audit_store(tmp_path: Path) -> tuple[Store, int]:
     _blocked(store, audit)
     store.record_error(audit, None, "crawl", "targets", "DNS 解析失败: www.example.gov.cn")
     store.mark_audit(audit, crawled_at="2024-07-01T02:00:00+00:00", crawl_state="finished",
-                     crawl_close_reason="finished")
+                     crawl_close_reason="finished", checked_at="2024-07-01T03:00:00+00:00", check_state="finished")
     yield store, audit
     store.close()
 
@@ -219,7 +219,7 @@ def save_town(store: Store, audit: int, *, pages: int = 18, fetched_at: str = "2
 def new_audit(store: Store, period: str = "2024Q2", as_of: date = date(2024, 6, 30)) -> int:
     audit = store.create_audit("云南省政府网站检查", period, as_of, {"sites": []})
     store.mark_audit(audit, crawled_at="2024-07-01T02:00:00+00:00", crawl_state="finished",
-                     crawl_close_reason="finished")
+                     crawl_close_reason="finished", checked_at="2024-07-01T03:00:00+00:00", check_state="finished")
     return audit
 
 

@@ -31,7 +31,8 @@ def _store(path: Path, period: str, rows: list[dict]) -> tuple[Store, int]:
     store.upsert_site(audit, {"site": SITE, "name": "青松镇人民政府", "home": HOME, "kind": "township",
                               "region": "", "origins_json": "[]"})
     store.replace_results(audit, SITE, rows)
-    store.mark_audit(audit, crawled_at="2024-07-01T02:00:00+00:00", crawl_state="finished", crawl_close_reason="finished")
+    store.mark_audit(audit, crawled_at="2024-07-01T02:00:00+00:00", crawl_state="finished", crawl_close_reason="finished",
+                     checked_at="2024-07-01T03:00:00+00:00", check_state="finished")
     return store, audit
 
 

@@ -15,16 +15,27 @@ from gongkai.store import Store
 BANNER = "本次评估未完成（抓取中断：shutdown），结果不可作为评估结论"
 
 
+CHECKED = {"check_state": "finished", "checked_at": "t"}
+
+
 @pytest.mark.parametrize(("row", "complete", "why"), [
-    ({"crawl_state": "finished", "crawl_close_reason": "finished", "crawled_at": "t"}, True, ""),
-    ({"crawl_state": "interrupted", "crawl_close_reason": "shutdown", "crawled_at": "t"}, False, "抓取中断：shutdown"),
+    ({"crawl_state": "finished", "crawl_close_reason": "finished", "crawled_at": "t", **CHECKED}, True, ""),
+    ({"crawl_state": "interrupted", "crawl_close_reason": "shutdown", "crawled_at": "t", **CHECKED}, False,
+     "抓取中断：shutdown"),
     ({"crawl_state": "interrupted", "crawl_close_reason": None, "crawled_at": None}, False, "抓取中断：原因未记录"),
     ({"crawl_state": "running", "crawl_close_reason": None, "crawled_at": None}, False,
      "抓取未结束：进程仍在运行或被强行终止"),
-    ({"crawl_state": None, "crawl_close_reason": None, "crawled_at": "t"}, True, ""),     # store before crawl_state
+    ({"crawl_state": None, "crawl_close_reason": None, "crawled_at": "t", "checked_at": "t"}, True, ""),  # store before both states
     ({"crawl_state": None, "crawl_close_reason": None, "crawled_at": None}, False, "未记录抓取完成"),
     ({}, False, "未记录抓取完成"),
     ({"crawl_state": "paused", "crawled_at": "t"}, False, "抓取状态未知：paused"),
+    # the check: stopped part-way, never run since the crawl (re)started, of an unknown state
+    ({"crawl_state": "finished", "crawled_at": "t", "check_state": "running", "checked_at": "t"}, False,
+     "检查未完成：进程被中断或仍在运行，部分站点的结果缺失或来自上一次检查"),
+    ({"crawl_state": "finished", "crawled_at": "t", "check_state": None, "checked_at": None}, False,
+     "抓取后尚未完成检查（gongkai check）"),
+    ({"crawl_state": "finished", "crawled_at": "t", "check_state": "paused", "checked_at": "t"}, False,
+     "检查状态未知：paused"),
 ])
 def test_audit_state_from_the_audits_row(row: dict, complete: bool, why: str) -> None:
     state = audit_state(row)
