@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,9 +18,9 @@ from .compare import compare
 from .dataset import AuditData, load_audit
 from .errors import ReportError
 from .export import findings, scores_document, write_json, write_json_list
-from .indicators import load_indicators
+from .indicators import check_rule_ids, load_indicators
 from .model import ReportModel, priority
-from .rulemeta import audit_rule_meta
+from .rulemeta import audit_rule_meta, load_rule_meta
 from .scorecard import write_scorecards
 from .scoring import SiteScore, reference_scores, score_audit
 from .snapshots import DEFAULT_BUDGET, Rendering, rendering
@@ -55,11 +56,18 @@ def _attach_errors(data: AuditData, scores: list[SiteScore]) -> None:
         s.errors = dict(sorted(per_site.get(s.site, Counter()).items()))
 
 
+@functools.cache
+def _bundled_rule_ids() -> frozenset[str]:
+    """The bundled rulebook's rule ids (read only for a rule in neither the store nor ``--rules``)."""
+    return frozenset(load_rule_meta())
+
+
 def score_model(store: Store, audit_id: int, indicators_path: Path | None = None, rules_path: Path | None = None,
                 compare_with: Path | None = None) -> ReportModel:
     """Score the audit, give findings ids, compare with a previous report: the model without its snapshots."""
     system = load_indicators(indicators_path)
     data = load_audit(store, audit_id, audit_rule_meta(store, audit_id, rules_path))
+    check_rule_ids(system, indicators_path, lambda rule: rule in data.rules or rule in _bundled_rule_ids())
     _check_site_ids(data)
     scores = score_audit(system, data.sites, data.results, complete=data.state.complete)
     _attach_errors(data, scores)
@@ -132,16 +140,17 @@ def _fork_files(model: ReportModel, out_dir: Path) -> proc.Forked[tuple[_Files, 
         return None
 
 
-def _files_from(alongside: proc.Forked[tuple[_Files, atomic.Renames]], model: ReportModel, out_dir: Path) -> _Files:
-    """The fork's files, renamed into place — or written here when the fork failed: killed (out of
-    memory), or with an error that did not survive the way back; a real one (a full disk) is met
-    again here and raised as the report's own."""
+def _files_from(alongside: proc.Forked[tuple[_Files, atomic.Renames]], model: ReportModel, out_dir: Path,
+                held: atomic.Renames) -> _Files:
+    """The fork's files, their renames added to ``held`` — or written here when the fork failed:
+    killed (out of memory), or with an error that did not survive the way back; a real one (a
+    full disk) is met again here and raised as the report's own."""
     try:
         files, renames = alongside.result()
     except Exception:  # noqa: BLE001 - whatever it was, writing here says it truly or succeeds
         atomic.remove_temporaries(out_dir, alongside.pid)
         return _write_files(model, out_dir)
-    atomic.rename_all(renames)
+    held.extend(renames)
     return files
 
 
@@ -154,25 +163,32 @@ def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: P
     while the workbook's sheets that show none are written, and are in place before the
     scorecards that link them.  With more than one process, a report of ``FORK_AFTER`` findings
     or more then writes its scorecards and JSON files in a forked process while the workbook's
-    last sheets are written and it is compressed (:class:`gongkai.processes.Forked`); they are
-    renamed into place after the workbook and the snapshots, so a report that fails replaces
-    none of them, as when they are written after the workbook."""
+    last sheets are written and it is compressed (:class:`gongkai.processes.Forked`).  Every file
+    — the workbook, the scorecards, the JSON files — is written under its temporary name and all
+    are renamed together once the last is written (after the snapshots): a report that fails
+    replaces none of them, so the outputs never mix two runs."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     model = score_model(store, audit_id, indicators_path, rules_path, compare_with)
     processes = proc.PROCESSES if processes is None else processes
     alongside: proc.Forked[tuple[_Files, atomic.Renames]] | None = None
+    renames: atomic.Renames = []
     try:
-        with atomic.batch() as snapshot_files, \
-                _rendering(model, store, out_dir, snapshot_files, snapshot_budget, processes) as pending:
-            def snapshots_written() -> None:
-                nonlocal alongside
-                model.rendered = pending.finish()
-                if processes > 1 and len(model.findings) >= FORK_AFTER and proc.can_fork():
-                    alongside = _fork_files(model, out_dir)
-            workbook = write_workbook(out_dir / "report.xlsx", model, ready=snapshots_written)
-        files = _files_from(alongside, model, out_dir) if alongside is not None else _write_files(model, out_dir)
+        with atomic.held() as renames:
+            with atomic.batch() as snapshot_files, \
+                    _rendering(model, store, out_dir, snapshot_files, snapshot_budget, processes) as pending:
+                def snapshots_written() -> None:
+                    nonlocal alongside
+                    model.rendered = pending.finish()
+                    if processes > 1 and len(model.findings) >= FORK_AFTER and proc.can_fork():
+                        alongside = _fork_files(model, out_dir)
+                workbook = write_workbook(out_dir / "report.xlsx", model, ready=snapshots_written)
+            files = (_files_from(alongside, model, out_dir, renames) if alongside is not None
+                     else _write_files(model, out_dir))
+        atomic.rename_all(renames)
     except BaseException:
+        for tmp, _ in renames:     # written, never renamed: the old outputs stay whole
+            tmp.unlink(missing_ok=True)
         if alongside is not None:   # killed, maybe mid-write: what it had written goes too
             alongside.abort()
             atomic.remove_temporaries(out_dir, alongside.pid)

@@ -8,8 +8,9 @@ A bad file is one line naming the file, the line and the field.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -164,3 +165,29 @@ def load_indicators(path: str | Path | None = None) -> IndicatorSystem:
                                    "a mapping with name, source, veto and groups")
     except yamlfile.YamlFileError as exc:
         raise IndicatorsError(str(exc)) from None
+
+
+def rule_references(system: IndicatorSystem) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every rule id the file names, with where it stands (for the error's file:line: field)."""
+    if system.interpretation_rate_rule:
+        yield ("interpretation_rate_rule",), system.interpretation_rate_rule
+    for v, veto in enumerate(system.veto):
+        yield from ((("veto", v, "rules", n), rule) for n, rule in enumerate(veto.rules))
+    for g, group in enumerate(system.groups):
+        for i, indicator in enumerate(group.indicators):
+            yield from ((("groups", g, "indicators", i, "deductions", d, "rule"), deduction.rule)
+                        for d, deduction in enumerate(indicator.deductions))
+    for b, item in enumerate(system.bonus.items):
+        yield from ((("bonus", "items", b, "rules", n), rule) for n, rule in enumerate(item.rules))
+
+
+def check_rule_ids(system: IndicatorSystem, path: str | Path | None, known: Callable[[str], bool]) -> None:
+    """A rule id no rulebook knows is a typo, not a rule left unchecked: ``link.brokenX`` would score
+    链接可用性 as 未检查 and raise every site's score without a word.  One line, file:line: field."""
+    for loc, rule in rule_references(system):
+        if not known(rule):
+            where = Path(path) if path else default_indicators_path()
+            _, root = yamlfile.load(where, "indicators file")
+            raise IndicatorsError(yamlfile.problem(str(where), root, loc,
+                                                   f"unknown rule {rule!r} (in neither the audit's rules nor the "
+                                                   "bundled rulebook)"))

@@ -169,3 +169,25 @@ def test_an_error_of_the_fork_is_met_again_and_fails_the_report(
         build.write_reports(town, 1, out, rules_path=rules_path, processes=2)
     assert len(forks) == 1 and multiprocessing.active_children() == []
     assert not (out / "findings.json").exists() and not list(out.rglob("*.tmp-*"))
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_report_failing_after_its_workbook_leaves_the_last_reports_files_whole(
+        town: Store, rules_path: Path, tmp_path: Path, forks: list[proc.Forked],
+        monkeypatch: pytest.MonkeyPatch, processes: int) -> None:
+    """The disk fills at findings.json, after the workbook and the scorecards were written: every
+    output still is the last report's — none of this run's replaced one of its files."""
+    out = tmp_path / "out"
+    build.write_reports(town, 1, out, rules_path=rules_path, processes=processes)
+    before = {**_files(out), "report.xlsx": (out / "report.xlsx").read_bytes()}
+
+    def full_disk(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - write_json_list's signature
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build, "now_iso", lambda: "2024-10-01T08:00:00+00:00")   # every output differs
+    monkeypatch.setattr(build, "write_json_list", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        build.write_reports(town, 1, out, rules_path=rules_path, processes=processes)
+    after = {**_files(out), "report.xlsx": (out / "report.xlsx").read_bytes()}
+    assert after == before and not list(out.rglob("*.tmp-*"))
+    assert multiprocessing.active_children() == []

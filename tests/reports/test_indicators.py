@@ -120,3 +120,41 @@ def test_broken_yaml_and_missing_file(tmp_path: Path) -> None:
         load_indicators(path)
     with pytest.raises(IndicatorsError, match="cannot read"):
         load_indicators(tmp_path / "absent.yaml")
+
+
+@pytest.mark.parametrize("where", ["deduction", "veto", "bonus"])
+def test_a_rule_no_rulebook_knows_is_one_line_naming_file_line_and_field(
+        audit_store, rules_path: Path, tmp_path: Path, where: str) -> None:
+    """``link.brokenX`` scored 链接可用性 as 未检查 and raised every site's score without a word."""
+    from gongkai.reports.build import score_model
+
+    store, audit = audit_store
+    data = bundled()
+    if where == "deduction":
+        data["groups"][0]["indicators"][0]["deductions"][0]["rule"] = "link.brokenX"
+        field = "groups[0].indicators[0].deductions[0].rule:"
+    elif where == "veto":
+        data["veto"][1]["rules"] = ["site.unreachable", "link.brokenX"]
+        field = "veto[1].rules[1]:"
+    else:
+        data["bonus"]["items"] = [{"id": "b", "name": "创新", "points": 1, "rules": ["link.brokenX"]}]
+        field = "bonus.items[0].rules[0]:"
+    path = write(tmp_path, data)
+    with pytest.raises(IndicatorsError) as err:
+        score_model(store, audit, indicators_path=path, rules_path=rules_path)
+    message = str(err.value)
+    assert "\n" not in message and message.startswith(f"{path}:") and field in message
+    assert "unknown rule 'link.brokenX'" in message
+    assert "link.brokenX" in path.read_text(encoding="utf-8").splitlines()[int(message.split(":")[1]) - 1]
+
+
+def test_a_rule_of_the_bundled_rulebook_is_known_to_a_report_with_other_rules(audit_store, tmp_path: Path) -> None:
+    """The report's ``--rules`` names only some rules: a rule of the bundled rulebook is no typo."""
+    from gongkai.reports.build import score_model
+
+    store, audit = audit_store
+    few = tmp_path / "few.yaml"
+    rules = yaml.safe_load((default_indicators_path().parent / "rules.yaml").read_text(encoding="utf-8"))
+    rules["rules"] = [r for r in rules["rules"] if r["id"] == "link.broken"]
+    few.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    assert score_model(store, audit, rules_path=few).scores
