@@ -8,7 +8,8 @@ URL`` runs jobs, on as many machines as wanted.
 Why one job per site: the site is the unit of politeness.  A job crawls its sites with the
 targets file's own ``crawl:`` settings in one Scrapy process, so a portal is only ever read by one
 worker at a time, and the rate it sees does not grow with the number of workers.  Sites sharing
-an origin (scheme, host and port) go into one job for the same reason.
+a host go into one job for the same reason: politeness is per host (Scrapy's download slot is the
+host name, whatever the scheme or port), so two jobs on one host would double the rate it sees.
 
 Each job runs ``gongkai crawl-site`` in a subprocess: a Twisted reactor starts once per process,
 and an RQ work horse runs many jobs over its life.  The job needs only the store URL, the audit
@@ -17,6 +18,8 @@ id and its sites: the targets come from the audit in the store, so workers share
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import signal
 import socket
@@ -26,11 +29,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from gongkai import stages
 from gongkai import store as st
 from gongkai.store import Store, now_iso
-from gongkai.targets import Targets, origin
+from gongkai.targets import Targets
 
 QUEUE = "gongkai"
 JOB_TIMEOUT = 6 * 3600       # seconds one job may crawl its sites before RQ stops it
@@ -60,10 +64,10 @@ def redis_connection(url: str) -> Any:
 
 
 def site_groups(targets: Targets) -> list[tuple[str, ...]]:
-    """The sites, grouped so that sites sharing an origin are crawled by one job (in file order)."""
+    """The sites, grouped so that sites sharing a host are crawled by one job (in file order)."""
     groups: list[tuple[list[str], set[str]]] = []
     for site in targets.sites:
-        mine = {origin(url) for url in site.origins()}
+        mine = {urlsplit(url).hostname or "" for url in site.origins()}
         touching = [g for g in groups if g[1] & mine]
         merged = ([site.id], set(mine))
         for group in touching:
@@ -101,11 +105,11 @@ def crawl_job(audit_id: int, sites: list[str], store_url: str, verbose: bool = F
     if verbose:
         cmd.append("--verbose")
     proc = subprocess.Popen(cmd, env={**os.environ, STORE_ENV: store_url}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_dies_with(os.getpid()))
     try:
         stdout, stderr = proc.communicate()
     except BaseException:  # RQ's job timeout, the worker stopping: the crawl must not outlive its job
-        _stop(proc)
+        terminate_then_kill(proc)
         raise
     if proc.returncode not in (0, 3):
         tail = " ".join((stderr or stdout or "").split())[-500:]
@@ -113,7 +117,30 @@ def crawl_job(audit_id: int, sites: list[str], store_url: str, verbose: bool = F
     return {"exit": proc.returncode, "worker": worker, "sites": list(sites)}
 
 
-def _stop(proc: subprocess.Popen) -> None:
+PR_SET_PDEATHSIG = 1   # prctl(2): the signal the calling process gets when its parent dies
+
+
+def _dies_with(parent: int) -> Callable[[], None] | None:
+    """In the crawl's process, before it runs: SIGTERM it when the work horse that started it dies.
+
+    A horse killed outright (RQ stopping the job, the OOM killer, a SIGKILL) cannot stop its
+    crawl, which would go on writing into an audit already closed, or beside the crawl of a
+    resumed job.  SIGTERM lets Scrapy close the spider, so the sites are recorded interrupted.
+    Linux only (``prctl``); elsewhere the crawl outlives a killed horse.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def arm() -> None:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:   # the horse died before the signal was armed
+            os._exit(3)
+    return arm
+
+
+def terminate_then_kill(proc: subprocess.Popen) -> None:
     """SIGTERM first (Scrapy closes the spider: the sites are recorded interrupted), then SIGKILL."""
     proc.terminate()
     try:
@@ -183,27 +210,56 @@ class Distributed:
         if resume and store.latest_audit_id() is not None:
             audit_id = stages.resolve_audit(store, None)
             stages.reconcile(store, audit_id, targets)
+            store.begin_crawl(audit_id)
             done = {r["site"] for r in store.rows(st.sites, audit_id) if r["crawl_state"] == "finished"}
             groups = [g for g in groups if not set(g) <= done]
         else:
             audit_id = stages.start_audit(store, targets)
-        store.mark_audit(audit_id, crawl_state="running", crawl_close_reason=None)
+            store.begin_crawl(audit_id)
         for group in groups:
             for site in group:
                 store.set_site_crawl(audit_id, site, crawl_state="queued", crawl_close_reason=None, worker=None)
         return audit_id, groups
 
     def _enqueue(self, conn: Any, audit_id: int, groups: Iterable[tuple[str, ...]]) -> None:
+        """One job per group, named by the audit and its sites: a job an earlier command left
+        queued or running (it was killed, or stopped waiting) is waited for, never doubled."""
         from rq import Queue
+        from rq.exceptions import DuplicateJobError
 
         queue = Queue(QUEUE, connection=conn)
         for group in groups:
-            job = queue.enqueue_call(crawl_job, args=(audit_id, list(group), self.store_url, self.verbose),
-                                     timeout=self.job_timeout, result_ttl=7 * 86400, failure_ttl=7 * 86400,
-                                     description=f"gongkai audit {audit_id}: crawl {', '.join(group)}",
-                                     meta={"audit_id": audit_id, "sites": list(group)})
-            self.jobs.append(Enqueued(job.id, group))
+            job_id = job_id_for(self.store_url, audit_id, group)
+            if self._still_there(conn, job_id):
+                self.say(f"等待 waiting for the earlier job of {', '.join(group)} (still queued or running)")
+            else:
+                with contextlib.suppress(DuplicateJobError):   # another command enqueued it just now
+                    queue.enqueue_call(crawl_job, args=(audit_id, list(group), self.store_url, self.verbose),
+                                       timeout=self.job_timeout, result_ttl=7 * 86400, failure_ttl=7 * 86400,
+                                       description=f"gongkai audit {audit_id}: crawl {', '.join(group)}",
+                                       meta={"audit_id": audit_id, "sites": list(group)}, job_id=job_id,
+                                       unique=True)
+            self.jobs.append(Enqueued(job_id, group))
         self.say(f"排队 enqueued {len(self.jobs)} job(s) on {stages.mask_url(self.redis_url)} queue {QUEUE}")
+
+    @staticmethod
+    def _still_there(conn: Any, job_id: str) -> bool:
+        """Whether the job of that id is queued, or running on a live worker; an ended or
+        abandoned one is deleted so that it can be enqueued again."""
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job, JobStatus
+
+        try:
+            job = Job.fetch(job_id, connection=conn)
+        except NoSuchJobError:
+            return False
+        status = job.get_status()
+        if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
+            return True
+        if status == JobStatus.STARTED and job.worker_name and _worker_alive(conn, job.worker_name):
+            return True
+        job.delete()
+        return False
 
     def _wait(self, conn: Any) -> None:
         """Poll every job until each has ended, been lost, or the wait ran out (bounded)."""
@@ -246,17 +302,24 @@ class Distributed:
                 entry.state, entry.reason = "lost", f"worker {job.worker_name} died"
 
     def _cancel_waiting(self, conn: Any) -> None:
-        """Jobs not started yet will not be: the audit is being closed without them."""
+        """Jobs not started yet will not be, and running ones are stopped: the audit is being closed
+        without them, and a crawl going on after it would write into a closed audit (or beside
+        the crawl of a resumed job)."""
         from redis.exceptions import RedisError
+        from rq.command import send_stop_job_command
         from rq.exceptions import InvalidJobOperation, NoSuchJobError
         from rq.job import Job, JobStatus
 
         for entry in self.jobs:
             try:
                 job = Job.fetch(entry.job_id, connection=conn)
-                if job.get_status() == JobStatus.QUEUED:
+                status = job.get_status()
+                if status == JobStatus.QUEUED:
                     job.cancel()
                     entry.state, entry.reason = "lost", "cancelled: the audit stopped waiting before it started"
+                elif status == JobStatus.STARTED:
+                    send_stop_job_command(conn, job.id)
+                    entry.state, entry.reason = "lost", "stopped: the audit stopped waiting while it ran"
             except (NoSuchJobError, InvalidJobOperation, RedisError):
                 pass
 
@@ -283,6 +346,13 @@ class Distributed:
         return stages.crawl_outcome(stages.open_store(self.store_url), audit_id)
 
 
+def job_id_for(store_url: str, audit_id: int, sites: Iterable[str]) -> str:
+    """The job of these sites in this audit of this store: the same on every resume, so none is
+    enqueued twice (the store is hashed in: two databases on one Redis both have an audit 1)."""
+    digest = hashlib.sha256("\n".join([store_url, *sites]).encode("utf-8")).hexdigest()[:20]
+    return f"gongkai-{audit_id}-{digest}"
+
+
 def _worker_alive(conn: Any, name: str) -> bool:
     """Whether an RQ worker of that name still has its key (it expires when heartbeats stop)."""
     from rq.worker import Worker
@@ -291,14 +361,19 @@ def _worker_alive(conn: Any, name: str) -> bool:
 
 
 class _terminate_as_interrupt:
-    """While waiting, SIGTERM (``timeout``, systemd) stops the wait as Ctrl-C does."""
+    """While waiting, SIGTERM (``timeout``, systemd) and SIGHUP (the terminal closed) stop the wait
+    as Ctrl-C does: the jobs are cancelled or stopped and the audit closed, not left behind."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
     def __enter__(self) -> None:
-        self._old = signal.getsignal(signal.SIGTERM)
+        self._old = {sig: signal.getsignal(sig) for sig in self.SIGNALS}
 
         def handler(signum: int, _frame: Any) -> None:
             raise KeyboardInterrupt(f"signal {signum}")
-        signal.signal(signal.SIGTERM, handler)
+        for sig in self.SIGNALS:
+            signal.signal(sig, handler)
 
     def __exit__(self, *exc: object) -> None:
-        signal.signal(signal.SIGTERM, self._old)
+        for sig, old in self._old.items():
+            signal.signal(sig, old)

@@ -63,12 +63,21 @@ def closed_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-class DemoPortal:
-    """Start every demo site on a free loopback port; a context manager."""
+SPREAD_HOSTS = "127.0.0.{}"   # with ``spread``: the n-th site's own loopback address (Linux routes 127/8 to lo)
+SPREAD_FROM = 20
 
-    def __init__(self, sites_dir: Path = SITES_DIR, host: str = "127.0.0.1") -> None:
+
+class DemoPortal:
+    """Start every demo site on a free loopback port; a context manager.
+
+    With ``spread`` each site listens on its own loopback address (127.0.0.20, .21 …) instead of
+    sharing ``host``: sites on different hosts, which a distributed audit crawls in separate jobs
+    (sites sharing a host share its politeness, so they are one job)."""
+
+    def __init__(self, sites_dir: Path = SITES_DIR, host: str = "127.0.0.1", *, spread: bool = False) -> None:
         self.sites_dir = Path(sites_dir)
         self.host = host
+        self.spread = spread
         self.servers: dict[str, SiteServer] = {}
         self.homes: dict[str, str] = {}
         self.ca: TestCA | None = None   # trusted by the demo's crawl only (crawl: tls_cafile)
@@ -76,12 +85,13 @@ class DemoPortal:
 
     def start(self) -> DemoPortal:
         try:
-            for site in DEMO_SITES:
+            for n, site in enumerate(DEMO_SITES):
+                host = SPREAD_HOSTS.format(SPREAD_FROM + n) if self.spread else self.host
                 if site.tree is None:
-                    self.homes[site.id] = f"http://{self.host}:{closed_port(self.host)}/"
+                    self.homes[site.id] = f"http://{host}:{closed_port(host)}/"
                     continue
-                tls = self._server_tls() if site.tls else None
-                server = SiteServer(self.sites_dir / site.tree, host=self.host, tls=tls).start()
+                tls = self._server_tls(host) if site.tls else None
+                server = SiteServer(self.sites_dir / site.tree, host=host, tls=tls).start()
                 self.servers[site.id] = server
                 self.homes[site.id] = server.base_url
         except BaseException:
@@ -89,12 +99,12 @@ class DemoPortal:
             raise
         return self
 
-    def _server_tls(self) -> ssl.SSLContext:
-        """A server context with a certificate for the loopback host, from the demo CA."""
+    def _server_tls(self, host: str) -> ssl.SSLContext:
+        """A server context with a certificate for the site's loopback host, from the demo CA."""
         if self.ca is None:
             self._certs = Path(tempfile.mkdtemp(prefix="gongkai-demo-ca-"))
             self.ca = TestCA(self._certs)
-        return self.ca.issue([self.host], days=DEMO_CERT_DAYS).server_context()
+        return self.ca.issue([host], days=DEMO_CERT_DAYS).server_context()
 
     def client_context(self) -> ssl.SSLContext:
         """A client context that trusts the demo CA (for tests fetching the https site)."""

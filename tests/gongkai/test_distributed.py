@@ -9,12 +9,15 @@ and one worker, and the results must be the same.  The servers come from scripts
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -52,7 +55,7 @@ def pg_url():
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory):
-    with DemoPortal() as demo:
+    with DemoPortal(spread=True) as demo:   # four hosts: four jobs (sites sharing a host are one)
         yield demo, demo.write_targets(tmp_path_factory.mktemp("portal") / "targets.yaml")
 
 
@@ -230,38 +233,72 @@ def stored_kinds(url: str) -> set[str]:
         store.close()
 
 
+SLOW_ARTICLE = "/zwgk/zcwj/202404/t20240403_1000.html"
+
+
+def slow_site_audit(tmp_path: Path, server: SiteServer, out: Path, redis_url: str, pg_url: str) -> list[str]:
+    """The distributed audit command of one site whose article ``SLOW_ARTICLE`` answers slowly."""
+    server.config = dataclasses.replace(server.config, slow={SLOW_ARTICLE: 60})
+    targets = tmp_path / "targets.yaml"
+    targets.write_text(
+        "audit: {name: 测试, period: 2024Q2, as_of: '2024-08-05'}\n"
+        "crawl: {download_delay: 0, download_timeout: 90, retry_times: 0, cloak_check: false}\n"
+        f"sites: [{{id: trs, name: 江川市人民政府, home: '{server.base_url}'}}]\n", encoding="utf-8")
+    return gongkai("audit", str(targets), "--out", str(out), "--redis", redis_url, "--store", pg_url,
+                   "--wait", str(RUN_TIMEOUT))
+
+
+def resume_on_w2(cmd: list[str], server: SiteServer, redis_url: str) -> list[str]:
+    """``cmd --resume`` with the slow page fast again, run by a burst worker ``w2``: it must finish
+    (exit 0).  Returns the ids of the jobs it had queued before the worker started."""
+    from redis import Redis
+    from rq import Queue
+
+    server.config = dataclasses.replace(server.config, slow={})
+    audit = subprocess.Popen([*cmd, "--resume"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_jobs(redis_url, 1, audit)
+    queued = Queue("gongkai", connection=Redis.from_url(redis_url)).job_ids
+    worker = subprocess.run(gongkai("worker", "--redis", redis_url, "--burst", "--name", "w2"),
+                            capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    stdout, stderr = audit.communicate(timeout=RUN_TIMEOUT)
+    assert audit.returncode == 0, stdout[-2000:] + stderr[-3000:] + worker.stdout[-2000:]
+    return queued
+
+
+@contextlib.contextmanager
+def crawling(cmd: list[str], redis_url: str, pg_url: str,
+             *options: str) -> Iterator[tuple[subprocess.Popen, subprocess.Popen]]:
+    """The audit ``cmd`` and a worker ``w1`` running its job, once the crawl stored a list page;
+    both are stopped at the end if still running."""
+    from gongkai.distributed import terminate_then_kill
+
+    audit = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    worker = None
+    try:
+        wait_for_jobs(redis_url, 1, audit)
+        worker = subprocess.Popen(gongkai("worker", "--redis", redis_url, *options, "--name", "w1"),
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 120
+        while not {"home", "list"} <= stored_kinds(pg_url) or crawl_site_pid(worker.pid) is None:
+            assert time.monotonic() < deadline, "the site's crawl stored no list page in time"
+            time.sleep(0.2)
+        yield audit, worker
+    finally:
+        for proc in (audit, worker):
+            if proc is not None and proc.poll() is None:
+                terminate_then_kill(proc)
+
+
 def test_a_killed_site_crawl_leaves_the_audit_unfinished_and_resume_finishes_it(redis_url, pg_url, tmp_path):
     """The crawl of a site dies on its worker (SIGKILL): its job fails, the audit exits 3 grading
     nothing; ``--resume`` enqueues that site again and the audit finishes in the same audit id."""
-    slow = "/zwgk/zcwj/202404/t20240403_1000.html"
+    out = tmp_path / "out"
     with SiteServer(trs_site(tmp_path / "trs")) as server:
-        server.config = dataclasses.replace(server.config, slow={slow: 60})
-        targets = tmp_path / "targets.yaml"
-        targets.write_text(
-            "audit: {name: 测试, period: 2024Q2, as_of: '2024-08-05'}\n"
-            "crawl: {download_delay: 0, download_timeout: 90, retry_times: 0, cloak_check: false}\n"
-            f"sites: [{{id: trs, name: 江川市人民政府, home: '{server.base_url}'}}]\n", encoding="utf-8")
-        out = tmp_path / "out"
-        cmd = gongkai("audit", str(targets), "--out", str(out), "--redis", redis_url, "--store", pg_url,
-                      "--wait", str(RUN_TIMEOUT))
-        audit = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        worker = None
-        try:
-            wait_for_jobs(redis_url, 1, audit)
-            worker = subprocess.Popen(gongkai("worker", "--redis", redis_url, "--burst", "--name", "w1"),
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            deadline = time.monotonic() + 120
-            while not {"home", "list"} <= stored_kinds(pg_url) or crawl_site_pid(worker.pid) is None:
-                assert time.monotonic() < deadline, "the site's crawl stored no list page in time"
-                time.sleep(0.2)
+        cmd = slow_site_audit(tmp_path, server, out, redis_url, pg_url)
+        with crawling(cmd, redis_url, pg_url, "--burst") as (audit, worker):
             os.kill(crawl_site_pid(worker.pid), signal.SIGKILL)
             stdout, stderr = audit.communicate(timeout=RUN_TIMEOUT)
             worker.communicate(timeout=RUN_TIMEOUT)
-        finally:
-            for proc in (audit, worker):
-                if proc is not None and proc.poll() is None:
-                    proc.kill()
-                    proc.wait()
         assert audit.returncode == 3, stdout[-2000:] + stderr[-3000:]
         assert "did not finish" in stderr and "--resume" in stderr and not (out / "scores.json").exists()
         store = st.Store(pg_url)
@@ -272,13 +309,7 @@ def test_a_killed_site_crawl_leaves_the_audit_unfinished_and_resume_finishes_it(
         finally:
             store.close()
 
-        server.config = dataclasses.replace(server.config, slow={})
-        audit = subprocess.Popen([*cmd, "--resume"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        wait_for_jobs(redis_url, 1, audit)
-        worker = subprocess.run(gongkai("worker", "--redis", redis_url, "--burst", "--name", "w2"),
-                                capture_output=True, text=True, timeout=RUN_TIMEOUT)
-        stdout, stderr = audit.communicate(timeout=RUN_TIMEOUT)
-        assert audit.returncode == 0, stdout[-2000:] + stderr[-3000:] + worker.stdout[-2000:]
+        resume_on_w2(cmd, server, redis_url)
     store = st.Store(pg_url)
     try:
         assert store.latest_audit_id() == first
@@ -290,7 +321,9 @@ def test_a_killed_site_crawl_leaves_the_audit_unfinished_and_resume_finishes_it(
         store.close()
 
 
-def test_sites_sharing_an_origin_are_one_job():
+def test_sites_sharing_a_host_are_one_job():
+    """Politeness is per host (Scrapy's download slot): a site on another port of a host is the
+    same host's load, so it is crawled by the same job."""
     from gongkai.distributed import site_groups
     from gongkai.targets import Targets
 
@@ -300,6 +333,69 @@ def test_sites_sharing_an_origin_are_one_job():
                   {"id": "b", "name": "江川市财政局", "home": "http://czj.a.gov.cn/", "hosts": ["xxgk.a.gov.cn"]},
                   {"id": "c", "name": "江川市教育局", "home": "http://jyj.a.gov.cn/",
                    "columns": {"policy_docs": "http://xxgk.a.gov.cn/jyj/"}},
-                  {"id": "d", "name": "江川市青松镇人民政府", "home": "http://www.a.gov.cn:8080/"}]})
-    assert site_groups(targets) == [("a",), ("b", "c"), ("d",)]
+                  {"id": "d", "name": "江川市青松镇人民政府", "home": "http://www.a.gov.cn:8080/"},
+                  {"id": "e", "name": "江川市民政局", "home": "https://mzj.a.gov.cn/"},
+                  {"id": "f", "name": "江川市卫健委", "home": "http://mzj.a.gov.cn:8443/wjw/"}]})
+    assert site_groups(targets) == [("a", "d"), ("b", "c"), ("e", "f")]
 
+
+
+def _gone(pid: int, within: float = 120) -> bool:
+    """Whether process ``pid`` has ended (or become a zombie) within ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_an_audit_that_stops_waiting_stops_its_running_job_and_resume_does_not_double_it(redis_url, pg_url,
+                                                                                         tmp_path):
+    """SIGHUP (the terminal closed) while a job crawls: the audit stops that job — its crawl ends
+    with it instead of writing on into a closed audit — and exits 3; ``--resume`` enqueues the
+    same job id once, and the site is finished by the new worker."""
+    from gongkai.distributed import job_id_for
+
+    out = tmp_path / "out"
+    with SiteServer(trs_site(tmp_path / "trs")) as server:
+        cmd = slow_site_audit(tmp_path, server, out, redis_url, pg_url)
+        with crawling(cmd, redis_url, pg_url) as (audit, worker):
+            crawl = crawl_site_pid(worker.pid)
+            audit.send_signal(signal.SIGHUP)
+            stdout, stderr = audit.communicate(timeout=RUN_TIMEOUT)
+            assert _gone(crawl), "the crawl of a stopped job went on"
+        assert audit.returncode == 3, stdout[-2000:] + stderr[-3000:]
+        assert "Traceback" not in stderr and "(shutdown)" in stderr
+
+        store = st.Store(pg_url)
+        try:
+            first = store.latest_audit_id()
+        finally:
+            store.close()
+        queued = resume_on_w2(cmd, server, redis_url)
+    assert queued == [job_id_for(pg_url, first, ["trs"])]
+    store = st.Store(pg_url)
+    try:
+        assert store.latest_audit_id() == first and store.audit(first)["crawl_state"] == "finished"
+        assert store.rows(st.sites, first)[0]["worker"].endswith("/w2")
+    finally:
+        store.close()
+
+
+def test_a_resumed_audit_must_be_the_targets_files_own(portal, redis_url, pg_url, tmp_path):
+    """A shared database holds other audits: ``--resume`` of the newest one under another name is refused."""
+    _, targets = portal
+    store = st.Store(pg_url)
+    try:
+        store.create_audit("另一评估机构的检查", "2024Q2", date(2024, 6, 30), {"sites": []})
+    finally:
+        store.close()
+    proc = subprocess.run(gongkai("audit", str(targets), "--out", str(tmp_path / "o"), "--redis", redis_url,
+                                  "--store", pg_url, "--resume"), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "audit.name" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
