@@ -144,6 +144,10 @@ def run(view: AuditView, site: SiteInfo, rule: Rule, params: DateParams) -> Iter
         ev = {"publish_date": shown, "url_date": url_date, "list_dates": listed, "crawled": crawled,
               "max_days": params.max_days}
         found, later_upload = _conflicts(shown, url_date, listed, crawled, params.max_days)
+        if not found and url_date is None and not listed:   # only "not after the crawl" could be asked
+            yield result(site, rule, doc["url"], "not_applicable",
+                         "URL无日期、列表中未见该文，无可比对的日期（发布日期不晚于抓取日期）", **ev)
+            continue
         if not found:
             yield result(site, rule, doc["url"], "pass", "发布日期与URL、列表日期一致且不晚于抓取日期", **ev)
             continue

@@ -149,7 +149,9 @@ def run_stale(view: AuditView, site: SiteInfo, rule: Rule, params: StaleParams) 
         top = newest(items, view.as_of)
         ev["items"] = len(items)
         coverage = view.coverage(site.site, ctype, url)
-        if not items:
+        if not items and not coverage.complete:   # an announced list that gave nothing: not seen empty
+            yield result(site, rule, url, "unknown", coverage.reason(), coverage=coverage.evidence(), **ev)
+        elif not items:
             yield result(site, rule, url, "not_applicable", "空白栏目（见 column.empty）", **ev)
         elif top is None and all(it["date"] for it in items):
             yield result(site, rule, url, "unknown", f"栏目信息均晚于评估基准日{view.as_of}", **ev)

@@ -44,6 +44,9 @@ def _linking_pages(view: AuditView, site: SiteInfo) -> dict[str, list[dict[str, 
     return out
 
 
+UNCHECKED_SUBJECT = "max_links_checked_per_site"   # the site-level result naming the links left unprobed
+
+
 @register("link_availability")
 def run_broken(view: AuditView, site: SiteInfo, rule: Rule, params: KindParams) -> Iterator[Result]:
     latest: dict[str, dict[str, Any]] = {}
@@ -70,6 +73,10 @@ def run_broken(view: AuditView, site: SiteInfo, rule: Rule, params: KindParams) 
             yield result(site, rule, url, "unknown", f"目标拒绝抓取（{probe.get('status')}）", **ev)
         else:
             yield result(site, rule, url, "unknown", probe.get("reason") or "探测结果不明", **ev)
+    if site.links_unchecked:   # a broken one may be among them: the passes above are not the site's whole
+        yield result(site, rule, f"{site.home}#{UNCHECKED_SUBJECT}", "unknown",
+                     f"另有{site.links_unchecked}个链接超过每站链接检查上限（{UNCHECKED_SUBJECT}）未检查",
+                     unchecked=site.links_unchecked)
 
 
 def is_government(url: str, site: SiteInfo, suffixes: list[str]) -> bool:

@@ -127,8 +127,9 @@ def run_entry(view: AuditView, site: SiteInfo, rule: Rule, params: NoParams) -> 
         return
     columns, platforms = _entries(view, site, home)
     ev = {"columns": columns, "platform_links": platforms, "veto_leg": True}
-    readable = [c for c in columns if c["outcome"] in (None, "ok", "pending")]
-    working = [c for c in readable if c["content"] or c["outcome"] == "pending"]
+    # a column never fetched (``pending``: the page budget refused it) shows nothing either way
+    readable = [c for c in columns if c["outcome"] in (None, "ok")]
+    working = [c for c in readable if c["content"]]
     if working:
         yield result(site, rule, site.home, "pass", f"办事服务栏目：{working[0]['name']}", **ev)
     elif platforms:
@@ -271,5 +272,19 @@ def run_guides(view: AuditView, site: SiteInfo, rule: Rule, params: GuideParams)
         else:
             yield result(site, rule, page["url"], "pass", f"办事指南要素齐全（{len(params.elements)}项）", **ev)
     if not judged:
-        yield result(site, rule, columns[0]["url"], "not_applicable",
-                     "办事服务栏目中未发现本站发布的办事指南（指南在站外平台的，仅作链接检查）", column=columns[0]["name"])
+        yield _no_guide(view, site, rule, columns)
+
+
+def _no_guide(view: AuditView, site: SiteInfo, rule: Rule, columns: list[dict[str, Any]]) -> Result:
+    """No guide seen: ``not_applicable`` when the services columns were read whole, else ``unknown``
+    — a guide may sit on a list page or behind a column the crawl did not read, and the 服务不实用
+    veto must not read "not tripped" on what was never seen."""
+    unread = [c for c in columns if c.get("outcome") not in (None, "ok")]
+    coverage = view.coverage(site.site, "services")
+    if unread or not coverage.complete:
+        why = (f"办事服务栏目无法打开（{unread[0].get('reason') or unread[0].get('outcome')}）" if unread
+               else coverage.reason())
+        return result(site, rule, columns[0]["url"], "unknown", f"未读到本站办事指南：{why}",
+                      column=columns[0]["name"], coverage=coverage.evidence())
+    return result(site, rule, columns[0]["url"], "not_applicable",
+                  "办事服务栏目中未发现本站发布的办事指南（指南在站外平台的，仅作链接检查）", column=columns[0]["name"])

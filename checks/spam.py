@@ -24,6 +24,7 @@ from gongkai.checks.registry import register
 from gongkai.checks.rules import Rule
 from gongkai.checks.view import AuditView, SiteInfo
 from gongkai.models import Result
+from gongkai.store import MAX_PAGE_TEXT
 from gongkai.text import SHORT_TEXT, simplify
 from gongkai.vocab import load_config
 
@@ -205,10 +206,26 @@ def run(view: AuditView, site: SiteInfo, rule: Rule, params: GovernmentParams) -
             yield result(site, rule, url, "fail", "；".join(verdict.why), snippets=verdict.snippets)
             continue
         twin = spider.get(url)
-        if twin is not None and twin.get("outcome") in (None, "ok"):
+        seen_as_spider = twin is not None and twin.get("outcome") in (None, "ok")
+        if seen_as_spider:
             cloaked = judge_page(twin, [], site, gov)
             if cloaked.spam:
                 yield result(site, rule, url, "fail", "向搜索引擎爬虫（Baiduspider）展示垃圾信息，普通访问不可见",
                              cloaking=True, snippets=cloaked.snippets, spider_why=cloaked.why)
                 continue
-        yield result(site, rule, url, "pass", "未发现垃圾信息", spider_checked=twin is not None)
+        yield _nothing_found(site, rule, page, twin, seen_as_spider)
+
+
+def _nothing_found(site: SiteInfo, rule: Rule, page: dict[str, Any], twin: dict[str, Any] | None,
+                   seen_as_spider: bool) -> Result:
+    """No spam seen: ``pass`` only on the whole text — spam injected past the stored part of a
+    page cut at ``MAX_PAGE_TEXT`` cannot be ruled out — and the evidence says whether the copy
+    shown to Baiduspider was read (``spider_checked``) or could not be (its outcome)."""
+    about: dict[str, Any] = {"spider_checked": seen_as_spider}
+    if twin is not None and not seen_as_spider:
+        about["spider_outcome"] = twin.get("outcome")
+    text = page.get("text") or ""
+    if len(text) >= MAX_PAGE_TEXT:
+        return result(site, rule, page["url"], "unknown", f"仅读取前{len(text)}字，其中未发现垃圾信息，其余未读取",
+                      truncated=True, **about)
+    return result(site, rule, page["url"], "pass", "未发现垃圾信息", **about)

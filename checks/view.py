@@ -37,6 +37,7 @@ class SiteInfo:
     region: str | None
     dialect: str | None
     origins: tuple[str, ...]
+    links_unchecked: int | None = None   # link targets over the crawl's link budget (never probed)
 
 
 def _date(value: str | None) -> date | None:
@@ -129,7 +130,8 @@ class AuditView:
     # -- sites ---------------------------------------------------------------------------------
     def sites(self) -> list[SiteInfo]:
         return [SiteInfo(site=r["site"], name=r["name"], home=r["home"], kind=r["kind"], region=r["region"],
-                         dialect=r["dialect"], origins=tuple(st.from_json(r["origins_json"], [])))
+                         dialect=r["dialect"], origins=tuple(st.from_json(r["origins_json"], [])),
+                         links_unchecked=r.get("links_unchecked"))
                 for r in self._rows(st.sites)]
 
     # -- crawl data ------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ we only cite), GET for the site's own pages (a soft 404 shows only in the body),
 server refuses or drops HEAD.  A GET reads at most ``GONGKAI_LINK_MAXSIZE`` bytes.
 
 Outcomes are classified by ``crawler/linkcheck.py`` and stored as ``ProbeItem``s.  A resumed crawl
-starts from the interrupted run's targets and probes (the spider's ``ledger``).
+starts from the interrupted run's targets and probes (the spider's ``ledger``).  The targets the
+budget left unprobed are counted per site and stored at close (``sites.links_unchecked``): the
+link rule then says its passes are not the site's whole, instead of a silent, partial pass.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from gongkai.crawler.extract import page as page_extract
 from gongkai.crawler.items import PageItem, ProbeItem
 from gongkai.crawler.markup import host_in, is_attachment, parse_document
 from gongkai.crawler.stamp import asked_url
-from gongkai.store import to_json
+from gongkai.store import Store, machine_failure, to_json
 
 MAX_DETAIL_TITLE = 300
 MAX_DETAIL_TEXT = 4000   # characters of an internal target's text kept (the soft-404 pass reads them)
@@ -47,6 +49,7 @@ class LinkChecker:
         self.targets: dict[str, dict[str, str]] = {}   # site → target URL → first page linking it
         self.checked: dict[str, set[str]] = {}         # site → URLs probed or crawled
         self.spent: Counter[str] = Counter()           # site → link requests sent
+        self.unchecked: Counter[str] = Counter()       # site → targets over the budget, never sent
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LinkChecker:
@@ -56,6 +59,7 @@ class LinkChecker:
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.learn, signal=signals.item_scraped)
         crawler.signals.connect(ext.idle, signal=signals.spider_idle)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
         return ext
 
     def opened(self, spider: Any) -> None:
@@ -89,13 +93,31 @@ class LinkChecker:
                 if target in checked:
                     continue
                 checked.add(target)
-                if self.spent[site] >= self.max_links or host_in(target, self.skip_hosts):
+                if host_in(target, self.skip_hosts):
+                    continue
+                if self.spent[site] >= self.max_links:
+                    self.unchecked[site] += 1
                     continue
                 self.spent[site] += 1
                 self.crawler.engine.crawl(self._request(site, target, source))
                 sent = True
         if sent:
             raise DontCloseSpider
+
+    def closed(self, spider: Any = None, reason: str = "") -> None:
+        """Store how many targets of each site the budget left unprobed (0 too: it was recorded)."""
+        settings = self.crawler.settings
+        if not self.targets or not settings.get("GONGKAI_STORE"):
+            return
+        store = Store(settings.get("GONGKAI_STORE"))
+        try:
+            for site in self.targets:
+                store.set_site_crawl(settings.getint("GONGKAI_AUDIT_ID"), site, links_unchecked=self.unchecked[site])
+        except Exception as exc:  # noqa: BLE001 - a store that cannot be written: the closer reports the audit
+            if not machine_failure(exc):
+                raise
+        finally:
+            store.close()
 
     def _owns(self, site: str, url: str) -> bool:
         state = getattr(self.crawler.spider, "sites", {}).get(site)

@@ -97,7 +97,7 @@ def site_entry(s: SiteScore, severities: Counter[str], crawl: SiteCoverage,
     return {
         "id": s.site, "name": s.name, "kind": s.kind, "rank": s.rank, "score": s.score, "grade": s.grade,
         "assessable": s.assessable, "vetoed": s.vetoed, "veto_rules": s.veto_rules,
-        "vetoes": [_veto(v) for v in s.vetoes if v.hit or v.warning],
+        "vetoes": [_veto(v) for v in s.vetoes if v.hit or v.warning or v.undecided],
         "deduction_score": s.deduction_score, "bonus": s.bonus, "bonus_items": s.bonus_items,
         "deductions": [_deduction(i) for i in s.indicators], "unchecked_points": s.unchecked_points,
         "unchecked_share": unchecked_share(s), "reference_score": reference.score if reference else None,

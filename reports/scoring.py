@@ -4,7 +4,9 @@ Generic over the indicator system (reports/indicators.py); the arithmetic follow
 国办秘函〔2019〕19号: a veto makes a site 不合格 with no further scoring, yet every veto found is
 reported; deductions start from the total and are capped per indicator; 加分 counts only above the
 bonus gate.  A site whose checks mostly could not decide is graded 无法评估 instead of being
-handed a perfect score by the absence of findings.
+handed a perfect score by the absence of findings; so is a site with a veto that its undecided
+results could trip (3 stale columns found, 4 more unreadable, 5 trip it; or a one-finding veto none
+of whose results could be decided): 合格 might hide a 否决.
 """
 
 from __future__ import annotations
@@ -49,10 +51,28 @@ class VetoCheck:
     note: str = ""
 
     @property
+    def undecided(self) -> bool:
+        """Not tripped by what was decided, but the undecided results may hide what trips it: the site
+        can be graded neither 合格 nor 不合格 on it.
+
+        A counting veto (栏目不更新: 5 columns) is undecided when the findings plus the undecided
+        results reach its count — 3 stale columns and 4 unreadable ones may be 5.  A veto tripped
+        by one finding is undecided when none of its results could be decided (the home page's
+        freshness, every page blocked): one unreadable attachment among thousands of pages read
+        leaves 严重表述错误 decided on what was read, and says so on its row."""
+        if self.hit or not self.examined:
+            return False
+        if self.min_count > 1:
+            return self.count + self.unknown >= self.min_count
+        return self.unknown == self.examined
+
+    @property
     def verdict(self) -> str:
-        """否决 / 预警 / 未触发 / 无法判断 / 未检查, as a supervisor reads the row."""
+        """否决 / 无法判断 / 预警 / 未触发 / 未检查, as a supervisor reads the row."""
         if self.hit:
             return "否决"
+        if self.undecided:
+            return "无法判断"
         if self.warning:
             return "预警"
         if not self.examined:
@@ -244,7 +264,9 @@ def score_site(system: IndicatorSystem, site: dict[str, Any], results: Sequence[
     hits = [v for v in vetoes if v.hit]
     share, undecided, decided = coverage(results)
     rules_ok = decided >= system.assessable.min_decided_rules
-    assessable = rules_ok and (share is not None and share >= system.assessable.min_rule_coverage)
+    # a veto the undecided results could trip leaves no grade to give: 合格 might hide a 否决
+    assessable = (rules_ok and (share is not None and share >= system.assessable.min_rule_coverage)
+                  and not any(v.undecided for v in vetoes))
     scored = assessable and not hits
     indicators = score_indicators(system, results, scored)
     deduction_score = bonus = score = None

@@ -67,3 +67,14 @@ def test_only_a_displayed_publish_date_is_compared(audit) -> None:
     assert results[hidden].status == "not_applicable" and "未显示" in results[hidden].reason
     assert results[issued].status == "not_applicable" and "发文日期" in results[issued].reason
     assert results[listed].status == "pass" and results[listed].evidence["list_dates"] == []
+
+
+def test_a_date_with_nothing_to_compare_is_not_called_consistent(audit) -> None:
+    """No date in the URL, no list row seen: only "not after the crawl" could be asked."""
+    url = H + "zwgk/tzgg/content_1.html"
+    audit.column("notices", COL, "通知公告")
+    audit.document(url, "关于E的通知", "2024-05-11", column_type="notices", column_url=COL,
+                   body_text=shows("2024-05-11"))
+    res = audit.by_subject("date.inconsistent")[url]
+    assert res.status == "not_applicable" and "无可比对的日期" in res.reason
+    assert res.evidence["url_date"] is None and res.evidence["list_dates"] == []

@@ -110,3 +110,12 @@ def test_a_column_whose_list_was_never_fetched_is_not_empty(audit):
     url = audit.home + "ghjh/"
     audit.column("plans", url, "规划计划", outcome="pending")
     assert audit.by_subject("column.empty")[url].status == "unknown"
+
+
+def test_a_list_read_empty_while_the_cms_announced_items_is_not_a_blank_column(audit):
+    """The CMS said 120 items and the list gave none: column.stale cannot call it blank
+    (not_applicable, which the veto skips); it cannot say either way."""
+    url = audit.home + "tzgg/"
+    audit.column("notices", url, "通知公告", coverage="incomplete", coverage_reason="CMS公布120条，只读到0条")
+    res = audit.by_subject("column.stale")[url]
+    assert res.status == "unknown" and "CMS公布120条" in res.reason

@@ -162,3 +162,28 @@ def test_only_official_elements_count_toward_the_veto(audit) -> None:
     res = audit.by_subject("service.guide_incomplete")
     assert res[f"{BS}1.html"].evidence["veto_leg"] is False
     assert res[f"{BS}2.html"].status == "fail" and res[f"{BS}2.html"].evidence["veto_leg"] is True
+
+
+def test_a_services_column_never_fetched_is_no_entry_and_no_absence(audit) -> None:
+    """The page budget refused the column (``pending``): neither 有办事服务栏目 nor 无指南 was seen."""
+    audit.page(H, "home", title="大连市人民政府", links=[{"target": BS, "text": "办事服务"}])
+    audit.column("services", BS, "办事服务", outcome="pending", coverage="incomplete",
+                 coverage_reason="站点页面预算用尽（max_pages_per_site=5）")
+    [entry] = audit.run("service.missing")
+    assert entry.status == "unknown" and "办事服务栏目无法打开" in entry.reason
+    [guides] = audit.run("service.guide_incomplete")
+    assert guides.status == "unknown" and guides.reason.startswith("未读到本站办事指南")
+
+
+@pytest.mark.parametrize(("outcome", "coverage", "why"), [
+    ("blocked", "incomplete", "办事服务栏目无法打开"),       # a WAF answered 412
+    ("ok", "incomplete", "结论无法判断"),                   # listed guides the crawl did not fetch
+])
+def test_guides_not_read_are_unknown_not_absent(audit, outcome: str, coverage: str, why: str) -> None:
+    """The 服务不实用 veto must not read "not tripped" on guides nobody read."""
+    audit.page(H, "home", title="大连市人民政府", links=[
+        {"target": BS, "text": "办事服务"}, {"target": "https://www.lnzwfw.gov.cn/", "text": "辽宁政务服务网"}])
+    audit.column("services", BS, "办事服务", outcome=outcome, coverage=coverage,
+                 coverage_reason="30篇期内文章未抓取")
+    [guides] = audit.run("service.guide_incomplete")
+    assert guides.status == "unknown" and why in guides.reason

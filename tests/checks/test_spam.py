@@ -75,3 +75,22 @@ def test_spam_rule_on_pages(audit) -> None:
     assert results[H + "zwdt/202407/t20240712_3.html"].status == "fail"
     assert results[H + "zwdt/202407/t20240713_4.html"].status == "fail"
     assert audit.rules["content.spam_injection"].veto
+
+
+def test_a_page_cut_at_the_text_bound_is_unknown_not_clean(audit) -> None:
+    """Spam injected past the stored part of a huge page cannot be ruled out."""
+    from gongkai.store import MAX_PAGE_TEXT
+
+    audit.page(H, "home", title="大连市人民政府", text="政务公开" * (MAX_PAGE_TEXT // 4))
+    [res] = audit.run("content.spam_injection")
+    assert res.status == "unknown" and res.evidence["truncated"] is True and "其余未读取" in res.reason
+
+
+def test_a_blocked_spider_fetch_is_not_called_checked(audit) -> None:
+    """The copy shown to Baiduspider got a 412: the page passes on what a visitor sees, and says
+    the cloaking check could not be made."""
+    audit.page(H, "home", title="大连市人民政府", text="政务公开")
+    audit.page(H, "home", variant="baiduspider", title="", text="", outcome="blocked", status=412)
+    [res] = audit.run("content.spam_injection")
+    assert res.status == "pass"
+    assert res.evidence["spider_checked"] is False and res.evidence["spider_outcome"] == "blocked"

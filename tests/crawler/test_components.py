@@ -199,3 +199,23 @@ def test_a_link_whose_server_drops_head_is_confirmed_with_get(tmp_path: Path):
         outside.shutdown()
     probes = [(p["method"], p["outcome"]) for p in store.rows(st.probes, audit, kind="link") if p["url"] == target]
     assert probes == [("GET", "ok")]
+
+
+def test_links_the_link_budget_leaves_unprobed_are_counted_and_said(tmp_path: Path):
+    """Five outside-the-crawl links from the home page, a budget of two probes: the other three are
+    stored as unchecked, and link.broken says so instead of passing on the two it saw."""
+    from gongkai.checks.engine import run_checks
+
+    links = "".join(f'<a href="/x{i}.html">链接{i}</a>' for i in range(5))
+    files = {"index.html": f"<html><head><title>某县人民政府</title></head><body>首页{links}</body></html>",
+             **{f"x{i}.html": f"<html><head><title>页面{i}</title></head><body>内容{i}</body></html>" for i in range(5)}}
+    with SiteServer(write_tree(tmp_path / "site", files, {"not_found": "hard"})) as server:
+        (tmp_path / "c").mkdir()
+        store, audit = run_crawl(tmp_path / "c", [{"id": "x", "name": "某县人民政府", "home": server.base_url}],
+                                 cloak_check=False, max_links_checked_per_site=2)
+        probed = [p for p in store.rows(st.probes, audit, kind="link") if "/x" in p["url"]]
+    (site,) = store.rows(st.sites, audit)
+    assert len(probed) == 2 and site["links_unchecked"] == 3
+    run_checks(store, audit, processes=1)
+    unchecked = [r for r in store.rows(st.results, audit, rule="link.broken") if r["status"] == "unknown"]
+    assert len(unchecked) == 1 and "另有3个链接超过每站链接检查上限" in unchecked[0]["reason"]

@@ -242,3 +242,34 @@ def test_unchecked_points_name_what_remains() -> None:
     unchecked = {i.name for i in score.indicators if not i.checked}
     assert {"办件统计数据", "在线办理与表格下载", "留言统计、调查征集与在线访谈"} <= unchecked
     assert not {"办事服务入口", "办事指南要素", "咨询建言渠道", "留言办理与答复公开"} & unchecked
+
+
+def unknowns(rule: str, n: int, site: str = "dalian", column_type: str | None = None) -> list[ResultRow]:
+    return [r(rule, "unknown", f"http://{site}.gov.cn/{rule}/u{i}.html", site, column_type) for i in range(n)]
+
+
+@pytest.mark.parametrize(("unknown", "grade", "verdict"), [
+    (4, "无法评估", "无法判断"),   # 3 stale + 4 unreadable columns: the 5 that trip the veto may be there
+    (1, "合格", "预警"),           # 3 + 1 < 5: no veto can hide behind them
+])
+def test_a_veto_the_undecided_results_could_trip_leaves_no_grade(unknown: int, grade: str, verdict: str) -> None:
+    results = [home_ok("dalian"), r("link.broken", "pass", site="dalian"),
+               *fails("column.stale", 3, "dalian", "news"), *unknowns("column.stale", unknown, "dalian", "news")]
+    score = score_site(system(), PLAIN, results)
+    stale = next(v for v in score.vetoes if v.id == "stale")
+    assert (score.grade, stale.verdict, stale.hit) == (grade, verdict, False)
+    assert score.assessable is (grade == "合格")
+
+
+@pytest.mark.parametrize(("passes", "grade"), [
+    (10, "合格"),     # one page not read among ten read: the veto is decided on what was read
+    (0, "无法评估"),  # no page could be read: a single finding would trip it, and none could be seen
+])
+def test_a_one_finding_veto_is_undecided_only_when_nothing_of_it_was_decided(passes: int, grade: str) -> None:
+    spam = {"id": "spam", "name": "安全问题", "rules": ["content.spam_injection"], "source": SOURCE}
+    results = [home_ok("dalian"), r("link.broken", "pass", site="dalian"),
+               *[r("content.spam_injection", "pass", f"http://dalian.gov.cn/{i}.html", "dalian") for i in range(passes)],
+               *unknowns("content.spam_injection", 1)]
+    score = score_site(system(veto=[*system().model_dump()["veto"], spam]), PLAIN, results)
+    veto = next(v for v in score.vetoes if v.id == "spam")
+    assert score.grade == grade and veto.verdict == ("未触发" if passes else "无法判断")
