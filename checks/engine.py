@@ -294,7 +294,8 @@ def run_checks(store: st.Store, audit_id: int, rules_path: str | Path | None = N
     rules = load_rules(rules_path)
     view = AuditView(store, audit_id)
     chosen = [s for s in view.sites() if sites is None or s.site in sites]
-    before = (store.audit(audit_id) or {}).get("check_state")
+    audit = store.audit(audit_id) or {}
+    before, crawling = audit.get("check_state"), audit.get("crawl_state") == "running"
     store.mark_audit(audit_id, check_state="running")   # a check stopped part-way leaves it so
     _save_rule_meta(store, audit_id, rules, partial=sites is not None)
     if sites is None:
@@ -307,8 +308,8 @@ def run_checks(store: st.Store, audit_id: int, rules_path: str | Path | None = N
         for site in chosen:
             _run_site(store, view, site, rules, summary)
             view.release(site.site)   # one site's rows in memory at a time
-    if sites is None:
-        store.mark_audit(audit_id, check_state="finished", checked_at=st.now_iso())
-    else:   # some sites judged again: the audit is as checked as it was before
+    if sites is not None:   # some sites judged again: the audit is as checked as it was before
         store.mark_audit(audit_id, check_state=before)
+    else:
+        store.finish_check(audit_id, judged_a_running_crawl=crawling)
     return summary

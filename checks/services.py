@@ -135,6 +135,10 @@ def run_entry(view: AuditView, site: SiteInfo, rule: Rule, params: NoParams) -> 
     elif platforms:
         yield result(site, rule, site.home, "pass",
                      f"首页办事服务入口：{platforms[0]['name'] or platforms[0]['url']}（站外办事指南不在此评判）", **ev)
+    elif readable and len(readable) < len(columns):   # the entry may be the services column nobody read
+        unread = next(c for c in columns if c not in readable)
+        yield result(site, rule, site.home, "unknown", f"办事服务栏目“{readable[0]['name']}”无事项，"
+                     f"另一办事服务栏目“{unread['name']}”无法打开（{unread['reason'] or unread['outcome']}）", **ev)
     elif readable:
         res = result(site, rule, site.home, "fail", f"办事服务栏目“{readable[0]['name']}”无任何事项或政务服务网链接", **ev)
         yield unless_unseen(res, view.coverage(site.site, "services", url=readable[0]["url"]))

@@ -224,8 +224,10 @@ def _nothing_found(site: SiteInfo, rule: Rule, page: dict[str, Any], twin: dict[
     about: dict[str, Any] = {"spider_checked": seen_as_spider}
     if twin is not None and not seen_as_spider:
         about["spider_outcome"] = twin.get("outcome")
-    text = page.get("text") or ""
-    if len(text) >= MAX_PAGE_TEXT:
-        return result(site, rule, page["url"], "unknown", f"仅读取前{len(text)}字，其中未发现垃圾信息，其余未读取",
+    cut = [copy for copy in (page, twin if seen_as_spider else None)
+           if copy is not None and len(copy.get("text") or "") >= MAX_PAGE_TEXT]
+    if cut:
+        read = len(cut[0].get("text") or "")
+        return result(site, rule, page["url"], "unknown", f"仅读取前{read}字，其中未发现垃圾信息，其余未读取",
                       truncated=True, **about)
     return result(site, rule, page["url"], "pass", "未发现垃圾信息", **about)

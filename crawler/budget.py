@@ -32,8 +32,10 @@ page_budget_exceeded = object()  # signal: (request, site, reason)
 
 
 def counted(request: Request) -> bool:
-    """A page request that spends the site's budget (retries of one page and probes do not)."""
-    return request.meta.get("role") in PAGE_ROLES and not request.dont_filter and "site" in request.meta
+    """A page request that spends the site's budget (retries of one page, the hops of a redirect
+    and probes do not: the page was counted when it was first asked)."""
+    return (request.meta.get("role") in PAGE_ROLES and not request.dont_filter and "site" in request.meta
+            and not request.meta.get("redirect_urls"))
 
 
 class PageBudget:

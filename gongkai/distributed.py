@@ -40,6 +40,7 @@ QUEUE = "gongkai"
 JOB_TIMEOUT = 6 * 3600       # seconds one job may crawl its sites before RQ stops it
 WAIT = 24 * 3600             # seconds the enqueuing command waits for all jobs, at most
 POLL = 1.0                   # seconds between two looks at the jobs
+STOP_WAIT = 60.0             # seconds the enqueuing command waits for the workers to stop its running jobs
 STORE_ENV = "GONGKAI_STORE"  # the store URL reaches the subprocess here, not on its command line
 
 
@@ -104,8 +105,11 @@ def crawl_job(audit_id: int, sites: list[str], store_url: str, verbose: bool = F
         cmd += ["--site", site]
     if verbose:
         cmd.append("--verbose")
+    # a session of its own: RQ kills a horse's whole process group (SIGKILL) to stop its job, which
+    # would kill the crawl before Scrapy records anything; outside it, the crawl gets SIGTERM instead
     proc = subprocess.Popen(cmd, env={**os.environ, STORE_ENV: store_url}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, preexec_fn=_dies_with(os.getpid()))
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_dies_with(os.getpid()))
     try:
         stdout, stderr = proc.communicate()
     except BaseException:  # RQ's job timeout, the worker stopping: the crawl must not outlive its job
@@ -123,9 +127,10 @@ PR_SET_PDEATHSIG = 1   # prctl(2): the signal the calling process gets when its 
 def _dies_with(parent: int) -> Callable[[], None] | None:
     """In the crawl's process, before it runs: SIGTERM it when the work horse that started it dies.
 
-    A horse killed outright (RQ stopping the job, the OOM killer, a SIGKILL) cannot stop its
-    crawl, which would go on writing into an audit already closed, or beside the crawl of a
-    resumed job.  SIGTERM lets Scrapy close the spider, so the sites are recorded interrupted.
+    A horse killed outright (RQ stopping the job or timing it out, the OOM killer, a SIGKILL) cannot
+    stop its crawl, which would go on writing into an audit already closed, or beside the crawl of a
+    resumed job.  SIGTERM lets Scrapy close the spider, so the sites and their columns' coverage are
+    recorded interrupted.
     Linux only (``prctl``); elsewhere the crawl outlives a killed horse.
     """
     if not sys.platform.startswith("linux"):
@@ -210,9 +215,10 @@ class Distributed:
         if resume and store.latest_audit_id() is not None:
             audit_id = stages.resolve_audit(store, None)
             stages.reconcile(store, audit_id, targets)
-            store.begin_crawl(audit_id)
             done = {r["site"] for r in store.rows(st.sites, audit_id) if r["crawl_state"] == "finished"}
             groups = [g for g in groups if not set(g) <= done]
+            if groups:   # nothing left to crawl changes no page: the check stands
+                store.begin_crawl(audit_id)
         else:
             audit_id = stages.start_audit(store, targets)
             store.begin_crawl(audit_id)
@@ -310,6 +316,7 @@ class Distributed:
         from rq.exceptions import InvalidJobOperation, NoSuchJobError
         from rq.job import Job, JobStatus
 
+        stopping = []
         for entry in self.jobs:
             try:
                 job = Job.fetch(entry.job_id, connection=conn)
@@ -320,8 +327,26 @@ class Distributed:
                 elif status == JobStatus.STARTED:
                     send_stop_job_command(conn, job.id)
                     entry.state, entry.reason = "lost", "stopped: the audit stopped waiting while it ran"
+                    stopping.append(job)
             except (NoSuchJobError, InvalidJobOperation, RedisError):
                 pass
+        self._until_stopped(stopping)
+
+    @staticmethod
+    def _until_stopped(jobs: list[Any]) -> None:
+        """Wait (at most ``STOP_WAIT`` s) until the workers have stopped these jobs: the stop command
+        is asynchronous, and a ``--resume`` right after would otherwise find them still running
+        and wait for them, only to see them end stopped."""
+        from redis.exceptions import RedisError
+        from rq.job import JobStatus
+
+        deadline = time.monotonic() + STOP_WAIT
+        try:
+            while jobs and time.monotonic() < deadline:
+                time.sleep(POLL)
+                jobs = [job for job in jobs if job.get_status(refresh=True) == JobStatus.STARTED]
+        except (RedisError, KeyboardInterrupt):   # Redis gone, or Ctrl-C again: close the audit now
+            return
 
     def _close(self, audit_id: int, *, interrupted: str | None = None) -> stages.CrawlOutcome:
         """Write the audit's crawl state: finished only when every site's job finished its crawl."""

@@ -377,6 +377,21 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(audits.update().where(audits.c.id == audit_id).values(**stamps))
 
+    def finish_check(self, audit_id: int, *, judged_a_running_crawl: bool) -> None:
+        """A check ran to its end: the audit is checked — unless a crawl ran while it judged (one
+        running when it started, or one that started since, which cleared ``check_state``): its
+        results then miss pages stored after they were read, and the audit is left unchecked."""
+        with self.engine.begin() as conn:
+            mine = sa.and_(audits.c.id == audit_id, audits.c.check_state == "running")
+            if judged_a_running_crawl:
+                conn.execute(audits.update().where(mine).values(check_state=None))
+                return
+            done = conn.execute(audits.update().where(mine, sa.or_(audits.c.crawl_state.is_(None),
+                                                                    audits.c.crawl_state != "running"))
+                                .values(check_state="finished", checked_at=now_iso()))
+            if not done.rowcount:
+                conn.execute(audits.update().where(mine).values(check_state=None))
+
     def begin_crawl(self, audit_id: int) -> None:
         """The audit's crawl (re)starts: it is running, and the check results stored so far judged
         pages this crawl may replace — they stand only once the audit is checked again."""

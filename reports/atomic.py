@@ -147,14 +147,15 @@ class Batch:
         return path
 
     def commit(self) -> None:
-        if not self.pending:
-            return
-        os.sync()   # every temporary file durable before any rename
-        for tmp, path in self.pending:
-            os.replace(tmp, path)
-        for directory in {path.parent for _, path in self.pending}:
-            _fsync_directory(directory)
-        self.pending = []
+        rename_all(self.hand_over())
+
+    def hand_over(self) -> Renames:
+        """The renames still to do, every temporary file made durable first; the batch forgets them
+        (the caller renames them with its other files, :func:`rename_all`)."""
+        pending, self.pending = self.pending, []
+        if pending:
+            os.sync()   # every temporary file durable before any rename
+        return pending
 
     def abort(self) -> None:
         """Remove every temporary file written."""

@@ -164,19 +164,18 @@ def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: P
     scorecards that link them.  With more than one process, a report of ``FORK_AFTER`` findings
     or more then writes its scorecards and JSON files in a forked process while the workbook's
     last sheets are written and it is compressed (:class:`gongkai.processes.Forked`).  Every file
-    — the workbook, the scorecards, the JSON files — is written under its temporary name and all
-    are renamed together once the last is written (after the snapshots): a report that fails
-    replaces none of them, so the outputs never mix two runs."""
+    — the snapshots and their index, the workbook, the scorecards, the JSON files — is written
+    under its temporary name and all are renamed together once the last is written: a report
+    that fails replaces none of them, so the outputs never mix two runs."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     model = score_model(store, audit_id, indicators_path, rules_path, compare_with)
     processes = proc.PROCESSES if processes is None else processes
     alongside: proc.Forked[tuple[_Files, atomic.Renames]] | None = None
-    renames: atomic.Renames = []
+    snapshot_files, renames = atomic.Batch(), []
     try:
         with atomic.held() as renames:
-            with atomic.batch() as snapshot_files, \
-                    _rendering(model, store, out_dir, snapshot_files, snapshot_budget, processes) as pending:
+            with _rendering(model, store, out_dir, snapshot_files, snapshot_budget, processes) as pending:
                 def snapshots_written() -> None:
                     nonlocal alongside
                     model.rendered = pending.finish()
@@ -185,8 +184,9 @@ def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: P
                 workbook = write_workbook(out_dir / "report.xlsx", model, ready=snapshots_written)
             files = (_files_from(alongside, model, out_dir, renames) if alongside is not None
                      else _write_files(model, out_dir))
-        atomic.rename_all(renames)
+        atomic.rename_all([*snapshot_files.hand_over(), *renames])   # the snapshots before the pages linking them
     except BaseException:
+        snapshot_files.abort()
         for tmp, _ in renames:     # written, never renamed: the old outputs stay whole
             tmp.unlink(missing_ok=True)
         if alongside is not None:   # killed, maybe mid-write: what it had written goes too

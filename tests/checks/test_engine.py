@@ -272,3 +272,22 @@ def test_only_a_check_run_to_its_end_marks_the_audit_checked(audit, monkeypatch)
     audit.store.begin_crawl(audit.audit_id)   # a resumed crawl: the results judged pages it may replace
     row = audit.store.audit(audit.audit_id)
     assert (row["crawl_state"], row["check_state"], row["checked_at"]) == ("running", None, None)
+
+
+@pytest.mark.parametrize("crawl", ["running at its start", "started while it judged"])
+def test_a_check_that_judged_a_running_crawl_does_not_mark_the_audit_checked(audit, monkeypatch, crawl: str) -> None:
+    """Its results miss the pages stored after they were read: the audit stays unchecked."""
+    from gongkai.checks import engine
+
+    audit.page(H, "home", title="大连市人民政府")
+    if crawl == "running at its start":
+        audit.store.begin_crawl(audit.audit_id)
+    else:
+        real = engine._run_site
+
+        def crawl_starts(store, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - _run_site's
+            store.begin_crawl(audit.audit_id)
+            return real(store, *args, **kwargs)
+        monkeypatch.setattr(engine, "_run_site", crawl_starts)
+    run_checks(audit.store, audit.audit_id, processes=1)
+    assert audit.store.audit(audit.audit_id)["check_state"] is None

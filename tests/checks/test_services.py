@@ -187,3 +187,13 @@ def test_guides_not_read_are_unknown_not_absent(audit, outcome: str, coverage: s
                  coverage_reason="30篇期内文章未抓取")
     [guides] = audit.run("service.guide_incomplete")
     assert guides.status == "unknown" and why in guides.reason
+
+
+def test_an_empty_services_column_beside_one_never_read_is_no_missing_entry(audit) -> None:
+    """The entry may be the column nobody read: unknown, not the 服务不实用 veto's fail."""
+    audit.page(H, "home", title="大连市人民政府", links=[{"target": BS, "text": "办事服务"}])
+    audit.column("services", BS, "办事服务")
+    audit.column("services", H + "zwfw/", "政务服务", outcome="pending", coverage="incomplete",
+                 coverage_reason="站点页面预算用尽（max_pages_per_site=5）")
+    [entry] = audit.run("service.missing")
+    assert entry.status == "unknown" and "政务服务" in entry.reason

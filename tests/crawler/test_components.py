@@ -137,20 +137,24 @@ def test_duplicates_do_not_spend_the_site_budget_and_a_refusal_marks_its_column(
     assert len(refused) == 1 and "站点页面预算用尽（max_pages_per_site=12）" in refused[0]["coverage_reason"]
 
 
-def test_the_site_budget_holds_against_a_list_page_of_many_articles(tmp_path: Path):
+@pytest.mark.parametrize("redirected", [False, True])
+def test_the_site_budget_holds_against_a_list_page_of_many_articles(tmp_path: Path, redirected: bool):
     """Scrapy pulls a callback's outputs through the spider middlewares before scheduling them, so a
-    budget judged there let a 30-article list page through whole; judged at scheduling it holds."""
+    budget judged there let a 30-article list page through whole; judged at scheduling it holds.
+    The hops of a redirect are the page asked, not pages of their own: they spend nothing."""
     articles = [(f"/art/a{i}.html", f"关于开展第{i}项工作的通知", "2024-05-04") for i in range(30)]
     files = {"index.html": "<html><head><title>某县人民政府</title></head><body>首页</body></html>",
              "a/index.html": trs_list("通知公告", articles, 'createPageHTML(1, 0, "index", "html");')}
-    files.update({path: trs_article(title, day, "") for path, title, day in articles})
-    with SiteServer(write_tree(tmp_path / "site", files, {"not_found": "hard"})) as server:
+    moved = "/new" if redirected else ""
+    files.update({moved + path: trs_article(title, day, "") for path, title, day in articles})
+    config = {"not_found": "hard", "redirects": {path: moved + path for path, _, _ in articles} if redirected else {}}
+    with SiteServer(write_tree(tmp_path / "site", files, config)) as server:
         base = server.base_url
         (tmp_path / "c").mkdir()
         store, audit = run_crawl(tmp_path / "c", [{"id": "x", "name": "某县人民政府", "home": base,
                                                    "columns": {"notices": base + "a/"}}],
                                  cloak_check=False, max_links_checked_per_site=0, max_pages_per_site=5)
-        fetched = [path for path in server.hits if path.startswith("/art/")]
+        fetched = [path for path in server.hits if path.startswith(moved + "/art/")]
     assert len(fetched) == 3   # home + list page + 3 articles = the 5 pages of the budget
     pages = [p for p in store.rows(st.pages, audit) if p["kind"] != "not_found_probe"]
     assert len(pages) == 5

@@ -78,7 +78,7 @@ def test_every_page_carries_the_banner_and_no_final_grade(interrupted: ReportPat
     site = (interrupted.out_dir / "scorecard" / "shenyang.html").read_text(encoding="utf-8")
     assert 'class="grade-incomplete big">未完成<' in site and '96</span><span class="muted">暂计' in site
     vetoed = (interrupted.out_dir / "scorecard" / "dl-fgw.html").read_text(encoding="utf-8")
-    assert "已发现单项否决项：站点无法访问、栏目不更新。抓取未完成，暂不评定等级" in vetoed
+    assert "已发现单项否决项：站点无法访问、栏目不更新。评估未完成，暂不评定等级" in vetoed
     assert "判定为不合格" not in vetoed
 
 
