@@ -25,6 +25,8 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest
 
+from gongkai.crawler.stamp import redirect_hop
+
 PAGE_ROLES = frozenset({"home", "list", "article"})
 STATS_PREFIX = "gongkai/budget"
 
@@ -35,7 +37,7 @@ def counted(request: Request) -> bool:
     """A page request that spends the site's budget (retries of one page, the hops of a redirect
     and probes do not: the page was counted when it was first asked)."""
     return (request.meta.get("role") in PAGE_ROLES and not request.dont_filter and "site" in request.meta
-            and not request.meta.get("redirect_urls"))
+            and not redirect_hop(request))
 
 
 class PageBudget:

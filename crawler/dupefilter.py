@@ -15,6 +15,8 @@ from typing import Any
 from scrapy import Request
 from scrapy.dupefilters import BaseDupeFilter
 
+from gongkai.crawler.stamp import redirect_hop
+
 STATS_PREFIX = "gongkai/dupefilter"
 
 
@@ -36,8 +38,8 @@ class SiteDupeFilter(BaseDupeFilter):
             self.seen.update((site, fp) for fp in entry.get("done", ()))
 
     def request_seen(self, request: Request) -> bool:
-        if request.meta.get("redirect_urls"):
-            return False  # a hop of a request already admitted
+        if redirect_hop(request):
+            return False
         key = (request.meta.get("site") or "", self._fingerprint(request))
         if key in self.seen:
             return True

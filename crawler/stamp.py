@@ -2,8 +2,8 @@
 
 A page is its request fingerprint (Scrapy's: method + canonical URL + body), never its URL alone:
 two Hanweb ``dataproxy.jsp`` POSTs share one URL and differ in the column their form names.  The
-spider stamps each request it routes; the dupefilter, the budget middleware, the row pipeline and
-the store all read the same stamp.
+spider stamps each request it routes; the dupefilter, the page budget, the row pipeline and the
+store all read the same stamp, and all take a redirect's hop for the request first asked.
 """
 
 from __future__ import annotations
@@ -31,6 +31,12 @@ def identity(request: Request) -> dict[str, Any]:
     if "fingerprint" not in meta:
         return {"fingerprint": fingerprint(request).hex(), "method": request.method, "request_body": None}
     return {"fingerprint": meta["fingerprint"], "method": meta["method"], "request_body": meta.get("request_body")}
+
+
+def redirect_hop(request: Request) -> bool:
+    """A hop of a request already admitted (Scrapy's redirect middleware built it): the same page,
+    neither a new one to filter as a duplicate nor one more to spend a budget on."""
+    return bool(request.meta.get("redirect_urls"))
 
 
 def asked_url(request: Request) -> str:

@@ -293,11 +293,13 @@ def _unfinished(store: stages.Store, audit_id: int, done: str) -> int | None:
 
 def _compare_dir(args: argparse.Namespace) -> Path | None:
     """The previous output directory of ``--compare``: it must hold a findings.json."""
+    from gongkai.reports import outputs
+
     value = getattr(args, "compare", None)
     if not value:
         return None
-    if not (Path(value) / "findings.json").is_file():
-        raise UsageError(f"{value}: no findings.json (--compare takes a previous gongkai output directory)")
+    if not (Path(value) / outputs.FINDINGS).is_file():
+        raise UsageError(f"{value}: no {outputs.FINDINGS} (--compare takes a previous gongkai output directory)")
     return Path(value)
 
 
@@ -337,16 +339,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return status
 
 
-DEMO_OUTPUTS = ("findings.json", "scores.json", "changes.json", "report.xlsx")
-
-
 def _remove_demo_run(out: Path) -> None:
     """A demo starts anew: the last demo's store and outputs go, so an interrupted demo leaves no
     scorecard of the run before it looking like its own."""
+    from gongkai.reports import outputs
+
     store_file = stages.store_path(out)
-    for path in (store_file, Path(f"{store_file}-wal"), Path(f"{store_file}-shm"), *(out / n for n in DEMO_OUTPUTS)):
+    for path in (store_file, Path(f"{store_file}-wal"), Path(f"{store_file}-shm"), *(out / n for n in outputs.FILES)):
         path.unlink(missing_ok=True)
-    shutil.rmtree(out / "scorecard", ignore_errors=True)
+    shutil.rmtree(out / outputs.SCORECARD, ignore_errors=True)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

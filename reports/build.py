@@ -12,7 +12,7 @@ from pathlib import Path
 from gongkai import processes as proc
 from gongkai.store import Store, now_iso
 
-from . import atomic
+from . import atomic, outputs
 from .cards import findings as finding_list
 from .compare import compare
 from .dataset import AuditData, load_audit
@@ -111,15 +111,15 @@ class _Files:
 
 def _write_files(model: ReportModel, out_dir: Path) -> _Files:
     """The scorecards, changes.json, findings.json and scores.json of a model whose snapshots are written."""
-    index, pages = write_scorecards(out_dir / "scorecard", model)
+    index, pages = write_scorecards(out_dir / outputs.SCORECARD, model)
     changes = None
     if model.comparison is not None:
-        changes = write_json(out_dir / "changes.json", model.comparison.document())
+        changes = write_json(out_dir / outputs.CHANGES, model.comparison.document())
     return _Files(
         scorecard=index, site_pages=pages, changes=changes,
-        findings=write_json_list(out_dir / "findings.json",
+        findings=write_json_list(out_dir / outputs.FINDINGS,
                                  findings(model.data, model.system, model.findings, model.snapshots, model.changes)),
-        scores=write_json(out_dir / "scores.json", scores_document(
+        scores=write_json(out_dir / outputs.SCORES, scores_document(
             model.data, model.system, model.scores, model.generated_at, model.references)))
 
 
@@ -181,7 +181,7 @@ def write_reports(store: Store, audit_id: int, out_dir: Path, indicators_path: P
                     model.rendered = pending.finish()
                     if processes > 1 and len(model.findings) >= FORK_AFTER and proc.can_fork():
                         alongside = _fork_files(model, out_dir)
-                workbook = write_workbook(out_dir / "report.xlsx", model, ready=snapshots_written)
+                workbook = write_workbook(out_dir / outputs.WORKBOOK, model, ready=snapshots_written)
             files = (_files_from(alongside, model, out_dir, renames) if alongside is not None
                      else _write_files(model, out_dir))
         atomic.rename_all([*snapshot_files.hand_over(), *renames])   # the snapshots before the pages linking them

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import outputs
 from .cards import Finding, finding_id
 from .dataset import AuditData
 from .errors import ReportError
@@ -104,8 +105,8 @@ def _score_changes(previous: dict[str, Any] | None, scores: list[SiteScore]) -> 
 def compare(previous_dir: Path, current: list[Finding], data: AuditData, scores: list[SiteScore]) -> Comparison:
     """Mark every current finding and every vanished previous one (see the module docstring)."""
     previous_dir = Path(previous_dir)
-    before = _previous_findings(previous_dir / "findings.json")
-    prev_scores = _read(previous_dir / "scores.json")
+    before = _previous_findings(previous_dir / outputs.FINDINGS)
+    prev_scores = _read(previous_dir / outputs.SCORES)
     passed = {finding_id(r.site, r.rule, r.subject, r.period) for r in data.results if r.status == "pass"}
     now = {f.id for f in current}
     gone = []

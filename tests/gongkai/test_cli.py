@@ -384,3 +384,17 @@ def test_a_disk_that_fills_during_the_crawl_is_one_line_exit_1_and_keeps_the_pag
     store.close()
     assert crawl.returncode == 1, err[-2000:]
     assert err.count("\n") == 1 and err.startswith(f"gongkai: error: {out / 'gongkai.sqlite'}: ")
+
+
+def test_a_demo_starts_with_no_output_of_the_demo_before_it(tmp_path):
+    """An interrupted demo must leave no scorecard of an earlier run looking like its own; what the
+    report does not write stays."""
+    from gongkai.cli import _remove_demo_run
+    from gongkai.reports import outputs
+
+    for name in (*outputs.FILES, "gongkai.sqlite", "gongkai.sqlite-wal", "notes.txt"):
+        (tmp_path / name).write_text("old", encoding="utf-8")
+    (tmp_path / outputs.SCORECARD / "snapshots").mkdir(parents=True)
+    (tmp_path / outputs.SCORECARD / "index.html").write_text("old", encoding="utf-8")
+    _remove_demo_run(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
